@@ -1,0 +1,44 @@
+// The node's one RocksDB: opens the column families and owns the journal, snapshots and kv store.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "persistence/journal.hpp"
+#include "persistence/kv_store.hpp"
+#include "persistence/result.hpp"
+#include "persistence/snapshot_store.hpp"
+
+namespace ordo::persistence {
+
+struct database_options {
+  std::string path;                         // the data directory
+  bool create_if_missing = true;
+  sync_mode sync = sync_mode::always;       // journal.sync
+  std::size_t max_batch_events = 8192;      // group commit: most events in one WriteBatch
+  std::size_t block_cache_bytes = 64 << 20; // shared read cache
+};
+
+class database {
+ public:
+  // Opens or creates the database. Fails with `busy` when another process holds the directory.
+  static result<std::unique_ptr<database>> open(const database_options& options);
+  ~database();  // stops the journal writer after it drained, flushes, closes
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+
+  journal& events() { return *journal_; }
+  snapshot_store& snapshots() { return *snapshots_; }
+  kv_store& kv() { return *kv_; }
+  const std::string& path() const;
+
+ private:
+  explicit database(std::unique_ptr<detail::rocks> db, const database_options& options);
+  std::unique_ptr<detail::rocks> db_;
+  std::unique_ptr<journal> journal_;
+  std::unique_ptr<snapshot_store> snapshots_;
+  std::unique_ptr<kv_store> kv_;
+};
+
+}  // namespace ordo::persistence

@@ -1,0 +1,75 @@
+#include "persistence/kv_store.hpp"
+
+#include <rocksdb/write_batch.h>
+
+#include <memory>
+
+#include "persistence/detail/encoding.hpp"
+#include "persistence/detail/rocks.hpp"
+
+namespace ordo::persistence {
+namespace {
+
+std::unexpected<storage_error> corrupt_value(std::string_view key) {
+  storage_error err{storage_errc::corrupt, "corrupt value under key " + std::string(key)};
+  return std::unexpected(std::move(err));
+}
+
+}  // namespace
+
+result<std::optional<std::string>> kv_store::get(std::string_view key) const {
+  rocksdb::PinnableSlice value;
+  auto status = db_.db->Get(rocksdb::ReadOptions(), db_.kv, rocksdb::Slice(key.data(), key.size()), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return std::unexpected(detail::from_status(status, "reading " + std::string(key)));
+  auto payload = detail::unseal(value.ToStringView());
+  if (!payload) return corrupt_value(key);
+  return std::string(*payload);
+}
+
+result<void> kv_store::write(std::span<const kv_write> writes, bool sync) {
+  rocksdb::WriteBatch wb;
+  for (auto& w : writes) {
+    if (w.key.empty()) return storage_failure(storage_errc::invalid_argument, "empty kv key");
+    if (w.value)
+      wb.Put(db_.kv, w.key, detail::seal(*w.value));
+    else
+      wb.Delete(db_.kv, w.key);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  if (auto status = db_.db->Write(wo, &wb); !status.ok())
+    return std::unexpected(detail::from_status(status, "writing kv"));
+  return {};
+}
+
+result<void> kv_store::put(std::string_view key, std::string_view value, bool sync) {
+  kv_write w{std::string(key), std::string(value)};
+  return write(std::span(&w, 1), sync);
+}
+
+result<void> kv_store::erase(std::string_view key, bool sync) {
+  kv_write w{std::string(key), std::nullopt};
+  return write(std::span(&w, 1), sync);
+}
+
+result<std::vector<std::pair<std::string, std::string>>> kv_store::scan(
+    std::string_view prefix, std::string_view start_after, std::size_t limit) const {
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (limit == 0) return rows;
+  std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(rocksdb::ReadOptions(), db_.kv));
+  auto start = start_after.empty() ? std::string(prefix) : std::string(start_after);
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    auto key = it->key().ToStringView();
+    if (!key.starts_with(prefix)) break;
+    if (!start_after.empty() && key == start_after) continue;
+    auto payload = detail::unseal(it->value().ToStringView());
+    if (!payload) return corrupt_value(key);
+    rows.emplace_back(std::string(key), std::string(*payload));
+    if (rows.size() == limit) break;
+  }
+  if (!it->status().ok()) return std::unexpected(detail::from_status(it->status(), "scanning kv"));
+  return rows;
+}
+
+}  // namespace ordo::persistence

@@ -1,0 +1,44 @@
+// A small key/value store for checkpoints, read-model rows, idempotency keys and deadlines
+// (column family `kv`). Every value carries a CRC32C.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "persistence/journal.hpp"
+#include "persistence/result.hpp"
+
+namespace ordo::persistence {
+
+namespace detail {
+struct rocks;
+}
+
+// Thread-safe.
+class kv_store {
+ public:
+  explicit kv_store(detail::rocks& db) : db_(db) {}
+
+  result<std::optional<std::string>> get(std::string_view key) const;
+
+  // Applies all writes atomically; with sync, durable against power loss when it returns.
+  result<void> write(std::span<const kv_write> writes, bool sync = false);
+  result<void> put(std::string_view key, std::string_view value, bool sync = false);
+  result<void> erase(std::string_view key, bool sync = false);
+
+  // Keys starting with `prefix`, greater than `start_after` (empty: from the first), in key order,
+  // at most `limit`.
+  result<std::vector<std::pair<std::string, std::string>>> scan(std::string_view prefix,
+                                                                std::string_view start_after = {},
+                                                                std::size_t limit = 1000) const;
+
+ private:
+  detail::rocks& db_;
+};
+
+}  // namespace ordo::persistence
