@@ -1,0 +1,349 @@
+// aggregate_actor<D>: one CAF actor per aggregate instance, over a domain decider D
+// (domain/deciders.hpp). It recovers from its latest readable snapshot plus the later events,
+// then, per command: answers a duplicate command id from memory, checks the expected version,
+// decides, and hands the events to the journal. It evolves its state and replies only after the
+// journal says the events are durable; commands that arrive meanwhile wait in order and are
+// decided together into the next append.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "actors/aggregate_codec.hpp"
+#include "actors/context.hpp"
+#include "actors/messages.hpp"
+#include "actors/remembered_commands.hpp"
+#include "actors/snapshot_writer.hpp"
+#include "domain/command_json.hpp"
+#include "domain/deciders.hpp"
+
+namespace ordo::actors {
+
+// The journal's answer to one append, sent back to the aggregate by the journal's writer thread.
+struct append_outcome {
+  std::uint64_t epoch = 0;  // which append of this aggregate it answers
+  persistence::result<persistence::append_result> result;
+};
+
+}  // namespace ordo::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::append_outcome)
+
+namespace ordo::actors {
+
+template <domain::decider D>
+struct aggregate_state {
+  static inline const char* name = "ordo.aggregate";
+
+  struct pending {
+    command_envelope command;
+    caf::typed_response_promise<command_reply> promise;
+  };
+  // A command decided into the append in flight, with the reply it gets once that is durable.
+  struct deciding {
+    caf::typed_response_promise<command_reply> promise;
+    command_reply reply;
+    std::string command_id;
+    std::uint64_t events_before = 0;  // events of earlier commands in the same append
+    std::uint64_t event_count = 0;
+  };
+
+  runtime_context* context = nullptr;
+  caf::actor shard;
+  std::string id;
+  std::string stream;
+  typename D::state state{};
+  std::uint64_t version = 0;
+  std::uint64_t snapshot_version = 0;
+  std::int64_t last_active_ms = 0;
+  remembered_commands remembered;
+  std::vector<pending> queue;       // waiting for the append in flight
+  std::vector<deciding> in_flight;  // decided into the append in flight
+  typename D::state next_state{};   // the state once the append in flight is durable
+  std::uint64_t next_version = 0;
+  std::uint64_t epoch = 0;
+  bool writing = false;
+  bool passivating = false;
+};
+
+template <domain::decider D>
+using aggregate_ptr = caf::stateful_actor<aggregate_state<D>>*;
+
+namespace detail {
+
+template <domain::decider D>
+command_reply state_reply(const aggregate_state<D>& st) {
+  command_reply reply;
+  reply.version = st.version;
+  if (st.version == 0) {
+    reply.code = "not_found";
+    reply.message = std::string(D::type_name) + " " + st.id + " does not exist";
+    return reply;
+  }
+  auto json = D::to_json(st.state);
+  json["version"] = st.version;
+  reply.state = json.dump();
+  return reply;
+}
+
+template <domain::decider D>
+command_reply error_reply(const domain::error& e, std::uint64_t version) {
+  command_reply reply;
+  reply.code = std::string(domain::to_string(e.code));
+  reply.message = e.message;
+  reply.status = e.status;
+  reply.version = version;
+  for (auto& f : e.fields) reply.fields.push_back({f.field, f.message});
+  return reply;
+}
+
+template <domain::decider D>
+void take_snapshot(aggregate_ptr<D> self) {
+  auto& st = self->state;
+  if (st.version == 0 || st.version == st.snapshot_version) return;
+  persistence::snapshot s{st.stream, st.version, D::snapshot_schema, now_ms(),
+                          encode_aggregate_snapshot<D>(st.state, st.remembered)};
+  st.snapshot_version = st.version;
+  self->send(st.context->snapshot_writer, snapshot_job{std::move(s), st.context->settings.snapshots_keep});
+}
+
+template <domain::decider D>
+void reply_unavailable_to_all(aggregate_ptr<D> self, const std::string& why) {
+  auto& st = self->state;
+  for (auto& d : st.in_flight) {
+    command_reply r;
+    r.code = "unavailable";
+    r.message = why;
+    d.promise.deliver(std::move(r));
+  }
+  st.in_flight.clear();
+  for (auto& p : st.queue) {
+    command_reply r;
+    r.code = "unavailable";
+    r.message = why;
+    p.promise.deliver(std::move(r));
+  }
+  st.queue.clear();
+}
+
+// Decides queued commands against a scratch state and starts one append for all their events.
+template <domain::decider D>
+void pump(aggregate_ptr<D> self) {
+  auto& st = self->state;
+  if (st.writing) return;
+  if (st.queue.empty()) {
+    if (st.passivating) self->quit();
+    return;
+  }
+  auto take = std::min(st.queue.size(), std::max<std::size_t>(1, st.context->settings.max_commands_per_append));
+  st.next_state = st.state;
+  st.next_version = st.version;
+  persistence::append_request request{st.stream, persistence::expected_version::exact(st.version), {}, {}};
+  std::vector<std::pair<std::string, command_reply>> decided_here;  // duplicates within this append
+
+  for (std::size_t i = 0; i < take; ++i) {
+    auto& [command, promise] = st.queue[i];
+    typename aggregate_state<D>::deciding d{std::move(promise), {}, command.command_id,
+                                           request.events.size(), 0};
+    auto remembered = st.remembered.find(command.command_id);
+    auto earlier = std::find_if(decided_here.begin(), decided_here.end(),
+                                [&](auto& p) { return !command.command_id.empty() && p.first == command.command_id; });
+    if (remembered) {
+      d.reply.code = std::string(outcome_codes[remembered->code]);
+      d.reply.version = remembered->version;
+      d.reply.position = remembered->position;
+      d.reply.duplicate = true;
+      if (!d.reply.ok()) d.reply.message = "a command with this id was rejected before";
+      d.command_id.clear();
+    } else if (earlier != decided_here.end()) {
+      d.reply = earlier->second;
+      d.reply.duplicate = true;
+      d.command_id.clear();
+    } else if (command.expected_version >= 0 &&
+               static_cast<std::uint64_t>(command.expected_version) != st.next_version) {
+      d.reply.code = "version_conflict";
+      d.reply.message = "expected version " + std::to_string(command.expected_version) +
+                        " but the aggregate is at " + std::to_string(st.next_version);
+      d.reply.version = st.next_version;
+    } else if (auto parsed = domain::parse_command<D>(command.command, st.id, command.body); !parsed) {
+      d.reply = error_reply<D>(parsed.error(), st.next_version);
+    } else if (auto events = D::decide(st.next_state, *parsed, command.issued_at_ms); !events) {
+      d.reply = error_reply<D>(events.error(), st.next_version);
+    } else {
+      for (auto& e : *events) {
+        auto encoded = D::encode(e);
+        request.events.push_back({std::move(encoded.type), encoded.schema_version, command.issued_at_ms,
+                                  command.command_id, command.correlation_id, command.causation_id,
+                                  std::move(encoded.data)});
+        D::evolve(st.next_state, e, command.issued_at_ms);
+      }
+      d.event_count = events->size();
+      st.next_version += events->size();
+      d.reply.version = st.next_version;
+      auto json = D::to_json(st.next_state);
+      json["version"] = st.next_version;
+      d.reply.state = json.dump();
+    }
+    if (!d.command_id.empty()) decided_here.emplace_back(d.command_id, d.reply);
+    st.in_flight.push_back(std::move(d));
+  }
+  st.queue.erase(st.queue.begin(), st.queue.begin() + static_cast<std::ptrdiff_t>(take));
+
+  if (request.events.empty()) {
+    // Nothing to write: every answer rests on durable state already.
+    for (auto& d : st.in_flight) {
+      if (!d.command_id.empty()) st.remembered.remember(d.command_id, d.reply.version, 0, d.reply.code);
+      d.promise.deliver(std::move(d.reply));
+    }
+    st.in_flight.clear();
+    return pump(self);
+  }
+  st.writing = true;
+  auto epoch = ++st.epoch;
+  auto handle = caf::actor_cast<caf::actor>(self);
+  st.context->db->events().append_async(
+      std::move(request), [handle, epoch](persistence::result<persistence::append_result> r) {
+        caf::anon_send(handle, written_atom::value, append_outcome{epoch, std::move(r)});
+      });
+}
+
+template <domain::decider D>
+void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
+  auto& st = self->state;
+  if (!st.writing || outcome.epoch != st.epoch) return;
+  st.writing = false;
+  if (!outcome.result) {
+    // Nothing of the batch is durable. Stop, so that the next command recovers from the journal.
+    reply_unavailable_to_all<D>(self, "the journal could not write: " + outcome.result.error().message);
+    self->quit(journal_failed());
+    return;
+  }
+  auto first_position = outcome.result->first_position;
+  st.state = std::move(st.next_state);
+  st.version = st.next_version;
+  for (auto& d : st.in_flight) {
+    if (d.event_count > 0) d.reply.position = first_position + d.events_before + d.event_count - 1;
+    if (!d.command_id.empty())
+      st.remembered.remember(d.command_id, d.reply.version, d.reply.position, d.reply.code);
+    d.promise.deliver(std::move(d.reply));
+  }
+  st.in_flight.clear();
+  if (st.version - st.snapshot_version >= st.context->settings.snapshot_every) take_snapshot<D>(self);
+  pump(self);
+}
+
+// Loads the newest readable snapshot and replays the later events. A snapshot that cannot be
+// read is skipped; an event that cannot be read fails recovery.
+template <domain::decider D>
+persistence::result<void> recover(aggregate_state<D>& st) {
+  auto& db = *st.context->db;
+  persistence::snapshot_criteria criteria;
+  for (;;) {
+    auto loaded = db.snapshots().load_latest(st.stream, criteria);
+    std::uint64_t skip_below = 0;
+    if (!loaded) {
+      if (loaded.error().code != persistence::storage_errc::corrupt) return std::unexpected(loaded.error());
+      skip_below = loaded.error().version;
+    } else if (!*loaded) {
+      break;
+    } else if (decode_aggregate_snapshot<D>(**loaded, st.state, st.remembered)) {
+      st.version = st.snapshot_version = (*loaded)->version;
+      break;
+    } else {
+      skip_below = (*loaded)->version;
+    }
+    std::fprintf(stderr, "ordo: skipping unreadable snapshot of %s at version %llu\n", st.stream.c_str(),
+                 static_cast<unsigned long long>(skip_below));
+    if (skip_below <= 1) break;
+    criteria.max_version = skip_below - 1;
+  }
+  for (;;) {
+    auto events = db.events().read(st.stream, st.version + 1, persistence::unbounded, 1024);
+    if (!events) return std::unexpected(events.error());
+    for (auto& recorded : *events) {
+      auto event = D::decode(domain::encoded_event{recorded.type, recorded.schema_version, recorded.data});
+      if (!event) {
+        persistence::storage_error err{persistence::storage_errc::corrupt,
+                                       "cannot decode " + recorded.type + " of " + st.stream + " at version " +
+                                           std::to_string(recorded.version) + ": " + event.error().message};
+        err.stream = st.stream;
+        err.version = recorded.version;
+        return std::unexpected(std::move(err));
+      }
+      D::evolve(st.state, *event, recorded.timestamp_ms);
+      st.version = recorded.version;
+      st.remembered.remember(recorded.command_id, recorded.version, recorded.position, "ok");
+    }
+    if (events->size() < 1024) break;
+  }
+  return {};
+}
+
+}  // namespace detail
+
+template <domain::decider D>
+caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, caf::actor shard,
+                              std::string id) {
+  auto& st = self->state;
+  st.context = context;
+  st.shard = std::move(shard);
+  st.stream = std::string(D::type_name) + "-" + id;
+  st.id = std::move(id);
+  st.remembered = remembered_commands(context->settings.remembered_command_ids);
+  st.last_active_ms = now_ms();
+
+  auto started = std::chrono::steady_clock::now();
+  if (auto recovered = detail::recover<D>(st); !recovered) {
+    std::fprintf(stderr, "ordo: recovery of %s failed: %s\n", st.stream.c_str(),
+                 recovered.error().message.c_str());
+    context->stats.recovery_failures.fetch_add(1, std::memory_order_relaxed);
+    self->quit(recovery_failed());
+    return {};
+  }
+  context->stats.recoveries.fetch_add(1, std::memory_order_relaxed);
+  context->stats.recovery_micros.fetch_add(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count(),
+      std::memory_order_relaxed);
+
+  return {
+      [self](command_envelope& command) -> caf::result<command_reply> {
+        auto& st = self->state;
+        st.last_active_ms = now_ms();
+        auto promise = self->template make_response_promise<command_reply>();
+        if (st.queue.size() >= st.context->settings.max_pending_per_aggregate) {
+          command_reply r;
+          r.code = "overloaded";
+          r.message = "too many commands waiting for " + st.stream;
+          promise.deliver(std::move(r));
+          return promise;
+        }
+        st.queue.push_back({std::move(command), promise});
+        detail::pump<D>(self);
+        return promise;
+      },
+      [self](written_atom, append_outcome& outcome) { detail::on_written<D>(self, outcome); },
+      [self](query_atom) { return detail::state_reply<D>(self->state); },
+      [self](snapshot_atom) {
+        detail::take_snapshot<D>(self);
+        return detail::state_reply<D>(self->state);
+      },
+      [self](inspect_atom, bool with_state) {
+        auto& st = self->state;
+        aggregate_info info{std::string(D::type_name), st.id, st.version, self->mailbox().size(),
+                            st.last_active_ms, st.snapshot_version, st.queue.size() + st.in_flight.size(), {}};
+        if (with_state && st.version > 0) info.state = D::to_json(st.state).dump();
+        return info;
+      },
+      [self](passivate_atom) {
+        self->state.passivating = true;
+        if (!self->state.writing && self->state.queue.empty()) self->quit();
+      },
+  };
+}
+
+}  // namespace ordo::actors

@@ -1,0 +1,52 @@
+// What every actor of one node's runtime shares: the database, the settings and the clock.
+// Owned by `runtime`; actors hold a pointer to it for their whole life.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "actors/settings.hpp"
+#include "persistence/database.hpp"
+
+namespace ordo::actors {
+
+struct runtime_context {
+  persistence::database* db = nullptr;
+  runtime_settings settings;
+  caf::actor bus;               // the event bus
+  caf::actor snapshot_writer;   // writes snapshots off the aggregates' path
+
+  // Spawns the aggregate actor of `type` for `id` as a child of `parent` (a shard). Returns an
+  // invalid handle for an unknown type. Set by the runtime, which knows the deciders.
+  std::function<caf::actor(caf::event_based_actor& parent, const std::string& type,
+                           const std::string& id)>
+      spawn_aggregate;
+
+  // Counters for metrics and inspection; written by actors, read by anyone.
+  struct counters {
+    std::atomic<std::uint64_t> aggregates_live{0};
+    std::atomic<std::uint64_t> passivated{0};
+    std::atomic<std::uint64_t> snapshots_written{0};
+    std::atomic<std::uint64_t> recoveries{0};
+    std::atomic<std::uint64_t> recovery_failures{0};
+    std::atomic<std::uint64_t> recovery_micros{0};
+    std::atomic<std::uint64_t> aggregate_crashes{0};
+  } stats;
+};
+
+// Exit reasons of aggregate actors, so that their shard knows why one stopped.
+inline caf::error recovery_failed() { return caf::error(1, caf::atom("ordo_agg")); }
+inline caf::error journal_failed() { return caf::error(2, caf::atom("ordo_agg")); }
+inline bool is_recovery_failure(const caf::error& e) { return e == recovery_failed(); }
+
+inline std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace ordo::actors

@@ -1,0 +1,181 @@
+#include "actors/gateway.hpp"
+
+#include <future>
+
+#include "actors/shard.hpp"
+
+namespace ordo::actors {
+namespace {
+
+// A unit of work for a gateway actor: it runs inside the actor so it can issue requests.
+struct gateway_job {
+  std::function<void(caf::event_based_actor*)> run;
+};
+
+}  // namespace
+}  // namespace ordo::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::gateway_job)
+
+namespace ordo::actors {
+namespace {
+
+caf::behavior carrier(caf::event_based_actor* self) {
+  return {
+      [self](gateway_job& job) { job.run(self); },
+  };
+}
+
+command_reply from_error(const caf::error& e, caf::actor_system& system) {
+  if (e == caf::sec::request_timeout) return make_reply("unavailable", "the aggregate did not answer in time");
+  return make_reply("unavailable", "the aggregate could not be reached: " + system.render(e));
+}
+
+}  // namespace
+
+command_reply make_reply(std::string code, std::string message) {
+  command_reply reply;
+  reply.code = std::move(code);
+  reply.message = std::move(message);
+  return reply;
+}
+
+gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
+                 const runtime_settings& settings)
+    : shards_(std::move(shards)), settings_(settings) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, settings.gateway_actors); ++i)
+    carriers_.push_back(system.spawn(carrier));
+}
+
+gateway::~gateway() {
+  for (auto& c : carriers_) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+}
+
+const caf::actor& gateway::shard_for(std::string_view type, std::string_view id) const {
+  return shards_[shard_of(type, id, static_cast<std::uint32_t>(shards_.size()))];
+}
+
+void gateway::dispatch(std::function<void(caf::event_based_actor*)> job) {
+  auto i = next_carrier_.fetch_add(1, std::memory_order_relaxed) % carriers_.size();
+  caf::anon_send(carriers_[i], gateway_job{std::move(job)});
+}
+
+bool gateway::admit() {
+  if (in_flight_.fetch_add(1, std::memory_order_acq_rel) >= settings_.max_in_flight) {
+    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+    return false;
+  }
+  return true;
+}
+
+void gateway::send_async(command_envelope command, reply_handler done) {
+  if (!admit()) {
+    done(make_reply("overloaded", "too many commands in flight; retry later"));
+    return;
+  }
+  auto shard = shard_for(command.aggregate_type, command.aggregate_id);
+  auto timeout = std::chrono::milliseconds(settings_.command_timeout_ms);
+  auto finish = [this, done = std::move(done)](command_reply reply) {
+    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+    done(std::move(reply));
+  };
+  dispatch([shard, timeout, command = std::move(command), finish](caf::event_based_actor* self) mutable {
+    self->request(shard, timeout, std::move(command))
+        .then([finish](command_reply& reply) mutable { finish(std::move(reply)); },
+              [finish, self](caf::error& e) mutable { finish(from_error(e, self->system())); });
+  });
+}
+
+template <class T>
+T gateway::wait(std::function<void(std::function<void(T)>)> start, T on_timeout) {
+  auto promise = std::make_shared<std::promise<T>>();
+  auto future = promise->get_future();
+  start([promise](T value) { promise->set_value(std::move(value)); });
+  // The actors answer within command_timeout_ms; the margin covers scheduling delays.
+  auto limit = std::chrono::milliseconds(settings_.command_timeout_ms + 1000);
+  if (future.wait_for(limit) != std::future_status::ready) return on_timeout;
+  return future.get();
+}
+
+command_reply gateway::send(command_envelope command) {
+  return wait<command_reply>(
+      [&](std::function<void(command_reply)> deliver) { send_async(std::move(command), std::move(deliver)); },
+      make_reply("unavailable", "no reply in time"));
+}
+
+namespace {
+
+// Issues one request of `Reply` to `shard` with xs and delivers the answer (or `fallback`).
+template <class Reply, class... Ts>
+std::function<void(caf::event_based_actor*)> request_job(caf::actor shard, std::chrono::milliseconds timeout,
+                                                         std::function<void(Reply)> deliver,
+                                                         Reply fallback, Ts... xs) {
+  return [=](caf::event_based_actor* self) {
+    self->request(shard, timeout, xs...)
+        .then([deliver](Reply& r) { deliver(std::move(r)); },
+              [deliver, fallback](caf::error&) { deliver(fallback); });
+  };
+}
+
+}  // namespace
+
+command_reply gateway::query(const std::string& type, const std::string& id) {
+  auto fallback = make_reply("unavailable", "no reply in time");
+  return wait<command_reply>(
+      [&](std::function<void(command_reply)> deliver) {
+        dispatch(request_job<command_reply>(shard_for(type, id),
+                                            std::chrono::milliseconds(settings_.command_timeout_ms),
+                                            deliver, fallback, query_atom::value, type, id));
+      },
+      fallback);
+}
+
+command_reply gateway::snapshot(const std::string& type, const std::string& id) {
+  auto fallback = make_reply("unavailable", "no reply in time");
+  return wait<command_reply>(
+      [&](std::function<void(command_reply)> deliver) {
+        dispatch(request_job<command_reply>(shard_for(type, id),
+                                            std::chrono::milliseconds(settings_.command_timeout_ms),
+                                            deliver, fallback, snapshot_atom::value, type, id));
+      },
+      fallback);
+}
+
+bool gateway::passivate(const std::string& type, const std::string& id) {
+  return wait<bool>(
+      [&](std::function<void(bool)> deliver) {
+        dispatch(request_job<bool>(shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
+                                   deliver, false, passivate_atom::value, type, id));
+      },
+      false);
+}
+
+std::optional<aggregate_info> gateway::inspect(const std::string& type, const std::string& id) {
+  auto info = wait<aggregate_info>(
+      [&](std::function<void(aggregate_info)> deliver) {
+        dispatch(request_job<aggregate_info>(shard_for(type, id),
+                                             std::chrono::milliseconds(settings_.command_timeout_ms),
+                                             deliver, aggregate_info{}, inspect_atom::value, type, id));
+      },
+      aggregate_info{});
+  if (info.aggregate_type.empty() || info.version == 0) return std::nullopt;
+  return info;
+}
+
+std::vector<aggregate_info> gateway::inspect_live(const std::string& type, std::size_t limit) {
+  std::vector<aggregate_info> all;
+  for (auto& shard : shards_) {
+    if (all.size() >= limit) break;
+    auto part = wait<std::vector<aggregate_info>>(
+        [&](std::function<void(std::vector<aggregate_info>)> deliver) {
+          dispatch(request_job<std::vector<aggregate_info>>(
+              shard, std::chrono::milliseconds(settings_.command_timeout_ms), deliver, {},
+              inspect_atom::value, type, static_cast<std::uint64_t>(limit - all.size())));
+        },
+        {});
+    for (auto& info : part) all.push_back(std::move(info));
+  }
+  return all;
+}
+
+}  // namespace ordo::actors

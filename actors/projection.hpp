@@ -1,0 +1,144 @@
+// A projection: plain C++ that folds committed events into read-model rows in the kv store.
+//
+// A projection knows no CAF. The projection actor (actors/projection_actor.hpp) feeds it events
+// in position order and commits what it produced together with its checkpoint in one WriteBatch,
+// so that every event is applied exactly once across crashes. All rows of a projection live
+// under "view/<name>/" (its row_prefix), so that a rebuild can delete them with one prefix scan;
+// its checkpoint lives under "checkpoint/<name>".
+#pragma once
+
+#include <cassert>
+#include <charconv>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "persistence/event_record.hpp"
+#include "persistence/kv_store.hpp"
+#include "persistence/result.hpp"
+
+namespace ordo::actors {
+
+// The rows one apply() produces. Reads go through the pending writes of this batch, so a row that
+// an earlier event of the batch changed is read back changed; nothing reaches the store until the
+// caller commits take_writes().
+class row_batch {
+ public:
+  // REQUIRES: `kv` outlives the batch. Every key written must start with `prefix`.
+  row_batch(const persistence::kv_store& kv, std::string_view prefix) : kv_(kv), prefix_(prefix) {}
+
+  // The row as this batch leaves it: the pending write if there is one, else the stored row.
+  persistence::result<std::optional<std::string>> get(std::string_view key) const {
+    if (auto it = pending_.find(key); it != pending_.end()) return it->second;
+    return kv_.get(key);
+  }
+
+  void put(std::string_view key, std::string value) {
+    assert(key.starts_with(prefix_) && "a projection writes only under its row prefix");
+    pending_.insert_or_assign(std::string(key), std::optional<std::string>(std::move(value)));
+  }
+
+  void erase(std::string_view key) {
+    assert(key.starts_with(prefix_) && "a projection writes only under its row prefix");
+    pending_.insert_or_assign(std::string(key), std::nullopt);
+  }
+
+  bool empty() const { return pending_.empty(); }
+
+  // The last write of each key, in key order; leaves the batch empty.
+  std::vector<persistence::kv_write> take_writes() {
+    std::vector<persistence::kv_write> writes;
+    writes.reserve(pending_.size());
+    for (auto& [key, value] : pending_) writes.push_back({key, std::move(value)});
+    pending_.clear();
+    return writes;
+  }
+
+ private:
+  const persistence::kv_store& kv_;
+  std::string prefix_;
+  std::map<std::string, std::optional<std::string>, std::less<>> pending_;
+};
+
+class projection {
+ public:
+  virtual ~projection() = default;
+
+  // A short stable name: "order_summary". It names the rows, the checkpoint and the actor.
+  virtual std::string_view name() const = 0;
+  // "view/<name>/": every row this projection writes starts with it.
+  virtual std::string_view row_prefix() const = 0;
+
+  // Folds `events` (in position order, none applied before) into `rows`. A failure leaves the
+  // store untouched (the caller drops `rows`), so the same events can be applied again later.
+  // Projections keep no state in memory: everything they know is in their rows.
+  virtual persistence::result<void> apply(std::span<const persistence::recorded_event> events,
+                                          row_batch& rows) = 0;
+};
+
+inline std::string checkpoint_key(std::string_view projection_name) {
+  return "checkpoint/" + std::string(projection_name);
+}
+
+// Where a projection stands. `clearing`: a rebuild was deleting its rows when the node stopped;
+// the rows must be cleared before anything is applied again.
+struct checkpoint {
+  std::uint64_t position = 0;  // the last position applied; 0: nothing applied
+  bool clearing = false;
+  bool operator==(const checkpoint&) const = default;
+};
+
+// The checkpoint value that marks a rebuild in progress (see checkpoint::clearing).
+inline constexpr std::string_view clearing_marker = "clearing";
+
+// The checkpoint is the position as decimal text, so that an operator can read it in a dump.
+inline persistence::result<checkpoint> load_checkpoint(const persistence::kv_store& kv,
+                                                       std::string_view projection_name) {
+  auto key = checkpoint_key(projection_name);
+  auto value = kv.get(key);
+  if (!value) return std::unexpected(std::move(value.error()));
+  if (!*value) return checkpoint{};
+  const std::string& text = **value;
+  if (text == clearing_marker) return checkpoint{0, true};
+  std::uint64_t position = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), position);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+    return persistence::storage_failure(persistence::storage_errc::corrupt,
+                                        "unreadable checkpoint under " + key + ": " + text);
+  return checkpoint{position, false};
+}
+
+inline persistence::kv_write checkpoint_write(std::string_view projection_name,
+                                              std::uint64_t position) {
+  return {checkpoint_key(projection_name), std::to_string(position)};
+}
+
+// Applies the events of `events` after position `after` and commits their rows together with
+// the new checkpoint in one atomic write (not synced: a crash loses rows and checkpoint
+// together, and the events are applied again). Returns the new checkpoint (`after` when no event
+// was newer). On failure nothing was written.
+inline persistence::result<std::uint64_t> apply_and_commit(
+    projection& view, persistence::kv_store& kv,
+    std::span<const persistence::recorded_event> events, std::uint64_t after) {
+  // A batch may overlap what is applied (a retried fetch): skip that part, never apply twice.
+  std::size_t skip = 0;
+  while (skip < events.size() && events[skip].position <= after) ++skip;
+  events = events.subspan(skip);
+  if (events.empty()) return after;
+  row_batch rows(kv, view.row_prefix());
+  if (auto applied = view.apply(events, rows); !applied)
+    return std::unexpected(std::move(applied.error()));
+  auto writes = rows.take_writes();
+  writes.push_back(checkpoint_write(view.name(), events.back().position));
+  if (auto written = kv.write(writes, /*sync=*/false); !written)
+    return std::unexpected(std::move(written.error()));
+  return events.back().position;
+}
+
+}  // namespace ordo::actors

@@ -1,0 +1,167 @@
+#include "actors/projections/order_stats.hpp"
+
+#include <array>
+#include <map>
+#include <variant>
+
+#include "actors/projections/order_view.hpp"
+#include "domain/codec.hpp"
+#include "domain/json_reader.hpp"
+
+namespace ordo::actors::projections {
+namespace {
+
+using nlohmann::json;
+namespace order = domain::order;
+using order::order_status;
+
+// The statuses an order can be counted in, in the order the API lists them.
+constexpr std::array<order_status, 6> counted_statuses{
+    order_status::draft,   order_status::placed,    order_status::confirmed,
+    order_status::shipped, order_status::cancelled, order_status::rejected};
+
+bool earns_revenue(order_status s) {
+  return s == order_status::confirmed || s == order_status::shipped;
+}
+
+// What the stats remember of one order.
+struct order_tally {
+  order_status status = order_status::none;
+  std::int64_t total_cents = 0;  // as placed; items cannot change after that
+  std::uint64_t version = 0;
+};
+
+struct totals {
+  std::map<order_status, std::int64_t> by_status;  // only counted_statuses
+  std::int64_t revenue_cents = 0;
+  std::uint64_t position = 0;
+};
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+
+// Only status changes move the figures; adding or removing items does not (revenue counts from
+// confirmation, after which items are fixed).
+void follow(order_tally& tally, const order::event& event) {
+  std::visit(overloaded{
+                 [&](const order::order_created&) { tally.status = order_status::draft; },
+                 [&](const order::order_placed& e) {
+                   tally.status = order_status::placed;
+                   tally.total_cents = e.total_cents;
+                 },
+                 [&](const order::order_confirmed&) { tally.status = order_status::confirmed; },
+                 [&](const order::order_rejected&) { tally.status = order_status::rejected; },
+                 [&](const order::order_cancelled&) { tally.status = order_status::cancelled; },
+                 [&](const order::order_shipped&) { tally.status = order_status::shipped; },
+                 [](const auto&) {},
+             },
+             event);
+}
+
+std::unexpected<persistence::storage_error> corrupt_row(std::string_view key,
+                                                        const std::vector<domain::field_error>& errors) {
+  auto why = errors.empty() ? std::string("not a JSON object")
+                            : errors.front().field + " " + errors.front().message;
+  return persistence::storage_failure(persistence::storage_errc::corrupt,
+                                      "unreadable view row " + std::string(key) + ": " + why);
+}
+
+persistence::result<order_tally> decode_tally(std::string_view key, const std::string& bytes) {
+  auto row = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  std::vector<domain::field_error> errors;
+  domain::json_reader r(row, errors);
+  order_tally tally;
+  tally.status = r.enumerated("status", order::parse_order_status, order_status::none);
+  tally.total_cents = r.integer("total_cents");
+  tally.version = static_cast<std::uint64_t>(r.integer("version"));
+  if (!errors.empty() || row.is_discarded()) return corrupt_row(key, errors);
+  return tally;
+}
+
+std::string encode_tally(const order_tally& tally) {
+  return domain::compact_json({{"status", std::string(order::to_string(tally.status))},
+                               {"total_cents", tally.total_cents},
+                               {"version", tally.version}});
+}
+
+persistence::result<totals> decode_totals(const std::optional<std::string>& bytes) {
+  totals t;
+  if (!bytes) return t;
+  auto row = json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
+  std::vector<domain::field_error> errors;
+  domain::json_reader r(row, errors);
+  auto counts = r.optional_object("orders_by_status", [&](domain::json_reader& by_status) {
+    for (auto status : counted_statuses) t.by_status[status] = by_status.integer(order::to_string(status));
+    return true;
+  });
+  if (!counts) r.add_error("orders_by_status", "is missing");
+  t.revenue_cents = r.integer("confirmed_revenue_cents");
+  t.position = static_cast<std::uint64_t>(r.integer("position"));
+  if (!errors.empty() || row.is_discarded()) return corrupt_row(order_stats::totals_key, errors);
+  return t;
+}
+
+json totals_json(const totals& t) {
+  json by_status = json::object();
+  for (auto status : counted_statuses) {
+    auto count = t.by_status.find(status);
+    by_status[std::string(order::to_string(status))] = count == t.by_status.end() ? 0 : count->second;
+  }
+  return {{"orders_by_status", std::move(by_status)},
+          {"confirmed_revenue_cents", t.revenue_cents},
+          {"position", t.position}};
+}
+
+}  // namespace
+
+persistence::result<void> order_stats::apply(std::span<const persistence::recorded_event> events,
+                                             row_batch& rows) {
+  if (events.empty()) return {};
+  auto stored = rows.get(totals_key);
+  if (!stored) return std::unexpected(std::move(stored.error()));
+  auto figures = decode_totals(*stored);
+  if (!figures) return std::unexpected(std::move(figures.error()));
+  for (auto& recorded : events) {
+    auto order_id = order_id_of(recorded);
+    if (!order_id) continue;
+    auto event = decode_order_event(recorded);
+    if (!event) return std::unexpected(std::move(event.error()));
+    auto key = order_key(*order_id);
+    auto bytes = rows.get(key);
+    if (!bytes) return std::unexpected(std::move(bytes.error()));
+    order_tally tally;
+    if (*bytes) {
+      auto decoded = decode_tally(key, **bytes);
+      if (!decoded) return std::unexpected(std::move(decoded.error()));
+      tally = *decoded;
+    }
+    if (recorded.version <= tally.version) continue;  // already counted
+    // Take the order out of the figures as it was, and put it back in as it is now.
+    if (tally.status != order_status::none) {
+      --figures->by_status[tally.status];
+      if (earns_revenue(tally.status)) figures->revenue_cents -= tally.total_cents;
+    }
+    follow(tally, *event);
+    tally.version = recorded.version;
+    if (tally.status != order_status::none) {
+      ++figures->by_status[tally.status];
+      if (earns_revenue(tally.status)) figures->revenue_cents += tally.total_cents;
+    }
+    rows.put(key, encode_tally(tally));
+  }
+  figures->position = events.back().position;
+  rows.put(totals_key, domain::compact_json(totals_json(*figures)));
+  return {};
+}
+
+persistence::result<nlohmann::json> load_stats(const persistence::kv_store& kv) {
+  auto stored = kv.get(order_stats::totals_key);
+  if (!stored) return std::unexpected(std::move(stored.error()));
+  auto figures = decode_totals(*stored);
+  if (!figures) return std::unexpected(std::move(figures.error()));
+  return totals_json(*figures);
+}
+
+}  // namespace ordo::actors::projections

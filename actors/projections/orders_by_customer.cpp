@@ -1,0 +1,33 @@
+#include "actors/projections/orders_by_customer.hpp"
+
+#include "actors/projections/order_view.hpp"
+#include "domain/codec.hpp"
+#include "domain/validation.hpp"
+
+namespace ordo::actors::projections {
+
+persistence::result<void> orders_by_customer::apply(
+    std::span<const persistence::recorded_event> events, row_batch& rows) {
+  for (auto& recorded : events) {
+    auto order_id = order_id_of(recorded);
+    if (!order_id) continue;
+    auto event = decode_order_event(recorded);
+    if (!event) return std::unexpected(std::move(event.error()));
+    auto key = state_key(*order_id);
+    auto view = read_order_view(rows, key);
+    if (!view) return std::unexpected(std::move(view.error()));
+    if (!advance(*view, *event, recorded)) continue;
+    rows.put(key, encode_order_view(*view));
+    const auto& customer_id = view->state.customer_id;
+    if (customer_id.empty()) continue;  // not created yet: nothing to list
+    // The decider validates customer ids; one that is not an id would break the key layout.
+    if (!domain::is_valid_id(customer_id))
+      return persistence::storage_failure(persistence::storage_errc::corrupt,
+                                          "order " + std::string(*order_id) +
+                                              " has an invalid customer id: " + customer_id);
+    rows.put(index_key(customer_id, *order_id), domain::compact_json(summary_json(*view)));
+  }
+  return {};
+}
+
+}  // namespace ordo::actors::projections

@@ -1,0 +1,60 @@
+#include "actors/runtime.hpp"
+
+#include <thread>
+
+#include "actors/aggregate_types.hpp"
+#include "actors/event_bus.hpp"
+#include "actors/messages.hpp"
+#include "actors/shard.hpp"
+#include "actors/snapshot_writer.hpp"
+
+namespace ordo::actors {
+
+runtime::runtime(persistence::database& db, runtime_settings settings,
+                 std::function<void(caf::actor_system_config&)> configure)
+    : config_(std::make_unique<caf::actor_system_config>()) {
+  context_.db = &db;
+  context_.settings = settings;
+  auto threads = settings.threads != 0 ? settings.threads : std::max(2u, std::thread::hardware_concurrency());
+  config_->set("scheduler.max-threads", threads);
+  config_->add_message_types<caf::id_block::ordo>();
+  if (configure) configure(*config_);
+  system_ = std::make_unique<caf::actor_system>(*config_);
+
+  context_.spawn_aggregate = [ctx = &context_](caf::event_based_actor& parent, const std::string& type,
+                                               const std::string& id) {
+    return spawn_aggregate(parent, ctx, type, id);
+  };
+  context_.snapshot_writer = spawn_snapshot_writer(*system_, &context_);
+  context_.bus = spawn_event_bus(*system_, &context_);
+  connect_journal_to_bus(db.events(), context_.bus);
+  for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i)
+    shards_.push_back(spawn_shard(*system_, &context_, i));
+  gateway_ = std::make_unique<class gateway>(*system_, shards_, settings);
+}
+
+runtime::~runtime() {
+  gateway_.reset();
+  {
+    // Stop the shards (and with them every aggregate) and wait until they are gone.
+    caf::scoped_actor self{*system_};
+    for (auto& shard : shards_) {
+      self->monitor(shard);
+      self->send(shard, stop_atom::value);
+    }
+    for (std::size_t i = 0; i < shards_.size(); ++i) self->receive([](caf::down_msg&) {});
+  }
+  shards_.clear();
+  // Appends the aggregates started call back into actors: let them finish first.
+  context_.db->events().flush();
+  context_.db->events().set_commit_listener({});
+  caf::anon_send(context_.bus, stop_atom::value);
+  caf::anon_send(context_.snapshot_writer, stop_atom::value);
+  context_.bus = nullptr;
+  context_.snapshot_writer = nullptr;
+  context_.spawn_aggregate = nullptr;
+  system_->await_all_actors_done();
+  system_.reset();
+}
+
+}  // namespace ordo::actors

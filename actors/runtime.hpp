@@ -1,0 +1,43 @@
+// One node's actor runtime: the CAF actor system, the shards and their aggregates, the event
+// bus, the snapshot writer and the gateway. The database outlives it.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "actors/context.hpp"
+#include "actors/gateway.hpp"
+#include "actors/settings.hpp"
+#include "persistence/database.hpp"
+
+namespace ordo::actors {
+
+class runtime {
+ public:
+  // `configure` may adjust CAF's configuration (e.g. load the middleman) before the system starts.
+  runtime(persistence::database& db, runtime_settings settings,
+          std::function<void(caf::actor_system_config&)> configure = {});
+  // Stops accepting commands, stops every actor, waits for the journal to finish what they
+  // started, and then shuts the actor system down.
+  ~runtime();
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  class gateway& gateway() { return *gateway_; }
+  caf::actor_system& system() { return *system_; }
+  runtime_context& context() { return context_; }
+  const std::vector<caf::actor>& shards() const { return shards_; }
+  caf::actor bus() const { return context_.bus; }
+
+ private:
+  runtime_context context_;
+  std::unique_ptr<caf::actor_system_config> config_;
+  std::unique_ptr<caf::actor_system> system_;
+  std::vector<caf::actor> shards_;
+  std::unique_ptr<class gateway> gateway_;
+};
+
+}  // namespace ordo::actors

@@ -1,0 +1,28 @@
+// Tunables of the actor runtime, with their defaults (config keys in parentheses).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace ordo::actors {
+
+struct runtime_settings {
+  std::uint64_t snapshot_every = 100;          // aggregates.snapshot_every: events between snapshots
+  std::size_t snapshots_keep = 2;              // aggregates.snapshots_keep
+  std::int64_t idle_timeout_ms = 120'000;      // aggregates.idle_timeout_ms: passivate when idle
+  std::size_t max_live = 1'000'000;            // aggregates.max_live: per node, LRU beyond it
+  std::size_t max_pending_per_aggregate = 4096;  // commands queued at one aggregate before 429
+  std::size_t max_commands_per_append = 256;   // commands of one aggregate folded into one append
+  std::size_t remembered_command_ids = 1000;   // per aggregate, kept in snapshots
+  std::uint32_t shards = 64;                   // cluster.shards
+  std::int64_t command_timeout_ms = 5'000;     // gateway: how long a caller waits for a reply
+  std::size_t max_in_flight = 4096;            // gateway: commands in flight before `overloaded`
+  std::size_t gateway_actors = 4;              // gateway: actors that carry requests
+  std::int64_t recovery_backoff_ms = 1'000;    // first wait after a failed recovery; doubles
+  std::int64_t recovery_backoff_max_ms = 30'000;
+  std::size_t bus_buffer_events = 65'536;      // live events the bus keeps for followers
+  std::size_t threads = 0;                     // CAF worker threads; 0: one per core
+};
+
+}  // namespace ordo::actors

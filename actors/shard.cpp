@@ -1,0 +1,282 @@
+#include "actors/shard.hpp"
+
+#include <list>
+#include <unordered_map>
+
+#include "actors/messages.hpp"
+
+namespace ordo::actors {
+namespace {
+
+using namespace std::chrono_literals;
+
+// How often a shard looks for idle aggregates.
+constexpr auto sweep_interval = std::chrono::milliseconds(1000);
+
+std::string key_of(std::string_view type, std::string_view id) {
+  std::string key;
+  key.reserve(type.size() + id.size() + 1);
+  key.append(type).push_back('/');
+  key.append(id);
+  return key;
+}
+
+command_reply unavailable(std::string message) {
+  command_reply reply;
+  reply.code = "unavailable";
+  reply.message = std::move(message);
+  return reply;
+}
+
+struct shard_state {
+  static inline const char* name = "ordo.shard";
+
+  struct entry {
+    caf::actor actor;
+    std::string type;
+    std::string id;
+    std::list<std::string>::iterator lru;  // position in `recency`
+    std::int64_t last_used_ms = 0;
+    bool stopping = false;
+    // Deliveries held back while the actor stops; replayed to its successor.
+    struct held_delivery {
+      std::function<void(const caf::actor&)> deliver;
+      std::function<void(command_reply)> refuse;
+    };
+    std::vector<held_delivery> held;
+  };
+  struct backoff {
+    std::int64_t until_ms = 0;
+    std::int64_t delay_ms = 0;
+  };
+
+  runtime_context* context = nullptr;
+  std::uint32_t index = 0;
+  std::size_t max_live = 0;
+  std::unordered_map<std::string, entry> live;
+  std::unordered_map<caf::actor_addr, std::string> key_by_addr;
+  std::list<std::string> recency;  // front: most recently used
+  std::unordered_map<std::string, backoff> failing;
+};
+
+using shard_ptr = caf::stateful_actor<shard_state>*;
+
+void begin_passivation(shard_ptr self, shard_state::entry& e) {
+  if (e.stopping) return;
+  e.stopping = true;
+  self->send(e.actor, passivate_atom::value);
+}
+
+// Passivates least recently used aggregates while the shard holds more than its share.
+void enforce_max_live(shard_ptr self) {
+  auto& st = self->state;
+  std::size_t running = st.live.size();
+  for (auto it = st.recency.rbegin(); running > st.max_live && it != st.recency.rend(); ++it) {
+    auto& e = st.live.at(*it);
+    if (!e.stopping) {
+      begin_passivation(self, e);
+      --running;
+    }
+  }
+}
+
+// Finds or spawns the aggregate for (type, id) and hands it `deliver`. Returns false (and
+// delivers nothing) when the type is unknown or the aggregate is backing off after failures.
+template <class Deliver, class Refuse>
+void route(shard_ptr self, const std::string& type, const std::string& id, Deliver deliver,
+           Refuse refuse) {
+  auto& st = self->state;
+  auto key = key_of(type, id);
+  auto now = now_ms();
+  if (auto f = st.failing.find(key); f != st.failing.end() && f->second.until_ms > now)
+    return refuse(unavailable(type + " " + id + " failed to recover; retrying after back-off"));
+  auto it = st.live.find(key);
+  if (it == st.live.end()) {
+    auto actor = st.context->spawn_aggregate(*self, type, id);
+    if (!actor) {
+      command_reply reply;
+      reply.code = "not_found";
+      reply.message = "unknown aggregate type " + type;
+      return refuse(std::move(reply));
+    }
+    self->monitor(actor);
+    st.key_by_addr.emplace(actor.address(), key);
+    st.recency.push_front(key);
+    it = st.live.emplace(key, shard_state::entry{actor, type, id, st.recency.begin(), now}).first;
+    st.context->stats.aggregates_live.fetch_add(1, std::memory_order_relaxed);
+    enforce_max_live(self);
+  }
+  auto& e = it->second;
+  e.last_used_ms = now;
+  st.recency.splice(st.recency.begin(), st.recency, e.lru);
+  if (e.stopping) {
+    e.held.push_back({std::move(deliver), std::move(refuse)});
+    return;
+  }
+  deliver(e.actor);
+}
+
+void on_down(shard_ptr self, const caf::down_msg& down) {
+  auto& st = self->state;
+  auto k = st.key_by_addr.find(down.source);
+  if (k == st.key_by_addr.end()) return;
+  auto key = std::move(k->second);
+  st.key_by_addr.erase(k);
+  auto it = st.live.find(key);
+  if (it == st.live.end()) return;
+  auto e = std::move(it->second);
+  st.recency.erase(e.lru);
+  st.live.erase(it);
+  st.context->stats.aggregates_live.fetch_sub(1, std::memory_order_relaxed);
+  if (e.stopping && !down.reason) st.context->stats.passivated.fetch_add(1, std::memory_order_relaxed);
+
+  auto now = now_ms();
+  if (is_recovery_failure(down.reason)) {
+    auto& b = st.failing[key];
+    auto& s = st.context->settings;
+    b.delay_ms = b.delay_ms == 0 ? s.recovery_backoff_ms : std::min(b.delay_ms * 2, s.recovery_backoff_max_ms);
+    b.until_ms = now + b.delay_ms;
+  } else {
+    st.failing.erase(key);
+    if (down.reason && down.reason != caf::exit_reason::user_shutdown &&
+        down.reason != journal_failed())
+      st.context->stats.aggregate_crashes.fetch_add(1, std::memory_order_relaxed);
+  }
+  // Messages that waited for the hand-off go to a fresh incarnation, in their original order.
+  for (auto& h : e.held) route(self, e.type, e.id, std::move(h.deliver), std::move(h.refuse));
+}
+
+void sweep_idle(shard_ptr self) {
+  auto& st = self->state;
+  auto horizon = now_ms() - st.context->settings.idle_timeout_ms;
+  for (auto it = st.recency.rbegin(); it != st.recency.rend(); ++it) {
+    auto& e = st.live.at(*it);
+    if (e.last_used_ms > horizon) break;  // everything further front is more recent
+    begin_passivation(self, e);
+  }
+  for (auto it = st.failing.begin(); it != st.failing.end();) {
+    it = it->second.until_ms + st.context->settings.recovery_backoff_max_ms < now_ms()
+             ? st.failing.erase(it)
+             : std::next(it);
+  }
+}
+
+}  // namespace
+
+std::uint32_t shard_of(std::string_view type, std::string_view id, std::uint32_t shards) {
+  // FNV-1a: stable across processes, builds and platforms (std::hash is not).
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  mix(type);
+  mix("/");
+  mix(id);
+  return static_cast<std::uint32_t>(h % (shards == 0 ? 1 : shards));
+}
+
+namespace {
+
+caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint32_t index) {
+  auto& st = self->state;
+  st.context = context;
+  st.index = index;
+  auto shards = std::max<std::uint32_t>(1, context->settings.shards);
+  st.max_live = std::max<std::size_t>(1, (context->settings.max_live + shards - 1) / shards);
+  self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
+  self->delayed_send(self, sweep_interval, tick_atom::value);
+
+  return {
+      [self](command_envelope& envelope) -> caf::result<command_reply> {
+        auto rp = self->make_response_promise<command_reply>();
+        auto type = envelope.aggregate_type;
+        auto id = envelope.aggregate_id;
+        route(
+            self, type, id,
+            [rp, envelope = std::move(envelope)](const caf::actor& a) mutable {
+              rp.delegate(a, std::move(envelope));
+            },
+            [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
+        return rp;
+      },
+      [self](query_atom, const std::string& type, const std::string& id) -> caf::result<command_reply> {
+        auto rp = self->make_response_promise<command_reply>();
+        route(
+            self, type, id, [rp](const caf::actor& a) mutable { rp.delegate(a, query_atom::value); },
+            [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
+        return rp;
+      },
+      [self](snapshot_atom, const std::string& type, const std::string& id) -> caf::result<command_reply> {
+        auto rp = self->make_response_promise<command_reply>();
+        route(
+            self, type, id, [rp](const caf::actor& a) mutable { rp.delegate(a, snapshot_atom::value); },
+            [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
+        return rp;
+      },
+      [self](inspect_atom, const std::string& type, const std::string& id) -> caf::result<aggregate_info> {
+        auto rp = self->make_response_promise<aggregate_info>();
+        route(
+            self, type, id,
+            [rp](const caf::actor& a) mutable { rp.delegate(a, inspect_atom::value, true); },
+            [rp, type, id](command_reply) mutable {
+              rp.deliver(aggregate_info{type, id});
+            });
+        return rp;
+      },
+      [self](passivate_atom, const std::string& type, const std::string& id) {
+        auto it = self->state.live.find(key_of(type, id));
+        if (it == self->state.live.end()) return false;
+        begin_passivation(self, it->second);
+        return true;
+      },
+      [self](inspect_atom, const std::string& type, std::uint64_t limit)
+          -> caf::result<std::vector<aggregate_info>> {
+        auto rp = self->make_response_promise<std::vector<aggregate_info>>();
+        std::vector<caf::actor> targets;
+        for (auto& key : self->state.recency) {
+          if (targets.size() >= limit) break;
+          auto& e = self->state.live.at(key);
+          if (!e.stopping && (type.empty() || e.type == type)) targets.push_back(e.actor);
+        }
+        if (targets.empty()) {
+          rp.deliver(std::vector<aggregate_info>{});
+          return rp;
+        }
+        // Each aggregate reports on itself (only it may read its own mailbox size).
+        auto gathered = std::make_shared<std::vector<aggregate_info>>();
+        auto remaining = std::make_shared<std::size_t>(targets.size());
+        auto finish_one = [rp, gathered, remaining]() mutable {
+          if (--*remaining == 0) rp.deliver(std::move(*gathered));
+        };
+        for (auto& target : targets) {
+          self->request(target, std::chrono::seconds(2), inspect_atom::value, false)
+              .then(
+                  [gathered, finish_one](aggregate_info& info) mutable {
+                    gathered->push_back(std::move(info));
+                    finish_one();
+                  },
+                  [finish_one](caf::error&) mutable { finish_one(); });
+        }
+        return rp;
+      },
+      [self](tick_atom) {
+        sweep_idle(self);
+        self->delayed_send(self, sweep_interval, tick_atom::value);
+      },
+      [self](stop_atom) {
+        for (auto& [key, e] : self->state.live) self->send_exit(e.actor, caf::exit_reason::user_shutdown);
+        self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index) {
+  return system.spawn(shard_behavior, context, index);
+}
+
+}  // namespace ordo::actors

@@ -1,0 +1,26 @@
+// A shard: owns the aggregates whose hash(type, id) falls into it. It spawns them on demand,
+// forwards their messages, passivates idle and least recently used ones, buffers messages for an
+// aggregate that is stopping, backs off from aggregates that keep failing to recover, and answers
+// inspection queries.
+//
+// Accepted messages:
+//   command_envelope                      -> command_reply (from the aggregate)
+//   (query_atom, type, id)                -> command_reply with the state
+//   (inspect_atom, type, id)              -> aggregate_info with the state
+//   (inspect_atom, type filter, limit)    -> std::vector<aggregate_info> of live aggregates
+//   (snapshot_atom, type, id)             -> command_reply
+//   (passivate_atom, type, id)            -> bool (whether it was live)
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/context.hpp"
+
+namespace ordo::actors {
+
+caf::actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index);
+
+// Which shard owns (type, id): a stable hash, the same on every node and across restarts.
+std::uint32_t shard_of(std::string_view type, std::string_view id, std::uint32_t shards);
+
+}  // namespace ordo::actors

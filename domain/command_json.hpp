@@ -1,0 +1,28 @@
+// Commands from JSON: what the gateway carries (the command's name and a JSON object) becomes a
+// typed command, or a validation_failed error naming every field of the wrong type or missing.
+// Ranges and rules are checked later by decide(); this only reads shapes. The addressed
+// aggregate's id fills the command's own id field (order_id, sku); a body that names another id
+// is a validation error.
+#pragma once
+
+#include <string_view>
+#include <type_traits>
+
+#include "domain/deciders.hpp"
+
+namespace ordo::domain {
+
+result<order::command> parse_command(std::type_identity<order_decider>, std::string_view name,
+                                     std::string_view aggregate_id, std::string_view json_body);
+result<stock::command> parse_command(std::type_identity<stock_decider>, std::string_view name,
+                                     std::string_view aggregate_id, std::string_view json_body);
+result<payment::command> parse_command(std::type_identity<payment_decider>, std::string_view name,
+                                       std::string_view aggregate_id, std::string_view json_body);
+
+template <class D>
+result<typename D::command> parse_command(std::string_view name, std::string_view aggregate_id,
+                                          std::string_view json_body) {
+  return parse_command(std::type_identity<D>{}, name, aggregate_id, json_body);
+}
+
+}  // namespace ordo::domain

@@ -1,0 +1,122 @@
+// The face of the domain for the layers above: one traits struct per aggregate type, all of the
+// same shape (the `decider` concept), so that actors, replay and tools are written once as
+// templates over D.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/codec.hpp"
+#include "domain/order.hpp"
+#include "domain/order_codec.hpp"
+#include "domain/payment.hpp"
+#include "domain/payment_codec.hpp"
+#include "domain/result.hpp"
+#include "domain/stock.hpp"
+#include "domain/stock_codec.hpp"
+
+namespace ordo::domain {
+
+template <class D>
+concept decider =
+    std::regular<typename D::state> && std::equality_comparable<typename D::command> &&
+    std::equality_comparable<typename D::event> &&
+    requires(const typename D::state& s, typename D::state& mutable_state,
+             const typename D::command& c, const typename D::event& e, const encoded_event& enc,
+             std::string_view bytes, std::uint32_t schema, timestamp now) {
+      { D::type_name } -> std::convertible_to<std::string_view>;
+      { D::snapshot_schema } -> std::convertible_to<std::uint32_t>;
+      { D::decide(s, c, now) } -> std::same_as<result<std::vector<typename D::event>>>;
+      { D::evolve(mutable_state, e, now) } -> std::same_as<void>;
+      { D::encode(e) } -> std::same_as<encoded_event>;
+      { D::decode(enc) } -> std::same_as<result<typename D::event>>;
+      { D::save_state(s) } -> std::same_as<std::string>;
+      { D::load_state(bytes, schema) } -> std::same_as<result<typename D::state>>;
+      { D::to_json(s) } -> std::same_as<nlohmann::json>;
+      { D::command_name(c) } -> std::same_as<std::string_view>;
+      { D::event_type(e) } -> std::same_as<std::string_view>;
+      { D::exists(s) } -> std::same_as<bool>;
+    };
+
+struct order_decider {
+  using state = order::state;
+  using command = order::command;
+  using event = order::event;
+  static constexpr std::string_view type_name = "order";
+  static constexpr std::uint32_t snapshot_schema = order::snapshot_schema;
+
+  static result<std::vector<event>> decide(const state& s, const command& c, timestamp now) {
+    return order::decide(s, c, now);
+  }
+  static void evolve(state& s, const event& e, timestamp at) { order::evolve(s, e, at); }
+  static encoded_event encode(const event& e) { return order::encode(e); }
+  static result<event> decode(const encoded_event& e) { return order::decode(e); }
+  static std::string save_state(const state& s) { return order::save_state(s); }
+  static result<state> load_state(std::string_view bytes, std::uint32_t schema) {
+    return order::load_state(bytes, schema);
+  }
+  static nlohmann::json to_json(const state& s) { return order::to_json(s); }
+  static std::string_view command_name(const command& c) { return order::command_name(c); }
+  static std::string_view event_type(const event& e) { return order::event_type(e); }
+  // False until created: reads of such an order are 404.
+  static bool exists(const state& s) { return s.status != order::order_status::none; }
+};
+
+struct stock_decider {
+  using state = stock::state;
+  using command = stock::command;
+  using event = stock::event;
+  static constexpr std::string_view type_name = "stock";
+  static constexpr std::uint32_t snapshot_schema = stock::snapshot_schema;
+
+  static result<std::vector<event>> decide(const state& s, const command& c, timestamp now) {
+    return stock::decide(s, c, now);
+  }
+  static void evolve(state& s, const event& e, timestamp at) { stock::evolve(s, e, at); }
+  static encoded_event encode(const event& e) { return stock::encode(e); }
+  static result<event> decode(const encoded_event& e) { return stock::decode(e); }
+  static std::string save_state(const state& s) { return stock::save_state(s); }
+  static result<state> load_state(std::string_view bytes, std::uint32_t schema) {
+    return stock::load_state(bytes, schema);
+  }
+  static nlohmann::json to_json(const state& s) { return stock::to_json(s); }
+  static std::string_view command_name(const command& c) { return stock::command_name(c); }
+  static std::string_view event_type(const event& e) { return stock::event_type(e); }
+  // False until first restocked: GET /v1/inventory/{sku} is 404 for such a sku.
+  static bool exists(const state& s) { return s.status != stock::stock_status::none; }
+};
+
+struct payment_decider {
+  using state = payment::state;
+  using command = payment::command;
+  using event = payment::event;
+  static constexpr std::string_view type_name = "payment";
+  static constexpr std::uint32_t snapshot_schema = payment::snapshot_schema;
+
+  static result<std::vector<event>> decide(const state& s, const command& c, timestamp now) {
+    return payment::decide(s, c, now);
+  }
+  static void evolve(state& s, const event& e, timestamp at) { payment::evolve(s, e, at); }
+  static encoded_event encode(const event& e) { return payment::encode(e); }
+  static result<event> decode(const encoded_event& e) { return payment::decode(e); }
+  static std::string save_state(const state& s) { return payment::save_state(s); }
+  static result<state> load_state(std::string_view bytes, std::uint32_t schema) {
+    return payment::load_state(bytes, schema);
+  }
+  static nlohmann::json to_json(const state& s) { return payment::to_json(s); }
+  static std::string_view command_name(const command& c) { return payment::command_name(c); }
+  static std::string_view event_type(const event& e) { return payment::event_type(e); }
+  // False until the first authorize.
+  static bool exists(const state& s) { return s.status != payment::payment_status::none; }
+};
+
+static_assert(decider<order_decider>);
+static_assert(decider<stock_decider>);
+static_assert(decider<payment_decider>);
+
+}  // namespace ordo::domain

@@ -1,0 +1,201 @@
+#include "domain/order_codec.hpp"
+
+#include "domain/detail/variant_codec.hpp"
+#include "domain/json_reader.hpp"
+#include "domain/snapshot_codec.hpp"
+#include "domain/time_format.hpp"
+
+namespace ordo::domain::order {
+
+namespace {
+
+using nlohmann::json;
+
+json write_items(const std::vector<line_item>& items) {
+  json out = json::array();
+  for (const line_item& item : items) {
+    out.push_back(
+        {{"sku", item.sku}, {"quantity", item.quantity}, {"unit_price_cents", item.unit_price_cents}});
+  }
+  return out;
+}
+
+std::vector<line_item> read_items(json_reader& r) {
+  return r.array("items", [](json_reader& item) {
+    line_item line;
+    line.sku = item.text("sku");
+    line.quantity = item.integer("quantity");
+    line.unit_price_cents = item.integer("unit_price_cents");
+    return line;
+  });
+}
+
+json write_shipping(const shipping_details& s) {
+  return {{"name", s.name}, {"email", s.email}, {"address", s.address}};
+}
+
+std::optional<shipping_details> read_shipping(json_reader& r) {
+  return r.optional_object("shipping", [](json_reader& s) {
+    shipping_details details;
+    details.name = s.text("name");
+    details.email = s.text("email");
+    details.address = s.text("address");
+    return details;
+  });
+}
+
+order_status read_status(json_reader& r, std::string_view key) {
+  return r.enumerated(key, parse_order_status, order_status::none);
+}
+
+// --- event data ---
+
+json write(const order_created& e) {
+  json data{{"order_id", e.order_id}, {"customer_id", e.customer_id}};
+  if (e.shipping) data["shipping"] = write_shipping(*e.shipping);
+  return data;
+}
+
+order_created read(json_reader& r, std::type_identity<order_created>) {
+  order_created e;
+  e.order_id = r.text("order_id");
+  e.customer_id = r.text("customer_id");
+  e.shipping = read_shipping(r);
+  return e;
+}
+
+json write(const item_added& e) {
+  return {{"order_id", e.order_id},
+          {"sku", e.sku},
+          {"quantity", e.quantity},
+          {"unit_price_cents", e.unit_price_cents},
+          {"currency", e.currency}};
+}
+
+item_added read(json_reader& r, std::type_identity<item_added>) {
+  item_added e;
+  e.order_id = r.text("order_id");
+  e.sku = r.text("sku");
+  e.quantity = r.integer("quantity");
+  e.unit_price_cents = r.integer("unit_price_cents");
+  e.currency = r.text("currency");
+  return e;
+}
+
+json write(const item_removed& e) { return {{"order_id", e.order_id}, {"sku", e.sku}}; }
+
+item_removed read(json_reader& r, std::type_identity<item_removed>) {
+  item_removed e;
+  e.order_id = r.text("order_id");
+  e.sku = r.text("sku");
+  return e;
+}
+
+json write(const order_placed& e) {
+  return {{"order_id", e.order_id},
+          {"customer_id", e.customer_id},
+          {"items", write_items(e.items)},
+          {"total_cents", e.total_cents},
+          {"payment_token", e.payment_token}};
+}
+
+order_placed read(json_reader& r, std::type_identity<order_placed>) {
+  order_placed e;
+  e.order_id = r.text("order_id");
+  e.customer_id = r.text("customer_id");
+  e.items = read_items(r);
+  e.total_cents = r.integer("total_cents");
+  e.payment_token = r.text("payment_token");
+  return e;
+}
+
+json write(const order_confirmed& e) { return {{"order_id", e.order_id}}; }
+
+order_confirmed read(json_reader& r, std::type_identity<order_confirmed>) {
+  return {r.text("order_id")};
+}
+
+json write(const order_rejected& e) { return {{"order_id", e.order_id}, {"reason", e.reason}}; }
+
+order_rejected read(json_reader& r, std::type_identity<order_rejected>) {
+  order_rejected e;
+  e.order_id = r.text("order_id");
+  e.reason = r.text("reason");
+  return e;
+}
+
+json write(const order_cancelled& e) {
+  json data{{"order_id", e.order_id}, {"from_status", to_string(e.from_status)}};
+  if (e.reason) data["reason"] = *e.reason;
+  return data;
+}
+
+order_cancelled read(json_reader& r, std::type_identity<order_cancelled>) {
+  order_cancelled e;
+  e.order_id = r.text("order_id");
+  e.reason = r.optional_text("reason");
+  e.from_status = read_status(r, "from_status");
+  return e;
+}
+
+json write(const order_shipped& e) { return {{"order_id", e.order_id}}; }
+
+order_shipped read(json_reader& r, std::type_identity<order_shipped>) {
+  return {r.text("order_id")};
+}
+
+}  // namespace
+
+encoded_event encode(const event& e) {
+  return detail::encode_variant(e, [](const auto& x) { return write(x); });
+}
+
+result<event> decode(const encoded_event& encoded) {
+  return detail::decode_variant<event>(encoded, "order",
+                                       [](json_reader& r, auto type) { return read(r, type); });
+}
+
+// Snapshots keep times as integers (exact) and every field, including the payment token.
+std::string save_state(const state& s) {
+  json data{{"order_id", s.order_id},
+            {"customer_id", s.customer_id},
+            {"status", to_string(s.status)},
+            {"items", write_items(s.items)},
+            {"created_at", s.created_at},
+            {"updated_at", s.updated_at}};
+  if (s.reason) data["reason"] = *s.reason;
+  if (s.shipping) data["shipping"] = write_shipping(*s.shipping);
+  if (s.payment_token) data["payment_token"] = *s.payment_token;
+  return write_snapshot(std::move(data), snapshot_schema);
+}
+
+result<state> load_state(std::string_view bytes, std::uint32_t schema) {
+  return load_snapshot<state>(bytes, schema, snapshot_schema, "order", [](json_reader& r) {
+    state s;
+    s.order_id = r.text("order_id");
+    s.customer_id = r.text("customer_id");
+    s.status = read_status(r, "status");
+    s.items = read_items(r);
+    s.reason = r.optional_text("reason");
+    s.shipping = read_shipping(r);
+    s.payment_token = r.optional_text("payment_token");
+    s.created_at = r.integer("created_at");
+    s.updated_at = r.integer("updated_at");
+    return s;
+  });
+}
+
+json to_json(const state& s) {
+  json out{{"order_id", s.order_id},
+           {"customer_id", s.customer_id},
+           {"status", to_string(s.status)},
+           {"items", write_items(s.items)},
+           {"total_cents", total_cents(s.items)},
+           {"created_at", format_rfc3339(s.created_at)},
+           {"updated_at", format_rfc3339(s.updated_at)}};
+  if (s.reason) out["reason"] = *s.reason;
+  if (s.shipping) out["shipping"] = write_shipping(*s.shipping);
+  return out;
+}
+
+}  // namespace ordo::domain::order

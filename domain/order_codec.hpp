@@ -1,0 +1,29 @@
+// Order's bytes and views: event codec, state snapshots, and the API's order JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/codec.hpp"
+#include "domain/order.hpp"
+
+namespace ordo::domain::order {
+
+inline constexpr std::uint32_t snapshot_schema = 1;
+
+encoded_event encode(const event& e);
+// validation_failed (naming type and version) for anything that is not a readable order event.
+result<event> decode(const encoded_event& encoded);
+
+std::string save_state(const state& s);
+// REQUIRES nothing: bad bytes or a schema other than snapshot_schema give validation_failed.
+result<state> load_state(std::string_view bytes, std::uint32_t schema);
+
+// The API's order: {"order_id", "customer_id", "status", "items", "total_cents", "reason"?,
+// "shipping"?, "created_at", "updated_at"}; the caller adds "version".
+nlohmann::json to_json(const state& s);
+
+}  // namespace ordo::domain::order

@@ -1,0 +1,27 @@
+// Payment's bytes and views: event codec, state snapshots, and the payment JSON for inspection.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/codec.hpp"
+#include "domain/payment.hpp"
+
+namespace ordo::domain::payment {
+
+inline constexpr std::uint32_t snapshot_schema = 1;
+
+encoded_event encode(const event& e);
+// validation_failed (naming type and version) for anything that is not a readable payment event.
+result<event> decode(const encoded_event& encoded);
+
+std::string save_state(const state& s);
+result<state> load_state(std::string_view bytes, std::uint32_t schema);
+
+// {"order_id", "status", "amount_cents", "token"?}; the caller adds "version".
+nlohmann::json to_json(const state& s);
+
+}  // namespace ordo::domain::payment

@@ -1,0 +1,27 @@
+// Stock's bytes and views: event codec, state snapshots, and the API's inventory JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/codec.hpp"
+#include "domain/stock.hpp"
+
+namespace ordo::domain::stock {
+
+inline constexpr std::uint32_t snapshot_schema = 1;
+
+encoded_event encode(const event& e);
+// validation_failed (naming type and version) for anything that is not a readable stock event.
+result<event> decode(const encoded_event& encoded);
+
+std::string save_state(const state& s);
+result<state> load_state(std::string_view bytes, std::uint32_t schema);
+
+// The API's inventory: {"sku", "on_hand", "reserved", "available"}; the caller adds "version".
+nlohmann::json to_json(const state& s);
+
+}  // namespace ordo::domain::stock
