@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "actors/runtime_stats.hpp"
 #include "actors/settings.hpp"
 #include "persistence/database.hpp"
 
@@ -27,16 +28,7 @@ struct runtime_context {
                            const std::string& id)>
       spawn_aggregate;
 
-  // Counters for metrics and inspection; written by actors, read by anyone.
-  struct counters {
-    std::atomic<std::uint64_t> aggregates_live{0};
-    std::atomic<std::uint64_t> passivated{0};
-    std::atomic<std::uint64_t> snapshots_written{0};
-    std::atomic<std::uint64_t> recoveries{0};
-    std::atomic<std::uint64_t> recovery_failures{0};
-    std::atomic<std::uint64_t> recovery_micros{0};
-    std::atomic<std::uint64_t> aggregate_crashes{0};
-  } stats;
+  runtime_stats stats;  // counters for metrics and inspection
 };
 
 // Exit reasons of aggregate actors, so that their shard knows why one stopped.

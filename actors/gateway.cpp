@@ -1,7 +1,10 @@
 #include "actors/gateway.hpp"
 
+#include <caf/all.hpp>
+
 #include <future>
 
+#include "actors/messages.hpp"
 #include "actors/shard.hpp"
 
 namespace ordo::actors {
@@ -40,24 +43,32 @@ command_reply make_reply(std::string code, std::string message) {
   return reply;
 }
 
+struct gateway::actors {
+  std::vector<caf::actor> shards;
+  std::vector<caf::actor> carriers;
+  std::atomic<std::size_t> next_carrier{0};
+
+  const caf::actor& shard_for(std::string_view type, std::string_view id) const {
+    return shards[shard_of(type, id, static_cast<std::uint32_t>(shards.size()))];
+  }
+
+  // Runs `job` inside one of the gateway's actors, which may issue requests from there.
+  void dispatch(std::function<void(caf::event_based_actor*)> job) {
+    auto i = next_carrier.fetch_add(1, std::memory_order_relaxed) % carriers.size();
+    caf::anon_send(carriers[i], gateway_job{std::move(job)});
+  }
+};
+
 gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
                  const runtime_settings& settings)
-    : shards_(std::move(shards)), settings_(settings) {
+    : actors_(std::make_unique<actors>()), settings_(settings) {
+  actors_->shards = std::move(shards);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, settings.gateway_actors); ++i)
-    carriers_.push_back(system.spawn(carrier));
+    actors_->carriers.push_back(system.spawn(carrier));
 }
 
 gateway::~gateway() {
-  for (auto& c : carriers_) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
-}
-
-const caf::actor& gateway::shard_for(std::string_view type, std::string_view id) const {
-  return shards_[shard_of(type, id, static_cast<std::uint32_t>(shards_.size()))];
-}
-
-void gateway::dispatch(std::function<void(caf::event_based_actor*)> job) {
-  auto i = next_carrier_.fetch_add(1, std::memory_order_relaxed) % carriers_.size();
-  caf::anon_send(carriers_[i], gateway_job{std::move(job)});
+  for (auto& c : actors_->carriers) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
 }
 
 bool gateway::admit() {
@@ -73,13 +84,13 @@ void gateway::send_async(command_envelope command, reply_handler done) {
     done(make_reply("overloaded", "too many commands in flight; retry later"));
     return;
   }
-  auto shard = shard_for(command.aggregate_type, command.aggregate_id);
+  auto shard = actors_->shard_for(command.aggregate_type, command.aggregate_id);
   auto timeout = std::chrono::milliseconds(settings_.command_timeout_ms);
   auto finish = [this, done = std::move(done)](command_reply reply) {
     in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     done(std::move(reply));
   };
-  dispatch([shard, timeout, command = std::move(command), finish](caf::event_based_actor* self) mutable {
+  actors_->dispatch([shard, timeout, command = std::move(command), finish](caf::event_based_actor* self) mutable {
     self->request(shard, timeout, std::move(command))
         .then([finish](command_reply& reply) mutable { finish(std::move(reply)); },
               [finish, self](caf::error& e) mutable { finish(from_error(e, self->system())); });
@@ -123,7 +134,7 @@ command_reply gateway::query(const std::string& type, const std::string& id) {
   auto fallback = make_reply("unavailable", "no reply in time");
   return wait<command_reply>(
       [&](std::function<void(command_reply)> deliver) {
-        dispatch(request_job<command_reply>(shard_for(type, id),
+        actors_->dispatch(request_job<command_reply>(actors_->shard_for(type, id),
                                             std::chrono::milliseconds(settings_.command_timeout_ms),
                                             deliver, fallback, query_atom::value, type, id));
       },
@@ -134,7 +145,7 @@ command_reply gateway::snapshot(const std::string& type, const std::string& id) 
   auto fallback = make_reply("unavailable", "no reply in time");
   return wait<command_reply>(
       [&](std::function<void(command_reply)> deliver) {
-        dispatch(request_job<command_reply>(shard_for(type, id),
+        actors_->dispatch(request_job<command_reply>(actors_->shard_for(type, id),
                                             std::chrono::milliseconds(settings_.command_timeout_ms),
                                             deliver, fallback, snapshot_atom::value, type, id));
       },
@@ -144,7 +155,7 @@ command_reply gateway::snapshot(const std::string& type, const std::string& id) 
 bool gateway::passivate(const std::string& type, const std::string& id) {
   return wait<bool>(
       [&](std::function<void(bool)> deliver) {
-        dispatch(request_job<bool>(shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
+        actors_->dispatch(request_job<bool>(actors_->shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
                                    deliver, false, passivate_atom::value, type, id));
       },
       false);
@@ -153,7 +164,7 @@ bool gateway::passivate(const std::string& type, const std::string& id) {
 std::optional<aggregate_info> gateway::inspect(const std::string& type, const std::string& id) {
   auto info = wait<aggregate_info>(
       [&](std::function<void(aggregate_info)> deliver) {
-        dispatch(request_job<aggregate_info>(shard_for(type, id),
+        actors_->dispatch(request_job<aggregate_info>(actors_->shard_for(type, id),
                                              std::chrono::milliseconds(settings_.command_timeout_ms),
                                              deliver, aggregate_info{}, inspect_atom::value, type, id));
       },
@@ -164,11 +175,11 @@ std::optional<aggregate_info> gateway::inspect(const std::string& type, const st
 
 std::vector<aggregate_info> gateway::inspect_live(const std::string& type, std::size_t limit) {
   std::vector<aggregate_info> all;
-  for (auto& shard : shards_) {
+  for (auto& shard : actors_->shards) {
     if (all.size() >= limit) break;
     auto part = wait<std::vector<aggregate_info>>(
         [&](std::function<void(std::vector<aggregate_info>)> deliver) {
-          dispatch(request_job<std::vector<aggregate_info>>(
+          actors_->dispatch(request_job<std::vector<aggregate_info>>(
               shard, std::chrono::milliseconds(settings_.command_timeout_ms), deliver, {},
               inspect_atom::value, type, static_cast<std::uint64_t>(limit - all.size())));
         },

@@ -4,16 +4,20 @@
 // reply that does not come within `command_timeout_ms` is answered `unavailable`.
 #pragma once
 
-#include <caf/all.hpp>
-
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "actors/messages.hpp"
+#include "actors/protocol.hpp"
 #include "actors/settings.hpp"
+
+namespace caf {
+class actor;
+class actor_system;
+}  // namespace caf
 
 namespace ordo::actors {
 
@@ -38,20 +42,17 @@ class gateway {
   std::vector<aggregate_info> inspect_live(const std::string& type, std::size_t limit);
 
   std::size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
-  const caf::actor& shard_for(std::string_view type, std::string_view id) const;
+  std::size_t max_in_flight() const { return settings_.max_in_flight; }
 
  private:
-  // Runs `job` inside one of the gateway's actors, which may issue requests from there.
-  void dispatch(std::function<void(caf::event_based_actor*)> job);
+  struct actors;  // the shards and the gateway's own request-carrying actors (CAF handles)
   bool admit();
   template <class T>
   T wait(std::function<void(std::function<void(T)>)> start, T on_timeout);
 
-  std::vector<caf::actor> shards_;
-  std::vector<caf::actor> carriers_;
+  std::unique_ptr<actors> actors_;
   runtime_settings settings_;
   std::atomic<std::size_t> in_flight_{0};
-  std::atomic<std::size_t> next_carrier_{0};
 };
 
 command_reply make_reply(std::string code, std::string message);

@@ -1,0 +1,327 @@
+#include "actors/projection_actor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "actors/messages.hpp"
+#include "actors/projections/order_stats.hpp"
+#include "actors/projections/order_summary.hpp"
+#include "actors/projections/orders_by_customer.hpp"
+
+namespace ordo::actors {
+namespace {
+
+constexpr std::uint32_t fetch_max_events = 512;
+constexpr std::uint64_t journal_chunk_events = 1024;
+constexpr std::size_t clear_chunk_rows = 1000;
+constexpr std::chrono::milliseconds first_retry_delay{200};
+constexpr std::chrono::milliseconds max_retry_delay{5000};
+// Longer than the API's longest wait (wait_ms <= 10 000): a caller has given up before this.
+constexpr std::int64_t max_await_ms = 15'000;
+constexpr std::chrono::seconds await_sweep_interval{1};
+constexpr std::size_t delay_samples = 1000;
+
+// What the actor does next. Only one step is under way at a time (a pending fetch or a pending
+// tick, never both), per epoch.
+enum class step {
+  load,          // read the checkpoint
+  clear,         // a rebuild deletes the rows, a chunk at a time
+  read_journal,  // behind the bus's buffer: read the journal directly
+  follow_bus,    // fetch from the bus
+};
+
+struct parked_await {
+  std::int64_t since_ms;
+  caf::response_promise promise;
+};
+
+struct projection_state {
+  static inline const char* name = "ordo.projection";
+  runtime_context* context = nullptr;
+  std::shared_ptr<projection> view;
+  std::uint64_t position = 0;  // the last position committed
+  // Bumped by every rebuild: replies to fetches and timers from before it are ignored.
+  std::uint64_t epoch = 0;
+  step next = step::load;
+  bool rebuilding = false;     // from a rebuild request until caught up with the journal
+  std::uint32_t failures = 0;  // consecutive, for the retry backoff
+  std::string last_error;
+  std::multimap<std::uint64_t, parked_await> awaits;  // by the position they wait for
+  bool sweep_armed = false;
+  std::vector<std::int64_t> delays;  // ring of apply delays of live batches, ms
+  std::size_t next_delay = 0;
+
+  persistence::kv_store& kv() { return context->db->kv(); }
+  persistence::journal& journal() { return context->db->events(); }
+};
+
+using projection_actor = caf::stateful_actor<projection_state>*;
+
+void run(projection_actor self);
+
+// Continues with the next step after the messages already queued (queries stay answered while a
+// long catch-up or clear runs).
+void continue_soon(projection_actor self) {
+  self->send(self, tick_atom::value, self->state.epoch);
+}
+
+void retry_later(projection_actor self, std::string why) {
+  auto& st = self->state;
+  st.last_error = std::move(why);
+  auto delay = std::min(max_retry_delay, first_retry_delay * (1u << std::min(st.failures, 5u)));
+  ++st.failures;
+  self->delayed_send(self, delay, tick_atom::value, st.epoch);
+}
+
+void refresh_rebuilding(projection_actor self) {
+  auto& st = self->state;
+  if (st.rebuilding && st.next != step::clear && st.position >= st.journal().last_position())
+    st.rebuilding = false;
+}
+
+void answer_awaits(projection_actor self) {
+  auto& awaits = self->state.awaits;
+  auto reached = awaits.upper_bound(self->state.position);
+  for (auto it = awaits.begin(); it != reached; ++it) it->second.promise.deliver(true);
+  awaits.erase(awaits.begin(), reached);
+}
+
+// Applies and commits `events`; false (with last_error set) when that failed.
+bool commit(projection_actor self, const std::vector<persistence::recorded_event>& events,
+            bool live) {
+  auto& st = self->state;
+  auto committed = apply_and_commit(*st.view, st.kv(), events, st.position);
+  if (!committed) {
+    st.last_error = committed.error().message;
+    return false;
+  }
+  if (live && *committed > st.position) {
+    auto first = std::find_if(events.begin(), events.end(),
+                              [&](auto& e) { return e.position > st.position; });
+    auto delay = std::max<std::int64_t>(0, now_ms() - first->timestamp_ms);
+    if (st.delays.size() < delay_samples)
+      st.delays.push_back(delay);
+    else
+      st.delays[st.next_delay] = delay;
+    st.next_delay = (st.next_delay + 1) % delay_samples;
+  }
+  st.position = *committed;
+  st.failures = 0;
+  st.last_error.clear();
+  answer_awaits(self);
+  refresh_rebuilding(self);
+  return true;
+}
+
+void load(projection_actor self) {
+  auto& st = self->state;
+  auto loaded = load_checkpoint(st.kv(), st.view->name());
+  if (!loaded) return retry_later(self, loaded.error().message);
+  st.failures = 0;
+  st.last_error.clear();
+  if (loaded->clearing) {  // the node stopped during a rebuild: finish it
+    st.rebuilding = true;
+    st.next = step::clear;
+  } else {
+    st.position = loaded->position;
+    st.next = step::follow_bus;
+  }
+  run(self);
+}
+
+// Deletes a chunk of rows. The checkpoint says "clearing" until the last row is gone, so that a
+// crash midway resumes the clearing instead of applying events onto half-deleted rows.
+void clear(projection_actor self) {
+  auto& st = self->state;
+  auto rows = st.kv().scan(st.view->row_prefix(), {}, clear_chunk_rows);
+  if (!rows) return retry_later(self, rows.error().message);
+  std::vector<persistence::kv_write> writes;
+  if (rows->empty()) {
+    writes.push_back({checkpoint_key(st.view->name()), std::nullopt});
+  } else {
+    for (auto& row : *rows) writes.push_back({std::move(row.first), std::nullopt});
+    writes.push_back({checkpoint_key(st.view->name()), std::string(clearing_marker)});
+  }
+  if (auto written = st.kv().write(writes); !written)
+    return retry_later(self, written.error().message);
+  st.failures = 0;
+  st.last_error.clear();
+  if (!rows->empty()) return continue_soon(self);
+  st.position = 0;
+  st.next = step::follow_bus;
+  run(self);
+}
+
+void read_journal(projection_actor self) {
+  auto& st = self->state;
+  auto events = st.journal().read_all(st.position + 1, journal_chunk_events);
+  if (!events) return retry_later(self, events.error().message);
+  if (!events->empty() && !commit(self, *events, /*live=*/false))
+    return retry_later(self, st.last_error);
+  if (events->size() < journal_chunk_events) {
+    st.next = step::follow_bus;  // caught up with the journal: the bus has the rest
+    return run(self);
+  }
+  continue_soon(self);
+}
+
+void fetch(projection_actor self) {
+  auto& st = self->state;
+  auto epoch = st.epoch;
+  auto stale = [self, epoch] { return self->state.epoch != epoch; };
+  auto handle = self->request(st.context->bus, caf::infinite, fetch_atom::value, st.position,
+                              fetch_max_events);
+  // The bus answers a fetch with one of two shapes; then() takes a handler for one shape only,
+  // so register a behavior for the response directly.
+  self->add_multiplexed_response_handler(
+      handle.id(),
+      caf::behavior{
+          [self, stale](event_batch& batch) {
+            if (stale()) return;
+            auto& st = self->state;
+            if (!batch.events.empty() && batch.events.front().position > st.position + 1) {
+              st.next = step::read_journal;  // the bus's buffer does not reach back to us
+              return run(self);
+            }
+            if (!commit(self, batch.events, /*live=*/true)) return retry_later(self, st.last_error);
+            run(self);
+          },
+          [self, stale](catchup_atom, std::uint64_t) {
+            if (stale()) return;
+            self->state.next = step::read_journal;
+            run(self);
+          },
+          [self, stale](caf::error& err) {
+            if (stale()) return;
+            retry_later(self, "event bus: " + self->system().render(err));
+          },
+      });
+}
+
+void run(projection_actor self) {
+  switch (self->state.next) {
+    case step::load: return load(self);
+    case step::clear: return clear(self);
+    case step::read_journal: return read_journal(self);
+    case step::follow_bus: refresh_rebuilding(self); return fetch(self);
+  }
+}
+
+void start_rebuild(projection_actor self) {
+  auto& st = self->state;
+  ++st.epoch;  // orphans the fetch or timer under way
+  st.rebuilding = true;
+  st.position = 0;
+  st.next = step::clear;
+  st.failures = 0;
+  st.last_error.clear();
+  continue_soon(self);
+}
+
+void park_await(projection_actor self, std::uint64_t target, caf::response_promise promise) {
+  auto& st = self->state;
+  if (st.awaits.size() >= max_parked_awaits) return promise.deliver(false);
+  st.awaits.emplace(target, parked_await{now_ms(), std::move(promise)});
+  if (!st.sweep_armed) {
+    st.sweep_armed = true;
+    self->delayed_send(self, await_sweep_interval, tick_atom::value);
+  }
+}
+
+// Answers false to awaits whose callers have surely given up, so they do not fill the slots.
+void sweep_awaits(projection_actor self) {
+  auto& st = self->state;
+  auto cutoff = now_ms() - max_await_ms;
+  for (auto it = st.awaits.begin(); it != st.awaits.end();) {
+    if (it->second.since_ms < cutoff) {
+      it->second.promise.deliver(false);
+      it = st.awaits.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  st.sweep_armed = !st.awaits.empty();
+  if (st.sweep_armed) self->delayed_send(self, await_sweep_interval, tick_atom::value);
+}
+
+std::int64_t p99(std::vector<std::int64_t> samples) {
+  if (samples.empty()) return 0;
+  auto rank = (samples.size() * 99 + 99) / 100 - 1;  // nearest rank
+  std::nth_element(samples.begin(), samples.begin() + rank, samples.end());
+  return samples[rank];
+}
+
+projection_info describe(projection_actor self) {
+  auto& st = self->state;
+  refresh_rebuilding(self);
+  projection_info info;
+  info.name = std::string(st.view->name());
+  info.position = st.position;
+  auto last = st.journal().last_position();
+  info.lag_events = last > st.position ? last - st.position : 0;
+  if (info.lag_events > 0) {
+    if (auto oldest = st.journal().read_all(st.position + 1, 1); oldest && !oldest->empty())
+      info.lag_ms = std::max<std::int64_t>(0, now_ms() - oldest->front().timestamp_ms);
+  }
+  info.apply_delay_p99_ms = p99(st.delays);
+  if (st.rebuilding)
+    info.status = "rebuilding";
+  else if (st.next == step::follow_bus)
+    info.status = "live";
+  else
+    info.status = "catching_up";
+  info.last_error = st.last_error;
+  return info;
+}
+
+caf::behavior projection_behavior(projection_actor self, runtime_context* context,
+                                  std::shared_ptr<projection> view) {
+  self->state.context = context;
+  self->state.view = std::move(view);
+  continue_soon(self);  // load the checkpoint from inside the actor
+  return {
+      [self](tick_atom, std::uint64_t epoch) {
+        if (epoch == self->state.epoch) run(self);
+      },
+      [self](tick_atom) { sweep_awaits(self); },
+      [self](await_atom, std::uint64_t position) {
+        auto promise = self->make_response_promise();
+        if (position <= self->state.position)
+          promise.deliver(true);
+        else
+          park_await(self, position, std::move(promise));
+      },
+      [self](rebuild_atom) {
+        start_rebuild(self);
+        return true;
+      },
+      [self](inspect_atom) { return describe(self); },
+      [self](stop_atom) {
+        for (auto& [position, parked] : self->state.awaits) parked.promise.deliver(false);
+        self->state.awaits.clear();
+        self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_projection(caf::actor_system& system, runtime_context* context,
+                            std::unique_ptr<projection> view) {
+  return system.spawn<caf::detached>(projection_behavior, context,
+                                     std::shared_ptr<projection>(std::move(view)));
+}
+
+std::vector<caf::actor> spawn_projections(caf::actor_system& system, runtime_context* context) {
+  std::vector<caf::actor> actors;
+  actors.push_back(
+      spawn_projection(system, context, std::make_unique<projections::order_summary>()));
+  actors.push_back(
+      spawn_projection(system, context, std::make_unique<projections::orders_by_customer>()));
+  actors.push_back(spawn_projection(system, context, std::make_unique<projections::order_stats>()));
+  return actors;
+}
+
+}  // namespace ordo::actors

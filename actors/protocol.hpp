@@ -1,0 +1,68 @@
+// The plain value types that travel between ordo's actors and in and out of the gateway.
+// No CAF here: the HTTP layer uses these through the gateway. messages.hpp adds the `inspect`
+// overloads and type ids that let them cross actors and nodes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "persistence/event_record.hpp"
+
+namespace ordo::actors {
+
+// A command for one aggregate, from the gateway to the aggregate (possibly across nodes).
+struct command_envelope {
+  std::string aggregate_type;        // "order", "stock", "payment", "saga"
+  std::string aggregate_id;
+  std::string command;               // the command's name, e.g. "add_item"
+  std::string body;                  // the command's fields as a JSON object
+  std::string command_id;            // duplicate detection; empty: none
+  std::string correlation_id;
+  std::string causation_id;
+  std::int64_t expected_version = -1;  // -1: any version
+  std::int64_t issued_at_ms = 0;       // the decider's "now"
+  bool operator==(const command_envelope&) const = default;
+};
+
+struct field_problem {
+  std::string field;
+  std::string message;
+  bool operator==(const field_problem&) const = default;
+};
+
+// The answer to a command or a state query. `code` is "ok" or one of the error codes of
+// docs/API.md (validation_failed, invalid_state, not_found, already_exists, out_of_stock,
+// version_conflict, unavailable, overloaded).
+struct command_reply {
+  std::string code = "ok";
+  std::string message;
+  std::string status;                 // invalid_state: the aggregate's status
+  std::vector<field_problem> fields;  // validation_failed: which fields and why
+  std::uint64_t version = 0;          // the aggregate's version (actual version on conflicts)
+  std::uint64_t position = 0;         // global position of the command's last event; 0 if none
+  std::string state;                  // the aggregate's JSON after the command
+  bool duplicate = false;             // answered from the remembered result of this command id
+  bool ok() const { return code == "ok"; }
+  bool operator==(const command_reply&) const = default;
+};
+
+// What an inspection query tells about one live aggregate actor.
+struct aggregate_info {
+  std::string aggregate_type;
+  std::string aggregate_id;
+  std::uint64_t version = 0;
+  std::uint64_t mailbox_size = 0;
+  std::int64_t last_active_ms = 0;
+  std::uint64_t last_snapshot_version = 0;
+  std::uint64_t pending_commands = 0;
+  std::string state;  // only for single-aggregate queries
+  bool operator==(const aggregate_info&) const = default;
+};
+
+// Node-local: committed events from the journal writer to the event bus and subscribers.
+struct event_batch {
+  std::vector<persistence::recorded_event> events;
+};
+
+}  // namespace ordo::actors
