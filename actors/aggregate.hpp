@@ -87,7 +87,7 @@ command_reply state_reply(const aggregate_state<D>& st) {
   }
   auto json = D::to_json(st.state);
   json["version"] = st.version;
-  reply.state = json.dump();
+  reply.state = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return reply;
 }
 
@@ -146,10 +146,12 @@ void pump(aggregate_ptr<D> self) {
   persistence::append_request request{st.stream, persistence::expected_version::exact(st.version), {}, {}};
   std::vector<std::pair<std::string, command_reply>> decided_here;  // duplicates within this append
 
-  for (std::size_t i = 0; i < take; ++i) {
-    auto& [command, promise] = st.queue[i];
-    typename aggregate_state<D>::deciding d{std::move(promise), {}, command.command_id,
-                                           request.events.size(), 0};
+  std::size_t taken = 0;
+  try {
+  for (; taken < take; ++taken) {
+    auto& [command, promise] = st.queue[taken];
+    st.in_flight.push_back({std::move(promise), {}, command.command_id, request.events.size(), 0});
+    auto& d = st.in_flight.back();
     auto remembered = st.remembered.find(command.command_id);
     auto earlier = std::find_if(decided_here.begin(), decided_here.end(),
                                 [&](auto& p) { return !command.command_id.empty() && p.first == command.command_id; });
@@ -187,10 +189,16 @@ void pump(aggregate_ptr<D> self) {
       d.reply.version = st.next_version;
       auto json = D::to_json(st.next_state);
       json["version"] = st.next_version;
-      d.reply.state = json.dump();
+      d.reply.state = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     if (!d.command_id.empty()) decided_here.emplace_back(d.command_id, d.reply);
-    st.in_flight.push_back(std::move(d));
+  }
+  } catch (const std::exception& e) {
+    // A decider that throws leaves the scratch state unknown: drop the whole append, answer
+    // everyone, and stop. The next command recovers this aggregate from the journal.
+    st.queue.erase(st.queue.begin(), st.queue.begin() + static_cast<std::ptrdiff_t>(std::min(taken + 1, take)));
+    reply_unavailable_to_all<D>(self, std::string("the aggregate failed: ") + e.what());
+    throw;
   }
   st.queue.erase(st.queue.begin(), st.queue.begin() + static_cast<std::ptrdiff_t>(take));
 
@@ -336,7 +344,7 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
         auto& st = self->state;
         aggregate_info info{std::string(D::type_name), st.id, st.version, self->mailbox().size(),
                             st.last_active_ms, st.snapshot_version, st.queue.size() + st.in_flight.size(), {}};
-        if (with_state && st.version > 0) info.state = D::to_json(st.state).dump();
+        if (with_state && st.version > 0) info.state = D::to_json(st.state).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         return info;
       },
       [self](passivate_atom) {

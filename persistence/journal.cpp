@@ -60,6 +60,11 @@ result<append_result> journal::append(append_request request) {
   return future.get();
 }
 
+void journal::flush() {
+  // An empty request is a barrier: the writer answers it in queue order without writing.
+  (void)append(append_request{});
+}
+
 std::uint64_t journal::last_position() const {
   return writer_->committed_position.load(std::memory_order_acquire);
 }
@@ -67,6 +72,8 @@ std::uint64_t journal::last_position() const {
 void journal::set_commit_listener(commit_listener listener) {
   writer_->set_listener(std::move(listener));
 }
+
+journal_stats journal::stats() const { return writer_->stats(); }
 
 void journal::set_write_fault(std::function<bool()> fault) { writer_->set_fault(std::move(fault)); }
 

@@ -70,6 +70,25 @@ enum class sync_mode {
 
 constexpr std::uint64_t unbounded = std::numeric_limits<std::uint64_t>::max();
 
+// A fixed-bucket histogram, as Prometheus exposes them: counts per bucket (not cumulative);
+// counts.size() == upper_bounds.size() + 1, the last bucket being +Inf.
+struct histogram {
+  std::vector<double> upper_bounds;
+  std::vector<std::uint64_t> counts;
+  double sum = 0;
+  std::uint64_t count = 0;
+};
+
+// What the journal's writer has done since the database opened.
+struct journal_stats {
+  std::uint64_t batches = 0;          // WriteBatches committed
+  std::uint64_t events_appended = 0;
+  std::uint64_t failed_batches = 0;
+  histogram batch_events;             // events per committed batch
+  histogram write_seconds;            // time of each RocksDB write, including its WAL sync
+  std::uint64_t last_position = 0;
+};
+
 using append_callback = std::function<void(result<append_result>)>;
 using commit_listener = std::function<void(std::span<const recorded_event>)>;
 
@@ -89,6 +108,9 @@ class journal {
 
   // Blocking form of append_async.
   result<append_result> append(append_request request);
+
+  // Returns once every append queued before the call has been written and its callback has run.
+  void flush();
 
   // Events of `stream` with from <= version <= to, at most `max`, in version order.
   // from > to or max == 0 gives none; an unknown stream gives none.
@@ -116,6 +138,7 @@ class journal {
 
   // Called on the writer thread after each durable batch, with that batch's events in position
   // order. Set it before the first append; it must be quick (hand the events to an actor).
+  // Replacing it waits until a call to the previous listener in progress has returned.
   void set_commit_listener(commit_listener listener);
 
   // Test seam for fault injection: while it returns true, every batch fails with io_error as if
@@ -123,6 +146,7 @@ class journal {
   void set_write_fault(std::function<bool()> fault);
 
   sync_mode sync() const { return sync_; }
+  journal_stats stats() const;
 
  private:
   struct writer;

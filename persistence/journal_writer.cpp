@@ -2,6 +2,9 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "persistence/detail/encoding.hpp"
 #include "persistence/detail/stream_meta.hpp"
 
@@ -37,6 +40,20 @@ bool version_matches(const expected_version& expected, std::uint64_t actual) {
   return false;
 }
 
+histogram make_histogram(std::vector<double> bounds) {
+  histogram h;
+  h.counts.assign(bounds.size() + 1, 0);
+  h.upper_bounds = std::move(bounds);
+  return h;
+}
+
+void observe(histogram& h, double value) {
+  auto bucket = std::lower_bound(h.upper_bounds.begin(), h.upper_bounds.end(), value) - h.upper_bounds.begin();
+  ++h.counts[static_cast<std::size_t>(bucket)];
+  h.sum += value;
+  ++h.count;
+}
+
 }  // namespace
 
 journal::writer::writer(detail::rocks& db, sync_mode sync, std::size_t max_batch_events,
@@ -45,7 +62,19 @@ journal::writer::writer(detail::rocks& db, sync_mode sync, std::size_t max_batch
       db_(db),
       sync_(sync),
       max_batch_events_(max_batch_events == 0 ? 1 : max_batch_events),
-      thread_([this] { run(); }) {}
+      thread_() {
+  stats_.batch_events = make_histogram({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192});
+  stats_.write_seconds = make_histogram(
+      {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
+  thread_ = std::thread([this] { run(); });
+}
+
+journal_stats journal::writer::stats() const {
+  std::lock_guard lock(stats_mutex_);
+  auto copy = stats_;
+  copy.last_position = committed_position.load(std::memory_order_acquire);
+  return copy;
+}
 
 journal::writer::~writer() {
   {
@@ -69,7 +98,7 @@ void journal::writer::enqueue(append_request request, append_callback done) {
 }
 
 void journal::writer::set_listener(commit_listener listener) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(listener_mutex_);
   listener_ = std::move(listener);
 }
 
@@ -118,16 +147,21 @@ void journal::writer::write(std::vector<pending>& batch) {
   std::unordered_map<std::string, std::uint64_t> staged;  // stream -> version after this batch
   std::uint64_t position = committed_position.load(std::memory_order_relaxed);
 
-  commit_listener listener;
   std::function<bool()> fault;
   {
     std::lock_guard lock(mutex_);
-    listener = listener_;
     fault = fault_;
   }
+  std::unique_lock listener_lock(listener_mutex_);
+  const bool listening = static_cast<bool>(listener_);
+  listener_lock.unlock();
   std::vector<recorded_event> committed;
 
   for (auto& [request, done] : batch) {
+    if (request.stream.empty() && request.events.empty() && request.kv_writes.empty()) {
+      outcomes.push_back(append_result{});  // a flush() barrier
+      continue;
+    }
     if (!detail::is_valid_stream(request.stream)) {
       outcomes.push_back(storage_failure(storage_errc::invalid_argument,
                                          "invalid stream id (1..255 bytes, no NUL)"));
@@ -165,7 +199,7 @@ void journal::writer::write(std::vector<pending>& batch) {
       }
       appended.last_version = event.version;
       appended.last_position = event.position;
-      if (listener) committed.push_back(std::move(event));
+      if (listening) committed.push_back(std::move(event));
     }
     for (auto& w : request.kv_writes) {
       if (w.value)
@@ -184,10 +218,23 @@ void journal::writer::write(std::vector<pending>& batch) {
     rocksdb::WriteOptions wo;
     wo.sync = sync_ == sync_mode::always;
     std::optional<storage_error> failure;
+    auto started = std::chrono::steady_clock::now();
     if (fault && fault()) {
       failure = storage_error{storage_errc::io_error, "journal write failed (injected fault)"};
     } else if (auto status = db_.db->Write(wo, &wb); !status.ok()) {
       failure = detail::from_status(status, "journal write failed");
+    }
+    {
+      std::lock_guard lock(stats_mutex_);
+      if (failure) {
+        ++stats_.failed_batches;
+      } else {
+        ++stats_.batches;
+        stats_.events_appended += position - committed_position.load(std::memory_order_relaxed);
+        observe(stats_.batch_events, static_cast<double>(position - committed_position.load(std::memory_order_relaxed)));
+        observe(stats_.write_seconds,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      }
     }
     if (failure) {
       // Nothing of the batch is visible: fail every request that was part of it.
@@ -196,7 +243,10 @@ void journal::writer::write(std::vector<pending>& batch) {
     } else {
       for (auto& [stream, version] : staged) highest_[stream] = version;
       committed_position.store(position, std::memory_order_release);
-      if (listener && !committed.empty()) listener(committed);
+      if (!committed.empty()) {
+        std::lock_guard lock(listener_mutex_);
+        if (listener_) listener_(committed);
+      }
     }
   }
 

@@ -24,9 +24,11 @@ struct journal::writer {
 
   std::atomic<std::uint64_t> committed_position;
 
-  // Guarded by mutex_: both may be set while appends run.
+  // Both may be set while appends run.
   void set_listener(commit_listener listener);
   void set_fault(std::function<bool()> fault);
+
+  journal_stats stats() const;
 
  private:
   struct pending {
@@ -47,8 +49,13 @@ struct journal::writer {
   std::condition_variable wake_;
   std::deque<pending> queue_;
   bool stopping_ = false;
-  commit_listener listener_;
   std::function<bool()> fault_;
+  std::mutex listener_mutex_;  // held while the listener runs, so replacing it waits for that
+  commit_listener listener_;
+
+  // Filled by the writer thread, read by stats().
+  mutable std::mutex stats_mutex_;
+  journal_stats stats_;
 
   // Writer-thread only: the highest version of recently written streams.
   std::unordered_map<std::string, std::uint64_t> highest_;
