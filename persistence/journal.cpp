@@ -117,7 +117,14 @@ result<std::vector<recorded_event>> journal::read(std::string_view stream, std::
       if (!statuses[i].ok()) return std::unexpected(detail::from_status(statuses[i], "reading events"));
       auto event = detail::decode_event_record(values[i].ToStringView(),
                                                detail::get_u64_be(wanted[i].second));
-      if (!event) return std::unexpected(event.error());
+      if (!event) {
+        // The index knows which event this is; a damaged record's own bytes cannot be trusted.
+        auto err = event.error();
+        err.stream = std::string(stream);
+        err.version = version;
+        err.message += " (stream " + err.stream + ", version " + std::to_string(version) + ")";
+        return std::unexpected(std::move(err));
+      }
       if (event->stream != stream || event->version != version)
         return corrupt_index(stream, version, "its log record belongs to " + event->stream);
       events.push_back(std::move(*event));

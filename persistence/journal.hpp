@@ -36,12 +36,12 @@ struct expected_version {
   static expected_version any() { return {kind::any, 0}; }
   static expected_version no_stream() { return {kind::no_stream, 0}; }
   static expected_version exists() { return {kind::exists, 0}; }
-  static expected_version exact(std::uint64_t v) { return {kind::exact, v}; }
+  static expected_version exact(std::uint64_t v) { return {kind::exact, v}; }  // exact(0): new stream
   bool operator==(const expected_version&) const = default;
 };
 
 // A key/value write that commits atomically with an append (e.g. a saga deadline, a checkpoint).
-// An empty `value` deletes the key.
+// `value == std::nullopt` deletes the key; an empty string is stored as a value.
 struct kv_write {
   std::string key;
   std::optional<std::string> value;
@@ -109,11 +109,14 @@ class journal {
   // Blocking form of append_async.
   result<append_result> append(append_request request);
 
-  // Returns once every append queued before the call has been written and its callback has run.
+  // Returns once every append queued before the call has been written and its callback has run
+  // (and with it the commit listener's call for those batches).
   void flush();
 
   // Events of `stream` with from <= version <= to, at most `max`, in version order.
-  // from > to or max == 0 gives none; an unknown stream gives none.
+  // from > to or max == 0 gives none; an unknown stream gives none. A damaged record is a
+  // `corrupt` error naming the stream and version (as the index knows them). Reads, like
+  // appends, reject a malformed stream id with invalid_argument.
   result<std::vector<recorded_event>> read(std::string_view stream, std::uint64_t from = 1,
                                            std::uint64_t to = unbounded,
                                            std::uint64_t max = unbounded) const;
@@ -133,7 +136,9 @@ class journal {
   // The highest committed position (0 when the journal is empty).
   std::uint64_t last_position() const;
 
-  // Deletes the stream's events with version < `version`. The highest version is kept.
+  // Deletes the stream's events with version < `version`, from the stream and from the global
+  // log (read_all then skips their positions; positions are never reused). The highest version
+  // is kept.
   result<void> truncate_before(std::string_view stream, std::uint64_t version);
 
   // Called on the writer thread after each durable batch, with that batch's events in position
@@ -142,7 +147,7 @@ class journal {
   void set_commit_listener(commit_listener listener);
 
   // Test seam for fault injection: while it returns true, every batch fails with io_error as if
-  // RocksDB had refused the write.
+  // RocksDB had refused the write. Pass an empty function to remove it.
   void set_write_fault(std::function<bool()> fault);
 
   sync_mode sync() const { return sync_; }

@@ -58,7 +58,7 @@ result<std::vector<std::pair<std::string, std::string>>> kv_store::scan(
   std::vector<std::pair<std::string, std::string>> rows;
   if (limit == 0) return rows;
   std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(rocksdb::ReadOptions(), db_.kv));
-  auto start = start_after.empty() ? std::string(prefix) : std::string(start_after);
+  auto start = std::string(std::max(prefix, start_after));
   for (it->Seek(start); it->Valid(); it->Next()) {
     auto key = it->key().ToStringView();
     if (!key.starts_with(prefix)) break;

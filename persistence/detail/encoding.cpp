@@ -149,17 +149,8 @@ result<recorded_event> decode_event_record(std::string_view value, std::uint64_t
   };
   recorded_event e;
   auto payload = unseal(value);
-  if (!payload) {
-    // Best effort to name the stream and version even though the CRC failed.
-    reader r{value.size() > 5 ? value.substr(5) : std::string_view{}};
-    auto stream = r.bytes();
-    auto version = r.u64();
-    if (r.ok && is_valid_stream(stream)) {
-      e.stream = std::move(stream);
-      e.version = version;
-    }
-    return corrupt("CRC32C mismatch", e);
-  }
+  // Bytes that fail their CRC are not read further: any stream or version in them may be wrong.
+  if (!payload) return corrupt("CRC32C mismatch", e);
   reader r{*payload};
   if (r.in.empty() || static_cast<std::uint8_t>(r.in.front()) != record_format)
     return corrupt("unknown record format", e);
