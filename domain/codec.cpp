@@ -39,8 +39,9 @@ result<nlohmann::json> upcaster_registry::upcast(std::string_view type, std::uin
   for (std::uint32_t v = version; v < versions.current; ++v) {
     const auto step = versions.steps.find(v);
     if (step == versions.steps.end()) {
-      return undecodable(type, version,
-                         "no upcaster from v" + std::to_string(v) + " to v" + std::to_string(v + 1));
+      return undecodable(
+          type, version,
+          "no upcaster from v" + std::to_string(v) + " to v" + std::to_string(v + 1));
     }
     try {
       data = step->second(std::move(data));

@@ -5,20 +5,19 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/result.hpp"
 
 namespace ordo::domain {
 
 struct encoded_event {
-  std::string type;                 // e.g. "ItemAdded"
+  std::string type;                  // e.g. "ItemAdded"
   std::uint32_t schema_version = 1;  // the shape of `data`; counts from 1 per type
-  std::string data;                 // compact JSON text, snake_case field names
+  std::string data;                  // compact JSON text, snake_case field names
   bool operator==(const encoded_event&) const = default;
 };
 

@@ -20,7 +20,8 @@ result<Command> read_body(std::string_view json_body, Read read) {
 
 template <class Command>
 result<Command> no_fields(std::string_view json_body) {
-  return read_body<Command>(json_body, [](json_reader&, const nlohmann::json&) { return Command{}; });
+  return read_body<Command>(json_body,
+                            [](json_reader&, const nlohmann::json&) { return Command{}; });
 }
 
 result<order::command> unknown(std::string_view type, std::string_view name) {
@@ -32,7 +33,8 @@ std::string own_id(json_reader& r, const nlohmann::json& body, std::string_view 
                    std::string_view aggregate_id) {
   if (!body.contains(key) || body[std::string(key)].is_null()) return std::string(aggregate_id);
   auto named = r.text(key);
-  if (r.ok() && named != aggregate_id) r.add_error(key, "does not match the addressed id " + std::string(aggregate_id));
+  if (r.ok() && named != aggregate_id)
+    r.add_error(key, "does not match the addressed id " + std::string(aggregate_id));
   return named;
 }
 
@@ -57,16 +59,18 @@ result<order::command> parse_command(std::type_identity<order_decider>, std::str
                                      std::string_view aggregate_id, std::string_view json_body) {
   using namespace order;
   if (name == create::name)
-    return widen<command>(read_body<create>(json_body, [&](json_reader& r, const nlohmann::json& body) {
-      create c;
-      c.order_id = own_id(r, body, "order_id", aggregate_id);
-      c.customer_id = r.text("customer_id");
-      if (body.contains("items") && !body["items"].is_null()) c.items = r.array("items", read_line_item);
-      c.shipping = r.optional_object("shipping", [](json_reader& s) {
-        return shipping_details{s.text("name"), s.text("email"), s.text("address")};
-      });
-      return c;
-    }));
+    return widen<command>(
+        read_body<create>(json_body, [&](json_reader& r, const nlohmann::json& body) {
+          create c;
+          c.order_id = own_id(r, body, "order_id", aggregate_id);
+          c.customer_id = r.text("customer_id");
+          if (body.contains("items") && !body["items"].is_null())
+            c.items = r.array("items", read_line_item);
+          c.shipping = r.optional_object("shipping", [](json_reader& s) {
+            return shipping_details{s.text("name"), s.text("email"), s.text("address")};
+          });
+          return c;
+        }));
   if (name == add_item::name)
     return widen<command>(read_body<add_item>(json_body, [](json_reader& r, const nlohmann::json&) {
       auto item = read_line_item(r);
@@ -74,17 +78,20 @@ result<order::command> parse_command(std::type_identity<order_decider>, std::str
     }));
   if (name == remove_item::name)
     return widen<command>(read_body<remove_item>(
-        json_body, [](json_reader& r, const nlohmann::json&) { return remove_item{r.text("sku")}; }));
+        json_body,
+        [](json_reader& r, const nlohmann::json&) { return remove_item{r.text("sku")}; }));
   if (name == place::name)
-    return widen<command>(read_body<place>(
-        json_body, [](json_reader& r, const nlohmann::json&) { return place{r.text("payment_token")}; }));
+    return widen<command>(read_body<place>(json_body, [](json_reader& r, const nlohmann::json&) {
+      return place{r.text("payment_token")};
+    }));
   if (name == confirm::name) return widen<command>(no_fields<confirm>(json_body));
   if (name == reject::name)
     return widen<command>(read_body<reject>(
         json_body, [](json_reader& r, const nlohmann::json&) { return reject{r.text("reason")}; }));
   if (name == cancel::name)
-    return widen<command>(read_body<cancel>(
-        json_body, [](json_reader& r, const nlohmann::json&) { return cancel{r.optional_text("reason")}; }));
+    return widen<command>(read_body<cancel>(json_body, [](json_reader& r, const nlohmann::json&) {
+      return cancel{r.optional_text("reason")};
+    }));
   if (name == ship::name) return widen<command>(no_fields<ship>(json_body));
   return unknown("order", name);
 }
@@ -93,12 +100,13 @@ result<stock::command> parse_command(std::type_identity<stock_decider>, std::str
                                      std::string_view aggregate_id, std::string_view json_body) {
   using namespace stock;
   if (name == restock::name)
-    return widen<command>(read_body<restock>(json_body, [&](json_reader& r, const nlohmann::json& body) {
-      restock c;
-      c.sku = own_id(r, body, "sku", aggregate_id);
-      c.quantity = r.integer("quantity");
-      return c;
-    }));
+    return widen<command>(
+        read_body<restock>(json_body, [&](json_reader& r, const nlohmann::json& body) {
+          restock c;
+          c.sku = own_id(r, body, "sku", aggregate_id);
+          c.quantity = r.integer("quantity");
+          return c;
+        }));
   if (name == reserve::name)
     return widen<command>(read_body<reserve>(json_body, [](json_reader& r, const nlohmann::json&) {
       reserve c;
@@ -107,8 +115,9 @@ result<stock::command> parse_command(std::type_identity<stock_decider>, std::str
       return c;
     }));
   if (name == release::name)
-    return widen<command>(read_body<release>(
-        json_body, [](json_reader& r, const nlohmann::json&) { return release{r.text("order_id")}; }));
+    return widen<command>(read_body<release>(json_body, [](json_reader& r, const nlohmann::json&) {
+      return release{r.text("order_id")};
+    }));
   if (name == ship::name)
     return widen<command>(read_body<ship>(
         json_body, [](json_reader& r, const nlohmann::json&) { return ship{r.text("order_id")}; }));
@@ -120,13 +129,14 @@ result<payment::command> parse_command(std::type_identity<payment_decider>, std:
                                        std::string_view aggregate_id, std::string_view json_body) {
   using namespace payment;
   if (name == authorize::name)
-    return widen<command>(read_body<authorize>(json_body, [&](json_reader& r, const nlohmann::json& body) {
-      authorize c;
-      c.order_id = own_id(r, body, "order_id", aggregate_id);
-      c.amount_cents = r.integer("amount_cents");
-      c.token = r.text("token");
-      return c;
-    }));
+    return widen<command>(
+        read_body<authorize>(json_body, [&](json_reader& r, const nlohmann::json& body) {
+          authorize c;
+          c.order_id = own_id(r, body, "order_id", aggregate_id);
+          c.amount_cents = r.integer("amount_cents");
+          c.token = r.text("token");
+          return c;
+        }));
   if (name == void_payment::name) return widen<command>(no_fields<void_payment>(json_body));
   if (name == capture::name) return widen<command>(no_fields<capture>(json_body));
   if (name == refund::name) return widen<command>(no_fields<refund>(json_body));

@@ -5,11 +5,10 @@
 
 #include <concepts>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/codec.hpp"
 #include "domain/order.hpp"
@@ -23,25 +22,24 @@
 namespace ordo::domain {
 
 template <class D>
-concept decider =
-    std::regular<typename D::state> && std::equality_comparable<typename D::command> &&
-    std::equality_comparable<typename D::event> &&
+concept decider = std::regular<typename D::state> &&
+    std::equality_comparable<typename D::command> && std::equality_comparable<typename D::event> &&
     requires(const typename D::state& s, typename D::state& mutable_state,
              const typename D::command& c, const typename D::event& e, const encoded_event& enc,
              std::string_view bytes, std::uint32_t schema, timestamp now) {
-      { D::type_name } -> std::convertible_to<std::string_view>;
-      { D::snapshot_schema } -> std::convertible_to<std::uint32_t>;
-      { D::decide(s, c, now) } -> std::same_as<result<std::vector<typename D::event>>>;
-      { D::evolve(mutable_state, e, now) } -> std::same_as<void>;
-      { D::encode(e) } -> std::same_as<encoded_event>;
-      { D::decode(enc) } -> std::same_as<result<typename D::event>>;
-      { D::save_state(s) } -> std::same_as<std::string>;
-      { D::load_state(bytes, schema) } -> std::same_as<result<typename D::state>>;
-      { D::to_json(s) } -> std::same_as<nlohmann::json>;
-      { D::command_name(c) } -> std::same_as<std::string_view>;
-      { D::event_type(e) } -> std::same_as<std::string_view>;
-      { D::exists(s) } -> std::same_as<bool>;
-    };
+  { D::type_name } -> std::convertible_to<std::string_view>;
+  { D::snapshot_schema } -> std::convertible_to<std::uint32_t>;
+  { D::decide(s, c, now) } -> std::same_as<result<std::vector<typename D::event>>>;
+  { D::evolve(mutable_state, e, now) } -> std::same_as<void>;
+  { D::encode(e) } -> std::same_as<encoded_event>;
+  { D::decode(enc) } -> std::same_as<result<typename D::event>>;
+  { D::save_state(s) } -> std::same_as<std::string>;
+  { D::load_state(bytes, schema) } -> std::same_as<result<typename D::state>>;
+  { D::to_json(s) } -> std::same_as<nlohmann::json>;
+  { D::command_name(c) } -> std::same_as<std::string_view>;
+  { D::event_type(e) } -> std::same_as<std::string_view>;
+  { D::exists(s) } -> std::same_as<bool>;
+};
 
 struct order_decider {
   using state = order::state;

@@ -17,7 +17,8 @@ void declare_all(upcaster_registry& registry) {
     (registry.declare(std::variant_alternative_t<I, Variant>::type_name,
                       std::variant_alternative_t<I, Variant>::schema_version),
      ...);
-  }(std::make_index_sequence<std::variant_size_v<Variant>>{});
+  }
+  (std::make_index_sequence<std::variant_size_v<Variant>>{});
 }
 
 // ItemAdded v1 predates currencies: every price was in US dollars.

@@ -67,8 +67,8 @@ std::optional<error> merge_item(std::vector<line_item>& lines, const line_item& 
   }
   if (line->quantity + item.quantity > max_item_quantity) {
     return invalid({{quantity_path, "would raise the quantity of " + item.sku + " to " +
-                                        std::to_string(line->quantity + item.quantity) +
-                                        ", over " + std::to_string(max_item_quantity)}})
+                                        std::to_string(line->quantity + item.quantity) + ", over " +
+                                        std::to_string(max_item_quantity)}})
         .error();
   }
   line->quantity += item.quantity;
@@ -191,16 +191,18 @@ void apply(state& s, const item_added& e) {
   }
 }
 
-void apply(state& s, const item_removed& e) { std::erase_if(s.items, [&](const line_item& l) {
-  return l.sku == e.sku;
-}); }
+void apply(state& s, const item_removed& e) {
+  std::erase_if(s.items, [&](const line_item& l) { return l.sku == e.sku; });
+}
 
 void apply(state& s, const order_placed& e) {
   s.status = order_status::placed;
   s.payment_token = e.payment_token;
 }
 
-void apply(state& s, const order_confirmed&) { s.status = order_status::confirmed; }
+void apply(state& s, const order_confirmed&) {
+  s.status = order_status::confirmed;
+}
 
 void apply(state& s, const order_rejected& e) {
   s.status = order_status::rejected;
@@ -212,7 +214,9 @@ void apply(state& s, const order_cancelled& e) {
   s.reason = e.reason;
 }
 
-void apply(state& s, const order_shipped&) { s.status = order_status::shipped; }
+void apply(state& s, const order_shipped&) {
+  s.status = order_status::shipped;
+}
 
 }  // namespace
 
@@ -237,9 +241,9 @@ std::string_view to_string(order_status status) {
 }
 
 std::optional<order_status> parse_order_status(std::string_view text) {
-  for (auto status : {order_status::none, order_status::draft, order_status::placed,
-                      order_status::confirmed, order_status::shipped, order_status::cancelled,
-                      order_status::rejected}) {
+  for (auto status :
+       {order_status::none, order_status::draft, order_status::placed, order_status::confirmed,
+        order_status::shipped, order_status::cancelled, order_status::rejected}) {
     if (to_string(status) == text) return status;
   }
   return std::nullopt;

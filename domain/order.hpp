@@ -27,7 +27,7 @@ inline constexpr std::int64_t max_unit_price_cents = 1'000'000'000;
 inline constexpr std::size_t max_distinct_skus = 100;
 inline constexpr std::size_t max_reason_length = 500;
 inline constexpr std::array<std::string_view, 3> reject_reasons{"out_of_stock", "payment_declined",
-                                                                 "payment_timeout"};
+                                                                "payment_timeout"};
 
 enum class order_status { none, draft, placed, confirmed, shipped, cancelled, rejected };
 
@@ -54,7 +54,7 @@ struct state {
   std::string order_id;
   std::string customer_id;
   order_status status = order_status::none;
-  std::vector<line_item> items;  // one per sku, in the order they were first added
+  std::vector<line_item> items;       // one per sku, in the order they were first added
   std::optional<std::string> reason;  // why it was rejected or cancelled
   std::optional<shipping_details> shipping;
   std::optional<std::string> payment_token;  // recorded when placed

@@ -14,8 +14,9 @@ using nlohmann::json;
 json write_items(const std::vector<line_item>& items) {
   json out = json::array();
   for (const line_item& item : items) {
-    out.push_back(
-        {{"sku", item.sku}, {"quantity", item.quantity}, {"unit_price_cents", item.unit_price_cents}});
+    out.push_back({{"sku", item.sku},
+                   {"quantity", item.quantity},
+                   {"unit_price_cents", item.unit_price_cents}});
   }
   return out;
 }
@@ -82,7 +83,9 @@ item_added read(json_reader& r, std::type_identity<item_added>) {
   return e;
 }
 
-json write(const item_removed& e) { return {{"order_id", e.order_id}, {"sku", e.sku}}; }
+json write(const item_removed& e) {
+  return {{"order_id", e.order_id}, {"sku", e.sku}};
+}
 
 item_removed read(json_reader& r, std::type_identity<item_removed>) {
   item_removed e;
@@ -109,13 +112,17 @@ order_placed read(json_reader& r, std::type_identity<order_placed>) {
   return e;
 }
 
-json write(const order_confirmed& e) { return {{"order_id", e.order_id}}; }
+json write(const order_confirmed& e) {
+  return {{"order_id", e.order_id}};
+}
 
 order_confirmed read(json_reader& r, std::type_identity<order_confirmed>) {
   return {r.text("order_id")};
 }
 
-json write(const order_rejected& e) { return {{"order_id", e.order_id}, {"reason", e.reason}}; }
+json write(const order_rejected& e) {
+  return {{"order_id", e.order_id}, {"reason", e.reason}};
+}
 
 order_rejected read(json_reader& r, std::type_identity<order_rejected>) {
   order_rejected e;
@@ -138,7 +145,9 @@ order_cancelled read(json_reader& r, std::type_identity<order_cancelled>) {
   return e;
 }
 
-json write(const order_shipped& e) { return {{"order_id", e.order_id}}; }
+json write(const order_shipped& e) {
+  return {{"order_id", e.order_id}};
+}
 
 order_shipped read(json_reader& r, std::type_identity<order_shipped>) {
   return {r.text("order_id")};
@@ -157,12 +166,9 @@ result<event> decode(const encoded_event& encoded) {
 
 // Snapshots keep times as integers (exact) and every field, including the payment token.
 std::string save_state(const state& s) {
-  json data{{"order_id", s.order_id},
-            {"customer_id", s.customer_id},
-            {"status", to_string(s.status)},
-            {"items", write_items(s.items)},
-            {"created_at", s.created_at},
-            {"updated_at", s.updated_at}};
+  json data{{"order_id", s.order_id},        {"customer_id", s.customer_id},
+            {"status", to_string(s.status)}, {"items", write_items(s.items)},
+            {"created_at", s.created_at},    {"updated_at", s.updated_at}};
   if (s.reason) data["reason"] = *s.reason;
   if (s.shipping) data["shipping"] = write_shipping(*s.shipping);
   if (s.payment_token) data["payment_token"] = *s.payment_token;

@@ -89,11 +89,21 @@ void apply(state& s, const payment_requested& e) {
   s.status = payment_status::pending;
 }
 
-void apply(state& s, const payment_authorized&) { s.status = payment_status::authorized; }
-void apply(state& s, const payment_declined&) { s.status = payment_status::declined; }
-void apply(state& s, const payment_voided&) { s.status = payment_status::voided; }
-void apply(state& s, const payment_captured&) { s.status = payment_status::captured; }
-void apply(state& s, const payment_refunded&) { s.status = payment_status::refunded; }
+void apply(state& s, const payment_authorized&) {
+  s.status = payment_status::authorized;
+}
+void apply(state& s, const payment_declined&) {
+  s.status = payment_status::declined;
+}
+void apply(state& s, const payment_voided&) {
+  s.status = payment_status::voided;
+}
+void apply(state& s, const payment_captured&) {
+  s.status = payment_status::captured;
+}
+void apply(state& s, const payment_refunded&) {
+  s.status = payment_status::refunded;
+}
 
 }  // namespace
 

@@ -116,8 +116,8 @@ struct payment_refunded {
   bool operator==(const payment_refunded&) const = default;
 };
 
-using event = std::variant<payment_requested, payment_authorized, payment_declined,
-                           payment_voided, payment_captured, payment_refunded>;
+using event = std::variant<payment_requested, payment_authorized, payment_declined, payment_voided,
+                           payment_captured, payment_refunded>;
 
 // --- the decider ---
 

@@ -22,7 +22,9 @@ payment_requested read(json_reader& r, std::type_identity<payment_requested>) {
   return e;
 }
 
-json write(const payment_declined& e) { return {{"order_id", e.order_id}, {"reason", e.reason}}; }
+json write(const payment_declined& e) {
+  return {{"order_id", e.order_id}, {"reason", e.reason}};
+}
 
 payment_declined read(json_reader& r, std::type_identity<payment_declined>) {
   payment_declined e;
@@ -31,7 +33,9 @@ payment_declined read(json_reader& r, std::type_identity<payment_declined>) {
   return e;
 }
 
-json write(const payment_voided& e) { return {{"order_id", e.order_id}}; }
+json write(const payment_voided& e) {
+  return {{"order_id", e.order_id}};
+}
 
 payment_voided read(json_reader& r, std::type_identity<payment_voided>) {
   return {r.text("order_id")};
@@ -51,9 +55,15 @@ E read_amount(json_reader& r) {
   return e;
 }
 
-json write(const payment_authorized& e) { return write_amount(e); }
-json write(const payment_captured& e) { return write_amount(e); }
-json write(const payment_refunded& e) { return write_amount(e); }
+json write(const payment_authorized& e) {
+  return write_amount(e);
+}
+json write(const payment_captured& e) {
+  return write_amount(e);
+}
+json write(const payment_refunded& e) {
+  return write_amount(e);
+}
 
 payment_authorized read(json_reader& r, std::type_identity<payment_authorized>) {
   return read_amount<payment_authorized>(r);
@@ -66,9 +76,8 @@ payment_refunded read(json_reader& r, std::type_identity<payment_refunded>) {
 }
 
 json write_state(const state& s) {
-  json out{{"order_id", s.order_id},
-           {"status", to_string(s.status)},
-           {"amount_cents", s.amount_cents}};
+  json out{
+      {"order_id", s.order_id}, {"status", to_string(s.status)}, {"amount_cents", s.amount_cents}};
   if (s.token) out["token"] = *s.token;
   return out;
 }
@@ -85,7 +94,9 @@ result<event> decode(const encoded_event& encoded) {
 }
 
 // The snapshot is the view: the state has nothing the view leaves out.
-std::string save_state(const state& s) { return write_snapshot(write_state(s), snapshot_schema); }
+std::string save_state(const state& s) {
+  return write_snapshot(write_state(s), snapshot_schema);
+}
 
 result<state> load_state(std::string_view bytes, std::uint32_t schema) {
   return load_snapshot<state>(bytes, schema, snapshot_schema, "payment", [](json_reader& r) {
@@ -98,6 +109,8 @@ result<state> load_state(std::string_view bytes, std::uint32_t schema) {
   });
 }
 
-json to_json(const state& s) { return write_state(s); }
+json to_json(const state& s) {
+  return write_state(s);
+}
 
 }  // namespace ordo::domain::payment

@@ -22,7 +22,8 @@ std::string write_snapshot(nlohmann::json state, std::uint32_t schema) {
 result<nlohmann::json> read_snapshot(std::string_view bytes, std::uint32_t schema,
                                      std::uint32_t expected, std::string_view aggregate) {
   if (schema != expected) {
-    return unreadable_snapshot(aggregate, schema, "this build reads schema " + std::to_string(expected));
+    return unreadable_snapshot(aggregate, schema,
+                               "this build reads schema " + std::to_string(expected));
   }
   try {
     auto snapshot = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);

@@ -42,7 +42,9 @@ struct state {
   bool operator==(const state&) const = default;
 };
 
-inline std::int64_t available(const state& s) { return s.on_hand - s.reserved; }
+inline std::int64_t available(const state& s) {
+  return s.on_hand - s.reserved;
+}
 
 // --- commands ---
 

@@ -10,7 +10,9 @@ namespace {
 
 using nlohmann::json;
 
-json write(const restocked& e) { return {{"sku", e.sku}, {"quantity", e.quantity}}; }
+json write(const restocked& e) {
+  return {{"sku", e.sku}, {"quantity", e.quantity}};
+}
 
 restocked read(json_reader& r, std::type_identity<restocked>) {
   restocked e;
@@ -34,9 +36,15 @@ E read_movement(json_reader& r) {
   return e;
 }
 
-json write(const stock_reserved& e) { return write_movement(e); }
-json write(const stock_released& e) { return write_movement(e); }
-json write(const stock_shipped& e) { return write_movement(e); }
+json write(const stock_reserved& e) {
+  return write_movement(e);
+}
+json write(const stock_released& e) {
+  return write_movement(e);
+}
+json write(const stock_shipped& e) {
+  return write_movement(e);
+}
 
 stock_reserved read(json_reader& r, std::type_identity<stock_reserved>) {
   return read_movement<stock_reserved>(r);

@@ -37,7 +37,9 @@ civil_date civil_from_days(std::int64_t z) {
   return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
 
-bool is_leap(std::int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
+bool is_leap(std::int64_t y) {
+  return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
 
 unsigned days_in_month(std::int64_t y, unsigned m) {
   constexpr std::array<unsigned, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -161,7 +163,8 @@ std::optional<timestamp> parse_rfc3339(std::string_view text) {
     if (!offset_hour || !in.literal(":")) return std::nullopt;
     const auto offset_minute = in.digits(2);
     if (!offset_minute || *offset_hour > 23 || *offset_minute > 59) return std::nullopt;
-    offset_minutes = (east ? 1 : -1) * static_cast<std::int64_t>(*offset_hour * 60 + *offset_minute);
+    offset_minutes =
+        (east ? 1 : -1) * static_cast<std::int64_t>(*offset_hour * 60 + *offset_minute);
   }
   if (!in.at_end()) return std::nullopt;
   if (*month < 1 || *month > 12 || *day < 1 || *day > days_in_month(*year, *month)) {

@@ -26,8 +26,7 @@ void field_checks::id(std::string path, std::string_view value) {
   }
 }
 
-void field_checks::range(std::string path, std::int64_t value, std::int64_t min,
-                         std::int64_t max) {
+void field_checks::range(std::string path, std::int64_t value, std::int64_t min, std::int64_t max) {
   if (value < min || value > max) {
     add(std::move(path), "must be between " + std::to_string(min) + " and " + std::to_string(max) +
                              ", not " + std::to_string(value));

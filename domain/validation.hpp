@@ -28,8 +28,7 @@ class field_checks {
   // A non-empty text of at most `max_length` bytes.
   void text(std::string path, std::string_view value, std::size_t max_length);
   // One of a fixed set of values (payment tokens, reasons).
-  void one_of(std::string path, std::string_view value,
-              std::span<const std::string_view> allowed);
+  void one_of(std::string path, std::string_view value, std::span<const std::string_view> allowed);
   void add(std::string path, std::string message);
 
   bool ok() const { return errors_.empty(); }

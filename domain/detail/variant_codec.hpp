@@ -5,12 +5,11 @@
 
 #include <array>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/codec.hpp"
 #include "domain/event_upcasters.hpp"
@@ -57,7 +56,8 @@ result<Variant> decode_variant(const encoded_event& encoded, std::string_view ag
   constexpr auto count = std::variant_size_v<Variant>;
   const bool known = [&]<std::size_t... I>(std::index_sequence<I...>) {
     return ((std::variant_alternative_t<I, Variant>::type_name == encoded.type) || ...);
-  }(std::make_index_sequence<count>{});
+  }
+  (std::make_index_sequence<count>{});
   if (!known) {
     return undecodable(encoded.type, encoded.schema_version,
                        "not a known " + std::string(aggregate) + " event type");
@@ -70,8 +70,7 @@ result<Variant> decode_variant(const encoded_event& encoded, std::string_view ag
     if (!data.is_object()) {
       return undecodable(encoded.type, encoded.schema_version, "data is not a JSON object");
     }
-    auto current =
-        event_upcasters().upcast(encoded.type, encoded.schema_version, std::move(data));
+    auto current = event_upcasters().upcast(encoded.type, encoded.schema_version, std::move(data));
     if (!current) return std::unexpected(std::move(current.error()));
     return read_alternative<Variant>(encoded, *current, read, std::make_index_sequence<count>{});
   } catch (const std::exception& e) {
