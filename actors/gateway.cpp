@@ -45,6 +45,7 @@ command_reply make_reply(std::string code, std::string message) {
 
 struct gateway::actors {
   std::vector<caf::actor> shards;
+  std::vector<caf::actor> projections;
   std::vector<caf::actor> carriers;
   std::atomic<std::size_t> next_carrier{0};
 
@@ -60,9 +61,10 @@ struct gateway::actors {
 };
 
 gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
-                 const runtime_settings& settings)
+                 std::vector<caf::actor> projections, const runtime_settings& settings)
     : actors_(std::make_unique<actors>()), settings_(settings) {
   actors_->shards = std::move(shards);
+  actors_->projections = std::move(projections);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, settings.gateway_actors); ++i)
     actors_->carriers.push_back(system.spawn(carrier));
 }
@@ -187,6 +189,68 @@ std::vector<aggregate_info> gateway::inspect_live(const std::string& type, std::
     for (auto& info : part) all.push_back(std::move(info));
   }
   return all;
+}
+
+bool gateway::await_position(std::uint64_t position, std::chrono::milliseconds timeout) {
+  if (actors_->projections.empty()) return true;
+  auto promise = std::make_shared<std::promise<bool>>();
+  auto future = promise->get_future();
+  auto projections = actors_->projections;
+  actors_->dispatch([projections, position, timeout, promise](caf::event_based_actor* self) {
+    auto remaining = std::make_shared<std::size_t>(projections.size());
+    auto answered = std::make_shared<bool>(false);
+    auto answer = [promise, answered](bool value) {
+      if (*answered) return;
+      *answered = true;
+      promise->set_value(value);
+    };
+    for (auto& projection : projections) {
+      self->request(projection, timeout, await_atom::value, position)
+          .then(
+              [remaining, answer](bool reached) mutable {
+                if (!reached) return answer(false);
+                if (--*remaining == 0) answer(true);
+              },
+              [answer](caf::error&) mutable { answer(false); });
+    }
+  });
+  if (future.wait_for(timeout + std::chrono::milliseconds(500)) != std::future_status::ready) return false;
+  return future.get();
+}
+
+std::vector<projection_status> gateway::projections() {
+  std::vector<projection_status> all;
+  for (auto& projection : actors_->projections) {
+    auto info = wait<projection_info>(
+        [&](std::function<void(projection_info)> deliver) {
+          actors_->dispatch(request_job<projection_info>(projection,
+                                                         std::chrono::milliseconds(settings_.command_timeout_ms),
+                                                         deliver, projection_info{}, inspect_atom::value));
+        },
+        projection_info{});
+    if (!info.name.empty()) all.push_back(std::move(info));
+  }
+  return all;
+}
+
+bool gateway::rebuild_projection(const std::string& name) {
+  for (auto& projection : actors_->projections) {
+    auto info = wait<projection_info>(
+        [&](std::function<void(projection_info)> deliver) {
+          actors_->dispatch(request_job<projection_info>(projection,
+                                                         std::chrono::milliseconds(settings_.command_timeout_ms),
+                                                         deliver, projection_info{}, inspect_atom::value));
+        },
+        projection_info{});
+    if (info.name != name) continue;
+    return wait<bool>(
+        [&](std::function<void(bool)> deliver) {
+          actors_->dispatch(request_job<bool>(projection, std::chrono::milliseconds(settings_.command_timeout_ms),
+                                              deliver, false, rebuild_atom::value));
+        },
+        false);
+  }
+  return false;
 }
 
 }  // namespace ordo::actors

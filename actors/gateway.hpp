@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,7 +26,8 @@ class gateway {
  public:
   using reply_handler = std::function<void(command_reply)>;
 
-  gateway(caf::actor_system& system, std::vector<caf::actor> shards, const runtime_settings& settings);
+  gateway(caf::actor_system& system, std::vector<caf::actor> shards, std::vector<caf::actor> projections,
+          const runtime_settings& settings);
   ~gateway();
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
@@ -40,6 +42,13 @@ class gateway {
   bool passivate(const std::string& type, const std::string& id);
   std::optional<aggregate_info> inspect(const std::string& type, const std::string& id);
   std::vector<aggregate_info> inspect_live(const std::string& type, std::size_t limit);
+
+  // Read-your-writes: true once every projection has applied the events up to `position`;
+  // false when that does not happen within `timeout`.
+  bool await_position(std::uint64_t position, std::chrono::milliseconds timeout);
+  std::vector<projection_status> projections();
+  // Starts rebuilding the named projection from position 0; false for an unknown name.
+  bool rebuild_projection(const std::string& name);
 
   std::size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   std::size_t max_in_flight() const { return settings_.max_in_flight; }

@@ -34,6 +34,12 @@ typename Inspector::result_type inspect(Inspector& f, aggregate_info& x) {
            x.pending_commands, x.state);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, projection_info& x) {
+  return f(caf::meta::type_name("ordo.projection_info"), x.name, x.position, x.lag_events, x.lag_ms,
+           x.apply_delay_p99_ms, x.status, x.last_error);
+}
+
 }  // namespace ordo::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::event_batch)
@@ -44,6 +50,7 @@ CAF_ADD_TYPE_ID(ordo, (ordo::actors::field_problem))
 CAF_ADD_TYPE_ID(ordo, (ordo::actors::command_reply))
 CAF_ADD_TYPE_ID(ordo, (ordo::actors::aggregate_info))
 CAF_ADD_TYPE_ID(ordo, (std::vector<ordo::actors::aggregate_info>))
+CAF_ADD_TYPE_ID(ordo, (ordo::actors::projection_info))
 CAF_ADD_ATOM(ordo, ordo::actors, query_atom, "query")          // read an aggregate's state
 CAF_ADD_ATOM(ordo, ordo::actors, inspect_atom, "inspect")      // inspection queries
 CAF_ADD_ATOM(ordo, ordo::actors, snapshot_atom, "snapshot")    // take a snapshot now

@@ -202,10 +202,15 @@ void fetch(projection_actor self) {
 
 void run(projection_actor self) {
   switch (self->state.next) {
-    case step::load: return load(self);
-    case step::clear: return clear(self);
-    case step::read_journal: return read_journal(self);
-    case step::follow_bus: refresh_rebuilding(self); return fetch(self);
+    case step::load:
+      return load(self);
+    case step::clear:
+      return clear(self);
+    case step::read_journal:
+      return read_journal(self);
+    case step::follow_bus:
+      refresh_rebuilding(self);
+      return fetch(self);
   }
 }
 
@@ -276,10 +281,20 @@ projection_info describe(projection_actor self) {
   return info;
 }
 
+void stop(projection_actor self) {
+  for (auto& [position, parked] : self->state.awaits) parked.promise.deliver(false);
+  self->state.awaits.clear();
+  self->quit();
+}
+
 caf::behavior projection_behavior(projection_actor self, runtime_context* context,
                                   std::shared_ptr<projection> view) {
   self->state.context = context;
   self->state.view = std::move(view);
+  // Without the bus there is nothing to follow: the runtime is shutting down. Quit rather than
+  // retry forever, which would keep the actor system from ending.
+  self->monitor(context->bus);
+  self->set_down_handler([self](caf::down_msg&) { stop(self); });
   continue_soon(self);  // load the checkpoint from inside the actor
   return {
       [self](tick_atom, std::uint64_t epoch) {
@@ -298,11 +313,7 @@ caf::behavior projection_behavior(projection_actor self, runtime_context* contex
         return true;
       },
       [self](inspect_atom) { return describe(self); },
-      [self](stop_atom) {
-        for (auto& [position, parked] : self->state.awaits) parked.promise.deliver(false);
-        self->state.awaits.clear();
-        self->quit();
-      },
+      [self](stop_atom) { stop(self); },
   };
 }
 

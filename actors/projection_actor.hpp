@@ -15,11 +15,11 @@
 //                                             from position 0 while the node keeps serving;
 //                                             status is "rebuilding" until caught up.
 //   (inspect_atom)                  -> projection_info
-//   (stop_atom)                               answers the waiting awaits with false and quits.
+//   (stop_atom)                               answers the waiting awaits with false and quits;
+//                                             so does the actor when the event bus goes down.
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <cstddef>
 #include <memory>
 #include <vector>

@@ -60,6 +60,24 @@ struct aggregate_info {
   bool operator==(const aggregate_info&) const = default;
 };
 
+// What an inspection query tells about one projection actor (GET /v1/inspect/projections).
+struct projection_info {
+  std::string name;
+  std::uint64_t position = 0;    // the last position applied (the checkpoint)
+  std::uint64_t lag_events = 0;  // journal's last position - position
+  // Age of the oldest event not yet applied (now - its timestamp); 0 when caught up.
+  std::int64_t lag_ms = 0;
+  // 99th percentile, over the last ~1000 batches delivered live by the bus, of the time from an
+  // event's timestamp to its rows being written. Catch-up batches are left out: replaying old
+  // events says nothing about how fresh the view is.
+  std::int64_t apply_delay_p99_ms = 0;
+  std::string status;      // "live" | "catching_up" | "rebuilding"
+  std::string last_error;  // why the last attempt failed (it is retried); empty when it did not
+  bool operator==(const projection_info&) const = default;
+};
+
+using projection_status = projection_info;
+
 // Node-local: committed events from the journal writer to the event bus and subscribers.
 struct event_batch {
   std::vector<persistence::recorded_event> events;

@@ -31,12 +31,14 @@ class runtime {
   runtime_context& context() { return context_; }
   const std::vector<caf::actor>& shards() const { return shards_; }
   caf::actor bus() const { return context_.bus; }
+  const std::vector<caf::actor>& projections() const { return projections_; }
 
  private:
   runtime_context context_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
   std::vector<caf::actor> shards_;
+  std::vector<caf::actor> projections_;
   std::unique_ptr<class gateway> gateway_;
 };
 

@@ -8,9 +8,8 @@
 // names the field); anything else is a storage failure (503).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +28,7 @@ inline constexpr std::size_t max_rows_scanned = 10'000;
 
 struct order_list_query {
   std::optional<std::string> customer_id;
-  std::optional<std::string> status;  // "draft", "placed", ...
+  std::optional<std::string> status;       // "draft", "placed", ...
   std::size_t limit = default_list_limit;  // 1..max_list_limit
   // The "next" of the previous page. Pages are in order id order and the cursor is the last order
   // id that page covered, so paging stays stable while orders are added: no order is shown twice

@@ -60,8 +60,8 @@ void follow(order_tally& tally, const order::event& event) {
              event);
 }
 
-std::unexpected<persistence::storage_error> corrupt_row(std::string_view key,
-                                                        const std::vector<domain::field_error>& errors) {
+std::unexpected<persistence::storage_error> corrupt_row(
+    std::string_view key, const std::vector<domain::field_error>& errors) {
   auto why = errors.empty() ? std::string("not a JSON object")
                             : errors.front().field + " " + errors.front().message;
   return persistence::storage_failure(persistence::storage_errc::corrupt,
@@ -93,7 +93,8 @@ persistence::result<totals> decode_totals(const std::optional<std::string>& byte
   std::vector<domain::field_error> errors;
   domain::json_reader r(row, errors);
   auto counts = r.optional_object("orders_by_status", [&](domain::json_reader& by_status) {
-    for (auto status : counted_statuses) t.by_status[status] = by_status.integer(order::to_string(status));
+    for (auto status : counted_statuses)
+      t.by_status[status] = by_status.integer(order::to_string(status));
     return true;
   });
   if (!counts) r.add_error("orders_by_status", "is missing");
@@ -107,7 +108,8 @@ json totals_json(const totals& t) {
   json by_status = json::object();
   for (auto status : counted_statuses) {
     auto count = t.by_status.find(status);
-    by_status[std::string(order::to_string(status))] = count == t.by_status.end() ? 0 : count->second;
+    by_status[std::string(order::to_string(status))] =
+        count == t.by_status.end() ? 0 : count->second;
   }
   return {{"orders_by_status", std::move(by_status)},
           {"confirmed_revenue_cents", t.revenue_cents},

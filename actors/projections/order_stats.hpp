@@ -2,7 +2,8 @@
 // position the figures are as of (GET /v1/views/stats).
 //
 // Rows:
-//   view/stats/totals             {"orders_by_status": {...}, "confirmed_revenue_cents", "position"}
+//   view/stats/totals             {"orders_by_status": {...}, "confirmed_revenue_cents",
+//   "position"}
 //                                 in the API's shape, rewritten with every batch
 //   view/stats/order/<order_id>   {"status", "total_cents", "version"}: what a transition must
 //                                 take out of the totals
@@ -11,7 +12,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 

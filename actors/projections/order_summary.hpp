@@ -15,7 +15,9 @@ class order_summary final : public projection {
   static constexpr std::string_view projection_name = "order_summary";
   static constexpr std::string_view prefix = "view/order_summary/";
 
-  static std::string row_key(std::string_view order_id) { return std::string(prefix).append(order_id); }
+  static std::string row_key(std::string_view order_id) {
+    return std::string(prefix).append(order_id);
+  }
 
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }

@@ -22,9 +22,9 @@ persistence::result<void> orders_by_customer::apply(
     if (customer_id.empty()) continue;  // not created yet: nothing to list
     // The decider validates customer ids; one that is not an id would break the key layout.
     if (!domain::is_valid_id(customer_id))
-      return persistence::storage_failure(persistence::storage_errc::corrupt,
-                                          "order " + std::string(*order_id) +
-                                              " has an invalid customer id: " + customer_id);
+      return persistence::storage_failure(
+          persistence::storage_errc::corrupt,
+          "order " + std::string(*order_id) + " has an invalid customer id: " + customer_id);
     rows.put(index_key(customer_id, *order_id), domain::compact_json(summary_json(*view)));
   }
   return {};
