@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <memory>
 #include <cstdio>
 #include <vector>
 
@@ -64,7 +65,9 @@ struct aggregate_state {
   remembered_commands remembered;
   std::vector<pending> queue;       // waiting for the append in flight
   std::vector<deciding> in_flight;  // decided into the append in flight
-  typename D::state next_state{};   // the state once the append in flight is durable
+  // The state once the append in flight is durable; only allocated while deciding or writing,
+  // so that an idle aggregate carries one copy of its state, not two.
+  std::unique_ptr<typename D::state> next_state;
   std::uint64_t next_version = 0;
   std::uint64_t epoch = 0;
   bool writing = false;
@@ -137,11 +140,16 @@ void pump(aggregate_ptr<D> self) {
   auto& st = self->state;
   if (st.writing) return;
   if (st.queue.empty()) {
+    // Idle: give back what the last burst of commands needed (most aggregates idle most of
+    // the time, and a million of them must fit in memory).
+    decltype(st.queue){}.swap(st.queue);
+    decltype(st.in_flight){}.swap(st.in_flight);
+    st.next_state.reset();
     if (st.passivating) self->quit();
     return;
   }
   auto take = std::min(st.queue.size(), std::max<std::size_t>(1, st.context->settings.max_commands_per_append));
-  st.next_state = st.state;
+  st.next_state = std::make_unique<typename D::state>(st.state);
   st.next_version = st.version;
   persistence::append_request request{st.stream, persistence::expected_version::exact(st.version), {}, {}};
   std::vector<std::pair<std::string, command_reply>> decided_here;  // duplicates within this append
@@ -174,7 +182,7 @@ void pump(aggregate_ptr<D> self) {
       d.reply.version = st.next_version;
     } else if (auto parsed = domain::parse_command<D>(command.command, st.id, command.body); !parsed) {
       d.reply = error_reply<D>(parsed.error(), st.next_version);
-    } else if (auto events = D::decide(st.next_state, *parsed, command.issued_at_ms); !events) {
+    } else if (auto events = D::decide(*st.next_state, *parsed, command.issued_at_ms); !events) {
       d.reply = error_reply<D>(events.error(), st.next_version);
     } else {
       for (auto& e : *events) {
@@ -182,12 +190,12 @@ void pump(aggregate_ptr<D> self) {
         request.events.push_back({std::move(encoded.type), encoded.schema_version, command.issued_at_ms,
                                   command.command_id, command.correlation_id, command.causation_id,
                                   std::move(encoded.data)});
-        D::evolve(st.next_state, e, command.issued_at_ms);
+        D::evolve(*st.next_state, e, command.issued_at_ms);
       }
       d.event_count = events->size();
       st.next_version += events->size();
       d.reply.version = st.next_version;
-      auto json = D::to_json(st.next_state);
+      auto json = D::to_json(*st.next_state);
       json["version"] = st.next_version;
       d.reply.state = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
@@ -232,7 +240,8 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
     return;
   }
   auto first_position = outcome.result->first_position;
-  st.state = std::move(st.next_state);
+  st.state = std::move(*st.next_state);
+  st.next_state.reset();
   st.version = st.next_version;
   for (auto& d : st.in_flight) {
     if (d.event_count > 0) d.reply.position = first_position + d.events_before + d.event_count - 1;

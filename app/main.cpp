@@ -1,7 +1,10 @@
 // ordo: the command-line entry point.
 #include <cstdio>
-#include <cstring>
 #include <string_view>
+#include <vector>
+
+#include "app/offline/offline_commands.hpp"
+#include "app/serve.hpp"
 
 namespace {
 
@@ -10,11 +13,22 @@ constexpr const char* usage =
     "\n"
     "usage: ordo <command> [options]\n"
     "\n"
-    "commands in this build:\n"
+    "commands:\n"
+    "  serve          run one node: the journal, the actors and the HTTP API\n"
+    "                 ordo serve [--config FILE] [--data DIR] [--host H] [--port N] [--insecure]\n"
+    "  replay         an aggregate's state as of a version or a time, or rebuild a read model\n"
+    "                 ordo replay --data DIR STREAM [--to-version N | --at RFC3339] [--events]\n"
+    "                 ordo replay --data DIR --projection NAME\n"
+    "  verify         check every record, version and position of a data directory\n"
+    "                 ordo verify --data DIR [--decode-events]\n"
+    "  export         event envelopes as JSON Lines, in constant memory\n"
+    "                 ordo export --data DIR [--from-position P] [--stream S]\n"
+    "  import         load an export into an empty data directory\n"
+    "                 ordo import --data DIR FILE|-\n"
     "  help           show this text\n"
     "  version        print the version\n"
     "\n"
-    "not in this build yet: serve (the HTTP API), replay, verify, export, inspect.\n";
+    "settings: see config/README.md (JSON file < ORDO_* variables < flags).\n";
 
 }  // namespace
 
@@ -28,7 +42,15 @@ int main(int argc, char** argv) {
     std::puts("ordo 0.1.0");
     return 0;
   }
-  std::fprintf(stderr, "ordo: '%.*s' is not available in this build; see 'ordo --help'\n",
+  if (command == "serve") {
+    std::vector<std::string_view> args(argv + 2, argv + argc);
+    return ordo::app::serve(args);
+  }
+  if (command == "replay") return ordo::app::offline::run_replay(argc - 1, argv + 1);
+  if (command == "verify") return ordo::app::offline::run_verify(argc - 1, argv + 1);
+  if (command == "export") return ordo::app::offline::run_export(argc - 1, argv + 1);
+  if (command == "import") return ordo::app::offline::run_import(argc - 1, argv + 1);
+  std::fprintf(stderr, "ordo: unknown command '%.*s'; see 'ordo --help'\n",
                static_cast<int>(command.size()), command.data());
   return 2;
 }

@@ -1,0 +1,126 @@
+#include "app/serve.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "actors/runtime.hpp"
+#include "config/command_line.hpp"
+#include "config/load.hpp"
+#include "http/api.hpp"
+#include "http/auth.hpp"
+#include "http/server.hpp"
+#include "persistence/database.hpp"
+
+namespace ordo::app {
+
+namespace {
+
+int fail(int code, const std::string& line) {
+  std::fprintf(stderr, "ordo: %s\n", line.c_str());
+  return code;
+}
+
+actors::runtime_settings runtime_settings_from(const config::settings& s) {
+  actors::runtime_settings r;
+  r.snapshot_every = s.aggregates.snapshot_every;
+  r.snapshots_keep = s.aggregates.snapshots_keep;
+  r.idle_timeout_ms = s.aggregates.idle_timeout_ms;
+  r.max_live = s.aggregates.max_live;
+  r.shards = s.cluster.shards;
+  return r;
+}
+
+http::server_options server_options_from(const config::settings& s) {
+  return {.host = s.http.host,
+          .port = s.http.port,
+          .max_body_bytes = s.http.max_body_bytes,
+          .max_in_flight = s.http.max_in_flight,
+          .threads = s.http.threads,
+          .read_timeout_ms = s.http.read_timeout_ms,
+          .tls_cert = s.http.tls.cert,
+          .tls_key = s.http.tls.key};
+}
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos && !host.starts_with('[') ? "[" + host + "]" : host;
+}
+
+// Runs the node on an open database until a signal arrives.
+int run_node(persistence::database& db, const config::settings& settings, const sigset_t& signals) {
+  actors::runtime node(db, runtime_settings_from(settings));
+  http::api api({node.gateway(), db, node.context().stats, settings});
+  http::server server(
+      server_options_from(settings),
+      [&api](const httplib::Request& req, httplib::Response& res) { api.handle(req, res); },
+      [&api](const httplib::Request& req, int status) { api.count_transport_answer(req, status); });
+  auto port = server.bind();
+  if (!port) return fail(1, port.error());
+
+  // The only thread that takes SIGTERM and SIGINT (every thread blocks them): it stops the
+  // server, which lets serve() below return once the requests in flight are answered.
+  std::atomic<bool> stop_requested{false};
+  std::thread signal_waiter([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    stop_requested = true;
+    api.set_ready(false);
+    server.stop();
+  });
+  api.set_ready(true);
+  std::printf("ordo: serving %s://%s:%u (data %s)\n", server.tls() ? "https" : "http",
+              url_host(settings.http.host).c_str(), static_cast<unsigned>(*port),
+              settings.data_dir.c_str());
+  std::fflush(stdout);
+  server.serve();
+  if (!stop_requested) {
+    // serve() returned on its own: listening failed. Wake the waiter so that it can be joined.
+    pthread_kill(signal_waiter.native_handle(), SIGTERM);
+    signal_waiter.join();
+    return fail(1, "stopped serving: the listening socket failed");
+  }
+  signal_waiter.join();
+  return 0;
+}
+
+}  // namespace
+
+int serve(std::span<const std::string_view> args) {
+  auto options = config::parse_serve_arguments(args);
+  if (!options) return fail(2, "serve: " + options.error() + " (see 'ordo serve --help')");
+  if (options->help) {
+    std::fputs(config::serve_usage.data(), stdout);
+    return 0;
+  }
+  options->settings_sources.environment = config::process_environment();
+  auto settings = config::load(options->settings_sources);
+  if (!settings) return fail(2, settings.error());
+  if (auto why =
+          http::refuse_to_serve(settings->http.host, settings->auth.tokens, options->insecure))
+    return fail(2, *why);
+
+  // Block the stop signals before any thread starts, so that every thread inherits the mask and
+  // only the signal-waiting thread receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto sync = settings->journal.sync == config::journal_sync::always
+                  ? persistence::sync_mode::always
+                  : persistence::sync_mode::none;
+  auto db = persistence::database::open({.path = settings->data_dir, .sync = sync});
+  if (!db) {
+    if (db.error().code == persistence::storage_errc::busy)
+      return fail(1, "data directory " + settings->data_dir + " is in use by another process");
+    return fail(1, "cannot open data directory " + settings->data_dir + ": " + db.error().message);
+  }
+  return run_node(**db, *settings, signals);
+}
+
+}  // namespace ordo::app

@@ -1,0 +1,183 @@
+// ordo_bench_replay: how fast the offline tools go through a journal, next to a raw RocksDB
+// iterator scan of the same `positions` column family in the same run.
+//
+//   ordo_bench_replay [--events N] [--dir DIR] [--keep]
+//
+// Builds a journal of N order events (default 5 000 000) with the import path: orders of five
+// events (created, two items added, placed, confirmed), 1 000 orders in flight, so streams
+// interleave in the log as they do under load. Then measures, in order: the raw scan (twice; the
+// second, warm, is the baseline), verify, and the offline rebuild of each projection.
+#include <rocksdb/db.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/replay.hpp"
+#include "domain/deciders.hpp"
+#include "persistence/import.hpp"
+#include "persistence/verify.hpp"
+
+namespace {
+
+namespace order = ordo::domain::order;
+using ordo::domain::order_decider;
+using clock_type = std::chrono::steady_clock;
+
+constexpr std::uint64_t events_per_order = 5;
+constexpr std::uint64_t orders_in_flight = 1000;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+order::event event_of(const std::string& id, std::uint64_t step) {
+  switch (step) {
+    case 0:
+      return order::order_created{id, "c" + id.substr(id.size() - 2), std::nullopt};
+    case 1:
+      return order::item_added{id, "sku-a", 2, 1250, "USD"};
+    case 2:
+      return order::item_added{id, "sku-b", 1, 9900, "USD"};
+    case 3:
+      return order::order_placed{id,
+                                 "c" + id.substr(id.size() - 2),
+                                 {{"sku-a", 2, 1250}, {"sku-b", 1, 9900}},
+                                 12400,
+                                 "tok_ok"};
+    default:
+      return order::order_confirmed{id};
+  }
+}
+
+bool build(const std::string& dir, std::uint64_t events) {
+  auto importer = ordo::persistence::journal_importer::open(dir, 8192);
+  if (!importer) return std::fprintf(stderr, "%s\n", importer.error().message.c_str()), false;
+  std::uint64_t orders = (events + events_per_order - 1) / events_per_order;
+  std::uint64_t position = 0;
+  // Round robin over a window of orders in flight: each takes its next step per round.
+  for (std::uint64_t first = 0; first < orders && position < events; first += orders_in_flight) {
+    auto last = std::min(orders, first + orders_in_flight);
+    for (std::uint64_t step = 0; step < events_per_order; ++step) {
+      for (auto o = first; o < last && position < events; ++o) {
+        auto id = "o" + std::to_string(1'000'000 + o);
+        auto encoded = order_decider::encode(event_of(id, step));
+        ordo::persistence::recorded_event e;
+        e.type = encoded.type;
+        e.schema_version = encoded.schema_version;
+        e.data = std::move(encoded.data);
+        e.timestamp_ms = 1'700'000'000'000 + static_cast<std::int64_t>(position);
+        e.command_id = "cmd-" + std::to_string(position);
+        e.correlation_id = "req-" + std::to_string(o);
+        e.stream = "order-" + id;
+        e.version = step + 1;
+        e.position = ++position;
+        if (auto added = (*importer)->add(e); !added)
+          return std::fprintf(stderr, "%s\n", added.error().message.c_str()), false;
+      }
+    }
+  }
+  auto done = (*importer)->finish();
+  if (!done) return std::fprintf(stderr, "%s\n", done.error().message.c_str()), false;
+  return true;
+}
+
+// The baseline: every key and value of `positions`, touched, with the same readahead verify uses.
+std::uint64_t raw_scan(const std::string& dir) {
+  std::vector<std::string> names;
+  rocksdb::DB::ListColumnFamilies({}, dir, &names);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open({}, dir, families, &handles, &raw).ok()) return 0;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::uint64_t count = 0, bytes = 0;
+  for (auto* h : handles) {
+    if (h->GetName() != "positions") continue;
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 << 20;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, h));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      bytes += it->key().size() + it->value().size() + static_cast<unsigned char>(it->value()[0]);
+      ++count;
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->Close();
+  std::fprintf(stderr, "raw scan: %llu bytes\n", static_cast<unsigned long long>(bytes));
+  return count;
+}
+
+struct row {
+  std::string what;
+  std::uint64_t events;
+  double seconds;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::uint64_t events = 5'000'000;
+  std::string dir = (std::filesystem::temp_directory_path() / "ordo-bench-replay").string();
+  bool keep = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--events" && i + 1 < argc)
+      events = std::stoull(argv[++i]);
+    else if (arg == "--dir" && i + 1 < argc)
+      dir = argv[++i];
+    else if (arg == "--keep")
+      keep = true;
+    else
+      return std::fprintf(stderr, "usage: ordo_bench_replay [--events N] [--dir DIR] [--keep]\n"),
+             2;
+  }
+  std::filesystem::remove_all(dir);
+  auto start = clock_type::now();
+  if (!build(dir, events)) return 1;
+  std::fprintf(stderr, "built %llu events in %.1f s\n", static_cast<unsigned long long>(events),
+               seconds_since(start));
+
+  std::vector<row> rows;
+  raw_scan(dir);  // cold pass: warms the page cache for every measurement after it
+  start = clock_type::now();
+  auto scanned = raw_scan(dir);
+  rows.push_back({"raw RocksDB scan of positions (baseline)", scanned, seconds_since(start)});
+
+  start = clock_type::now();
+  auto report =
+      ordo::persistence::verify_directory(dir, {.check_snapshot = ordo::actors::snapshot_problem});
+  if (!report || !report->ok()) return std::fprintf(stderr, "verify failed\n"), 1;
+  rows.push_back({"ordo verify", report->records, seconds_since(start)});
+
+  {
+    auto db = ordo::persistence::database::open(
+        {.path = dir, .create_if_missing = false, .sync = ordo::persistence::sync_mode::none});
+    if (!db) return std::fprintf(stderr, "%s\n", db.error().message.c_str()), 1;
+    for (auto name : ordo::actors::projection_names()) {
+      auto view = ordo::actors::make_projection(name);
+      start = clock_type::now();
+      auto rebuilt = ordo::actors::rebuild_projection(**db, *view);
+      if (!rebuilt) return std::fprintf(stderr, "%s\n", rebuilt.error().message.c_str()), 1;
+      rows.push_back(
+          {"ordo replay --projection " + std::string(name), rebuilt->events, seconds_since(start)});
+    }
+  }
+  if (!keep) std::filesystem::remove_all(dir);
+
+  double baseline = static_cast<double>(rows.front().events) / rows.front().seconds;
+  std::printf(
+      "| what | events | seconds | events/s | ratio to raw scan |\n|---|---|---|---|---|\n");
+  for (auto& r : rows) {
+    double rate = static_cast<double>(r.events) / r.seconds;
+    std::printf("| %s | %llu | %.2f | %.0f | %.2fx |\n", r.what.c_str(),
+                static_cast<unsigned long long>(r.events), r.seconds, rate, rate / baseline);
+  }
+  return 0;
+}

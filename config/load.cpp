@@ -1,0 +1,133 @@
+#include "config/load.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string_view>
+
+#include "config/keys.hpp"
+
+extern char** environ;
+
+namespace ordo::config {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::unexpected<std::string> refuse(std::string_view source, std::string_view key,
+                                    std::string_view what) {
+  return std::unexpected(std::string(source) + ": " + std::string(key) + ": " + std::string(what));
+}
+
+std::expected<void, std::string> assign(settings& s, std::string_view source, const key_spec& key,
+                                        const json& value) {
+  if (auto problem = key.assign(s, value)) return refuse(source, key.name, *problem);
+  return {};
+}
+
+// Walks one object of the file; `prefix` is the section it belongs to ("" at the top).
+std::expected<void, std::string> apply_object(settings& s, const std::string& source,
+                                              const json& object, const std::string& prefix) {
+  for (auto& [name, value] : object.items()) {
+    auto key = prefix.empty() ? name : prefix + "." + name;
+    if (is_section(key)) {
+      if (!value.is_object()) return refuse(source, key, "must be an object");
+      if (auto applied = apply_object(s, source, value, key); !applied) return applied;
+    } else if (auto* spec = find_key(key)) {
+      if (auto applied = assign(s, source, *spec, value); !applied) return applied;
+    } else {
+      return refuse(source, key, "unknown key");
+    }
+  }
+  return {};
+}
+
+std::expected<void, std::string> apply_environment(settings& s,
+                                                   const std::vector<std::string>& environment) {
+  for (const auto& entry : environment) {
+    auto eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    std::string_view name(entry.data(), eq);
+    if (!name.starts_with("ORDO_") || name.starts_with("ORDO_BUILD_")) continue;
+    const key_spec* spec = nullptr;
+    for (const auto& key : all_keys())
+      if (environment_name(key.name) == name) spec = &key;
+    if (!spec)
+      return std::unexpected(std::string(name) +
+                             ": unknown variable (ORDO_* variables set config keys, e.g. "
+                             "ORDO_HTTP_PORT for http.port)");
+    auto text = std::string_view(entry).substr(eq + 1);
+    if (auto applied = assign(s, name, *spec, value_from_text(*spec, text)); !applied)
+      return applied;
+  }
+  return {};
+}
+
+std::expected<void, std::string> apply_flags(settings& s, const std::vector<flag_value>& flags) {
+  for (const auto& flag : flags) {
+    auto* spec = find_key(flag.key);
+    if (!spec) return refuse(flag.flag, flag.key, "unknown key");
+    if (auto applied = assign(s, flag.flag, *spec, value_from_text(*spec, flag.text)); !applied)
+      return applied;
+  }
+  return {};
+}
+
+// Rules that span keys, checked once every source is applied.
+std::expected<void, std::string> check_together(const settings& s) {
+  if (s.http.tls.cert.empty() != s.http.tls.key.empty())
+    return refuse("settings", s.http.tls.cert.empty() ? "http.tls.cert" : "http.tls.key",
+                  "http.tls.cert and http.tls.key must be set together");
+  for (std::size_t i = 0; i < s.auth.tokens.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (s.auth.tokens[i].token == s.auth.tokens[j].token)
+        return refuse("settings", "auth.tokens[" + std::to_string(i) + "].token",
+                      "repeats the token of auth.tokens[" + std::to_string(j) + "]");
+  return {};
+}
+
+}  // namespace
+
+std::expected<void, std::string> apply_json_text(settings& s, const std::string& source,
+                                                 const std::string& text) {
+  json document;
+  try {
+    document = json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    // nlohmann prefixes "[json.exception.parse_error.101] ": keep the part a person needs.
+    if (auto at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
+    return std::unexpected(source + ": not valid JSON: " + what);
+  }
+  if (!document.is_object()) return std::unexpected(source + ": must hold a JSON object");
+  settings changed = s;
+  if (auto applied = apply_object(changed, source, document, ""); !applied) return applied;
+  s = std::move(changed);
+  return {};
+}
+
+std::expected<settings, std::string> load(const sources& from) {
+  settings s;
+  if (from.config_file) {
+    std::ifstream file(*from.config_file, std::ios::binary);
+    if (!file) return std::unexpected(*from.config_file + ": cannot be read");
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (auto applied = apply_json_text(s, *from.config_file, text.str()); !applied)
+      return std::unexpected(applied.error());
+  }
+  if (auto applied = apply_environment(s, from.environment); !applied)
+    return std::unexpected(applied.error());
+  if (auto applied = apply_flags(s, from.flags); !applied) return std::unexpected(applied.error());
+  if (auto checked = check_together(s); !checked) return std::unexpected(checked.error());
+  return s;
+}
+
+std::vector<std::string> process_environment() {
+  std::vector<std::string> entries;
+  for (char** entry = environ; entry && *entry; ++entry) entries.emplace_back(*entry);
+  return entries;
+}
+
+}  // namespace ordo::config

@@ -1,0 +1,114 @@
+#include "http/api.hpp"
+
+#include <httplib.h>
+
+#include "http/input.hpp"
+#include "http/request_id.hpp"
+
+namespace ordo::http {
+
+namespace {
+
+constexpr auto idempotency_expiry_interval = std::chrono::minutes(10);
+
+bool changes_state(std::string_view method) {
+  return method == "POST" || method == "DELETE";
+}
+
+std::string join(const std::vector<std::string>& methods) {
+  std::string text;
+  for (const auto& m : methods) text += (text.empty() ? "" : ", ") + m;
+  return text;
+}
+
+}  // namespace
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+api::api(node_services node)
+    : context_{.node = node},
+      auth_(node.settings.auth.tokens),
+      idempotency_(node.db.kv(), std::chrono::hours(node.settings.http.idempotency_ttl_hours)) {
+  add_command_routes(routes_, context_);
+  add_aggregate_read_routes(routes_, context_);
+  add_view_routes(routes_, context_);
+  add_operation_routes(routes_, context_);
+  add_inspection_routes(routes_, context_);
+  std::vector<std::string> templates;
+  for (const auto& r : routes_.routes()) templates.push_back(r.pattern);
+  metrics_ = std::make_unique<request_metrics>(std::move(templates));
+  context_.metrics = metrics_.get();
+}
+
+void api::handle(const httplib::Request& raw, httplib::Response& res) {
+  auto matched = routes_.find(raw.method, raw.path);
+  request req{raw, matched.params, request_id_of(raw)};
+  reply r;
+  try {
+    r = answer(matched, req);
+  } catch (const std::exception& e) {
+    r = problem("internal_error", std::string("the request failed unexpectedly: ") + e.what());
+  }
+  r.with_header("X-Request-Id", req.request_id);
+  metrics_->count_request(
+      matched.found ? routes_.index_of(*matched.found) : routes_.routes().size(), r.status);
+  res.status = r.status;
+  for (const auto& [name, value] : r.headers) res.set_header(name.c_str(), value);
+  res.set_content(std::move(r.body), r.content_type.c_str());
+}
+
+void api::count_transport_answer(const httplib::Request& req, int status) {
+  auto matched = routes_.find(req.method, req.path);
+  metrics_->count_request(
+      matched.found ? routes_.index_of(*matched.found) : routes_.routes().size(), status);
+}
+
+reply api::answer(const router::match& matched, const request& req) {
+  if (!matched.found) {
+    if (matched.allowed.empty()) return problem("not_found", "no route for " + req.raw.path);
+    auto r = problem("method_not_allowed", req.raw.method + " is not allowed on " + req.raw.path);
+    r.with_header("Allow", join(matched.allowed));
+    return r;
+  }
+  const auto& r = *matched.found;
+  if (auto denied = auth_.check(r.needs, req.header("Authorization"))) return *denied;
+  if (!req.body().empty() && !is_json_media_type(req.header("Content-Type").value_or("")))
+    return problem("unsupported_media_type", "request bodies must be application/json");
+  if (changes_state(req.raw.method)) {
+    if (auto key = req.header("Idempotency-Key")) {
+      if (!is_valid_idempotency_key(*key))
+        return invalid_field("Idempotency-Key", "must be 1..128 printable ASCII characters");
+      return run_idempotent(r, req, *key);
+    }
+  }
+  return r.handle(req);
+}
+
+reply api::run_idempotent(const route& r, const request& req, const std::string& key) {
+  auto now = now_ms();
+  idempotency_.expire_now_and_then(now, idempotency_expiry_interval);
+  auto fingerprint = request_fingerprint(req.raw.method, req.raw.path, req.body());
+  auto decision = idempotency_.begin(key, fingerprint, now);
+  if (!decision)
+    return problem("unavailable",
+                   "idempotency keys cannot be read now: " + decision.error().message);
+  switch (decision->what) {
+    case idempotency_store::verdict::replay:
+      return decision->stored;
+    case idempotency_store::verdict::reused:
+      return problem("idempotency_key_reused",
+                     "this Idempotency-Key was used for a different request");
+    case idempotency_store::verdict::run:
+      break;
+  }
+  auto answer = r.handle(req);
+  // 429 and 5xx applied nothing for sure or may succeed on a retry: keep the key pending.
+  if (answer.status != 429 && answer.status < 500)
+    (void)idempotency_.finish(key, fingerprint, answer, now_ms());
+  return answer;
+}
+
+}  // namespace ordo::http

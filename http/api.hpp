@@ -1,0 +1,45 @@
+// The HTTP API of docs/API.md over one node: every request the server admits comes to handle(),
+// which routes it (404, 405), authenticates it (401, 403), checks its media type (415), applies
+// its Idempotency-Key, runs the route, and counts it. Every response carries X-Request-Id.
+#pragma once
+
+#include <memory>
+
+#include "http/auth.hpp"
+#include "http/idempotency.hpp"
+#include "http/request_metrics.hpp"
+#include "http/router.hpp"
+#include "http/routes.hpp"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace ordo::http {
+
+class api {
+ public:
+  explicit api(node_services node);
+  api(const api&) = delete;
+  api& operator=(const api&) = delete;
+
+  void handle(const httplib::Request& req, httplib::Response& res);
+  // Counts an answer the transport gave without the API (413, 429) under the request's route.
+  void count_transport_answer(const httplib::Request& req, int status);
+
+  // /readyz answers 200 only while ready.
+  void set_ready(bool ready) { context_.ready.store(ready); }
+
+ private:
+  reply answer(const router::match& matched, const request& req);
+  reply run_idempotent(const route& r, const request& req, const std::string& key);
+
+  route_context context_;
+  router routes_;
+  authenticator auth_;
+  idempotency_store idempotency_;
+  std::unique_ptr<request_metrics> metrics_;
+};
+
+}  // namespace ordo::http

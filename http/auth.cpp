@@ -1,0 +1,81 @@
+#include "http/auth.hpp"
+
+#include <arpa/inet.h>
+#include <openssl/crypto.h>
+#include <strings.h>
+
+namespace ordo::http {
+
+namespace {
+
+bool allows(config::role role, access needs) {
+  switch (needs) {
+    case access::open:
+    case access::any_role:
+      return true;
+    case access::client:
+      return role == config::role::client || role == config::role::admin;
+    case access::viewer:
+      return role == config::role::viewer || role == config::role::admin;
+    case access::admin:
+      return role == config::role::admin;
+  }
+  return false;
+}
+
+reply unauthorized(std::string_view detail) {
+  auto r = problem("unauthorized", detail);
+  r.with_header("WWW-Authenticate", "Bearer realm=\"ordo\"");
+  return r;
+}
+
+}  // namespace
+
+std::optional<config::role> authenticator::role_of(std::string_view token) const {
+  std::optional<config::role> found;
+  // Compares with every token in constant time, so the answer's timing does not leak a prefix.
+  for (const auto& t : tokens_) {
+    if (t.token.size() == token.size() &&
+        CRYPTO_memcmp(t.token.data(), token.data(), token.size()) == 0)
+      found = t.role;
+  }
+  return found;
+}
+
+std::optional<reply> authenticator::check(access needs,
+                                          const std::optional<std::string>& authorization) const {
+  if (!enabled() || needs == access::open) return std::nullopt;
+  constexpr std::string_view scheme = "Bearer ";
+  if (!authorization || authorization->size() <= scheme.size() ||
+      strncasecmp(authorization->c_str(), scheme.data(), scheme.size()) != 0)
+    return unauthorized("this route needs an Authorization: Bearer <token> header");
+  auto role = role_of(std::string_view(*authorization).substr(scheme.size()));
+  if (!role) return unauthorized("the bearer token is not known");
+  if (!allows(*role, needs))
+    return problem("forbidden",
+                   "the role " + std::string(config::to_string(*role)) + " may not use this route");
+  return std::nullopt;
+}
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost") return true;
+  std::string text(host);
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
+    text = text.substr(1, text.size() - 2);
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
+}
+
+std::optional<std::string> refuse_to_serve(std::string_view host,
+                                           const std::vector<config::auth_token>& tokens,
+                                           bool insecure) {
+  if (!tokens.empty() || insecure || is_loopback_host(host)) return std::nullopt;
+  return "refusing to serve on " + std::string(host) +
+         " without auth.tokens: anyone who reaches it could change orders (configure auth.tokens, "
+         "listen on 127.0.0.1, or pass --insecure)";
+}
+
+}  // namespace ordo::http

@@ -1,0 +1,39 @@
+// Bearer-token auth (docs/API.md, "Auth"): each configured token has a role; a route says which
+// roles may call it. With no tokens configured, auth is off (the node then only serves on a
+// loopback address: see allowed_to_serve).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "http/reply.hpp"
+#include "http/router.hpp"
+
+namespace ordo::http {
+
+class authenticator {
+ public:
+  explicit authenticator(std::vector<config::auth_token> tokens) : tokens_(std::move(tokens)) {}
+
+  bool enabled() const { return !tokens_.empty(); }
+
+  // nullopt if a caller sending `authorization` (the header's value, if any) may call a route
+  // that needs `needs`; else the 401 or 403 problem to answer.
+  std::optional<reply> check(access needs, const std::optional<std::string>& authorization) const;
+
+ private:
+  std::optional<config::role> role_of(std::string_view token) const;
+  std::vector<config::auth_token> tokens_;
+};
+
+bool is_loopback_host(std::string_view host);
+
+// Whether a node may serve on `host` with `tokens`; else the one-line reason.
+std::optional<std::string> refuse_to_serve(std::string_view host,
+                                           const std::vector<config::auth_token>& tokens,
+                                           bool insecure);
+
+}  // namespace ordo::http

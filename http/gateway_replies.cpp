@@ -1,0 +1,41 @@
+#include "http/gateway_replies.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+namespace ordo::http {
+
+reply problem_from(const actors::command_reply& answer, std::int64_t expected_version) {
+  nlohmann::json extra = nlohmann::json::object();
+  if (answer.code == "validation_failed") {
+    auto errors = nlohmann::json::array();
+    for (const auto& f : answer.fields)
+      errors.push_back({{"field", f.field}, {"message", f.message}});
+    extra["errors"] = std::move(errors);
+  } else if (answer.code == "invalid_state" && !answer.status.empty()) {
+    extra["aggregate_status"] = answer.status;
+  } else if (answer.code == "version_conflict") {
+    extra["expected"] = expected_version;
+    extra["actual"] = answer.version;
+  }
+  auto detail = answer.message.empty() ? answer.code : answer.message;
+  return problem(answer.code, detail, std::move(extra));
+}
+
+std::string etag(std::uint64_t version) {
+  return "\"" + std::to_string(version) + "\"";
+}
+
+std::string consistency_token(std::uint64_t position) {
+  return "p" + std::to_string(position);
+}
+
+std::optional<std::uint64_t> parse_consistency_token(std::string_view token) {
+  if (token.size() < 2 || token.front() != 'p') return std::nullopt;
+  std::uint64_t position = 0;
+  auto [end, ec] = std::from_chars(token.data() + 1, token.data() + token.size(), position);
+  if (ec != std::errc{} || end != token.data() + token.size()) return std::nullopt;
+  return position;
+}
+
+}  // namespace ordo::http

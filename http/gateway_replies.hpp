@@ -1,0 +1,27 @@
+// Turning the gateway's answers into HTTP: the problem for each error code, ETags and
+// consistency tokens.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "actors/protocol.hpp"
+#include "http/reply.hpp"
+
+namespace ordo::http {
+
+// The problem+json for a reply whose code is not "ok": validation_failed lists "errors",
+// invalid_state carries "aggregate_status", version_conflict "expected" and "actual";
+// unavailable (503) and overloaded (429) carry Retry-After.
+reply problem_from(const actors::command_reply& answer, std::int64_t expected_version);
+
+// ETag: "<version>".
+std::string etag(std::uint64_t version);
+
+// X-Consistency-Token: opaque to clients; "p<journal position>".
+std::string consistency_token(std::uint64_t position);
+std::optional<std::uint64_t> parse_consistency_token(std::string_view token);
+
+}  // namespace ordo::http

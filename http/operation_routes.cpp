@@ -1,0 +1,32 @@
+// Routes for operators and their tools: health and readiness probes, metrics, the console.
+#include "http/console_page.hpp"
+#include "http/metrics_page.hpp"
+#include "http/routes.hpp"
+
+namespace ordo::http {
+
+void add_operation_routes(router& routes, route_context& context) {
+  routes.add("GET", "/healthz", access::open, [](const request&) {
+    return json_reply(200, {{"status", "ok"}});
+  });
+  // Ready once the journal is open and recovery is done (the runtime is up) and the node serves;
+  // a single node has no peers to reach. Not ready again while it shuts down.
+  routes.add("GET", "/readyz", access::open, [&context](const request&) {
+    if (!context.ready.load()) return problem("unavailable", "the node is starting or stopping");
+    return json_reply(200, {{"status", "ready"}});
+  });
+  routes.add("GET", "/metrics", access::any_role, [&context](const request&) {
+    reply r;
+    r.content_type = metrics_content_type;
+    r.body = render_metrics(context);
+    return r;
+  });
+  routes.add("GET", "/console", access::viewer, [](const request&) {
+    reply r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::string(console_page());
+    return r;
+  });
+}
+
+}  // namespace ordo::http

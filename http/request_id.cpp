@@ -1,0 +1,30 @@
+#include "http/request_id.hpp"
+
+#include <httplib.h>
+
+#include <random>
+
+#include "http/idempotency.hpp"
+
+namespace ordo::http {
+
+namespace {
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 32; ++i) id += hex[random() % 16];
+  return id;
+}
+
+}  // namespace
+
+std::string request_id_of(const httplib::Request& req) {
+  auto given = req.get_header_value("X-Request-Id");
+  // The same rule as an Idempotency-Key: short, printable, safe to echo and store.
+  if (is_valid_idempotency_key(given)) return given;
+  return new_request_id();
+}
+
+}  // namespace ordo::http

@@ -1,0 +1,45 @@
+// What the route handlers share, and the functions that put each group of docs/API.md's routes
+// into the router.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+
+#include "actors/gateway.hpp"
+#include "actors/runtime_stats.hpp"
+#include "config/settings.hpp"
+#include "http/request_metrics.hpp"
+#include "http/router.hpp"
+#include "persistence/database.hpp"
+
+namespace ordo::http {
+
+// The node the API fronts. Everything here outlives the API.
+struct node_services {
+  actors::gateway& gateway;
+  persistence::database& db;
+  const actors::runtime_stats& stats;
+  const config::settings& settings;
+};
+
+struct route_context {
+  node_services node;
+  std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
+  std::atomic<bool> ready{false};      // /readyz
+  request_metrics* metrics = nullptr;  // set once every route is known
+};
+
+// POST/DELETE on orders and inventory: the commands.
+void add_command_routes(router& routes, route_context& context);
+// GET /v1/orders/{id}, its events and history; GET /v1/inventory/{sku}.
+void add_aggregate_read_routes(router& routes, route_context& context);
+// GET /v1/views/...: the projections, with consistency tokens.
+void add_view_routes(router& routes, route_context& context);
+// /healthz, /readyz, /metrics, /console.
+void add_operation_routes(router& routes, route_context& context);
+// /v1/inspect/... and /v1/admin/...
+void add_inspection_routes(router& routes, route_context& context);
+
+std::int64_t now_ms();
+
+}  // namespace ordo::http

@@ -1,0 +1,74 @@
+// The HTTP transport: an httplib server (HTTPS when a certificate is configured) with a bounded
+// number of requests in flight, a body size limit answered before the body is read, short read
+// timeouts, and problem+json for every error httplib raises itself. Every request that passes
+// those checks goes to one handler (http::api::handle).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace ordo::http {
+
+struct reply;
+
+struct server_options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port
+  std::size_t max_body_bytes = 65536;
+  std::size_t max_in_flight = 1024;
+  std::size_t threads = 64;
+  std::int64_t read_timeout_ms = 5000;
+  std::string tls_cert;  // both set: HTTPS
+  std::string tls_key;
+};
+
+class server {
+ public:
+  using handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+  // `handle` answers every request that passes the transport's checks; `on_own_answer`, if set,
+  // learns of each answer the transport gives itself (413, 429, unreadable requests).
+  using answer_observer = std::function<void(const httplib::Request&, int status)>;
+  server(server_options options, handler handle, answer_observer on_own_answer = {});
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds and listens; returns the bound port, or why not (one line).
+  std::expected<std::uint16_t, std::string> bind();
+  // Accepts and answers requests until stop(); returns once in-flight requests are done.
+  // REQUIRES: bind() succeeded.
+  void serve();
+  // Stops accepting; safe from any thread (e.g. a signal-waiting thread).
+  void stop();
+
+  bool tls() const { return !options_.tls_cert.empty(); }
+  // Requests being handled plus connections waiting for a thread.
+  std::size_t in_flight() const;
+  std::size_t max_in_flight() const { return options_.max_in_flight; }
+
+  struct admission;  // counts connections waiting for a thread and requests being handled
+
+ private:
+  void configure();
+  void answer_itself(const httplib::Request& req, httplib::Response& res, const reply& r);
+
+  server_options options_;
+  handler handle_;
+  answer_observer on_own_answer_;
+  std::shared_ptr<admission> admitted_;
+  std::unique_ptr<httplib::Server> http_;
+};
+
+}  // namespace ordo::http

@@ -1,0 +1,82 @@
+// The read side (GET /v1/views/...): rows of the projections, eventually consistent. A request
+// that sends back a command's X-Consistency-Token first waits until every projection has applied
+// that command's events (up to wait_ms), so a client reads its own writes.
+#include "actors/view_queries.hpp"
+#include "http/gateway_replies.hpp"
+#include "http/input.hpp"
+#include "http/routes.hpp"
+
+namespace ordo::http {
+
+namespace {
+
+constexpr std::uint64_t default_wait_ms = 2000;
+constexpr std::uint64_t max_wait_ms = 10000;
+
+// Waits for the request's consistency token, if it has one; the problem to answer if it cannot.
+std::optional<reply> await_token(route_context& context, const request& req) {
+  auto wait_ms = query_number(req, "wait_ms", default_wait_ms, 0, max_wait_ms);
+  if (!wait_ms) return wait_ms.error();
+  auto token = req.header("X-Consistency-Token");
+  if (!token) return std::nullopt;
+  auto position = parse_consistency_token(*token);
+  if (!position) return invalid_field("X-Consistency-Token", "is not a token this API gave out");
+  if (!context.node.gateway.await_position(*position, std::chrono::milliseconds(*wait_ms)))
+    return problem("unavailable", "the read model has not reached the token's events within " +
+                                      std::to_string(*wait_ms) + " ms");
+  return std::nullopt;
+}
+
+// invalid_argument from the view queries names the field ("limit: must be ..."): 400; anything
+// else is the store failing: 503.
+reply query_problem(const persistence::storage_error& error) {
+  if (error.code != persistence::storage_errc::invalid_argument)
+    return problem("unavailable", "the read model cannot answer now: " + error.message);
+  auto colon = error.message.find(": ");
+  if (colon == std::string::npos) return invalid_field("query", error.message);
+  return invalid_field(error.message.substr(0, colon), error.message.substr(colon + 2));
+}
+
+reply list_orders(route_context& context, const request& req) {
+  if (auto waited = await_token(context, req)) return *waited;
+  auto limit = query_number(req, "limit", actors::default_list_limit, 1, actors::max_list_limit);
+  if (!limit) return limit.error();
+  actors::order_list_query query;
+  query.customer_id = req.query("customer_id");
+  query.status = req.query("status");
+  query.after = req.query("after");
+  query.limit = *limit;
+  auto page = actors::list_orders(context.node.db.kv(), query);
+  if (!page) return query_problem(page.error());
+  return json_reply(200, page->to_json());
+}
+
+reply order_summary(route_context& context, const request& req) {
+  auto id = path_id(req, "id");
+  if (!id) return id.error();
+  if (auto waited = await_token(context, req)) return *waited;
+  auto summary = actors::get_order_summary(context.node.db.kv(), *id);
+  if (!summary) return query_problem(summary.error());
+  if (!*summary) return problem("not_found", "the view has no order " + *id);
+  return json_reply(200, **summary);
+}
+
+reply stats(route_context& context, const request& req) {
+  if (auto waited = await_token(context, req)) return *waited;
+  auto figures = actors::get_stats(context.node.db.kv());
+  if (!figures) return query_problem(figures.error());
+  return json_reply(200, *figures);
+}
+
+}  // namespace
+
+void add_view_routes(router& routes, route_context& context) {
+  routes.add("GET", "/v1/views/orders", access::client,
+             [&context](const request& req) { return list_orders(context, req); });
+  routes.add("GET", "/v1/views/orders/{id}", access::client,
+             [&context](const request& req) { return order_summary(context, req); });
+  routes.add("GET", "/v1/views/stats", access::client,
+             [&context](const request& req) { return stats(context, req); });
+}
+
+}  // namespace ordo::http

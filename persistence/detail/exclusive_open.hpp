@@ -1,0 +1,18 @@
+// Opens a data directory's RocksDB directly, for the offline tools (verify, import) that read or
+// write below the journal's face. Same column families as database::open; the directory lock is
+// taken, so a directory that a running node holds is refused as `busy`.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "persistence/detail/rocks.hpp"
+#include "persistence/result.hpp"
+
+namespace ordo::persistence::detail {
+
+// With create_if_missing == false a missing directory (or one without a database) is an
+// invalid_argument error and nothing is created.
+result<std::unique_ptr<rocks>> open_exclusive(const std::string& path, bool create_if_missing);
+
+}  // namespace ordo::persistence::detail

@@ -1,0 +1,141 @@
+// What a client was told stays true: no lost update under concurrent clients, everything after a
+// graceful restart, and every acknowledged command after `kill -9` in the middle of a load.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "node_process.hpp"
+
+namespace ordo::e2e {
+namespace {
+
+using json = nlohmann::json;
+
+class Durability : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = fresh_data_dir("durability"); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(Durability, ConcurrentClientsOnOneOrderLoseNoUpdate) {
+  node_process node(dir_);
+  ASSERT_EQ(api_client(node.port())
+                .post("/v1/orders", {{"customer_id", "c"}, {"order_id", "hot"}})
+                .status,
+            201);
+  constexpr int clients = 16;
+  constexpr int adds_each = 25;
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      api_client api(node.port());
+      for (int i = 0; i < adds_each; ++i) {
+        int quantity = 1 + (t + i) % 3;
+        auto r = api.post("/v1/orders/hot/items",
+                          {{"sku", "shared"}, {"quantity", quantity}, {"unit_price_cents", 7}});
+        if (r.status == 200) acknowledged += quantity;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto order = api_client(node.port()).get("/v1/orders/hot").json();
+  EXPECT_GT(acknowledged.load(), 0);
+  EXPECT_EQ(order["items"][0]["quantity"].get<int>(), acknowledged.load());
+  EXPECT_EQ(node.stop(), 0);
+}
+
+TEST_F(Durability, GracefulRestartKeepsEverything) {
+  json before;
+  {
+    node_process node(dir_);
+    api_client api(node.port());
+    ASSERT_EQ(api.post("/v1/orders", {{"customer_id", "c"}, {"order_id", "keep"}}).status, 201);
+    ASSERT_EQ(
+        api.post("/v1/orders/keep/items", {{"sku", "s"}, {"quantity", 4}, {"unit_price_cents", 3}})
+            .status,
+        200);
+    ASSERT_EQ(api.post("/v1/inventory/keep-sku/restock", {{"quantity", 9}}).status, 200);
+    ASSERT_EQ(
+        api.post("/v1/orders", {{"customer_id", "c"}}, {{"Idempotency-Key", "restart-key"}}).status,
+        201);
+    before = api.get("/v1/orders/keep").json();
+    EXPECT_EQ(node.stop(), 0);
+  }
+  node_process node(dir_);
+  api_client api(node.port());
+  EXPECT_EQ(api.get("/v1/orders/keep").json(), before);
+  EXPECT_EQ(api.get("/v1/inventory/keep-sku").json()["on_hand"], 9);
+  EXPECT_EQ(api.get("/v1/orders/keep/events").json()["events"].size(), 2u);
+  // Idempotency keys are durable too.
+  auto replay =
+      api.post("/v1/orders", {{"customer_id", "c"}}, {{"Idempotency-Key", "restart-key"}});
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(replay.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(node.stop(), 0);
+}
+
+TEST_F(Durability, SigtermAnswersTheRequestsInFlightThenExitsZero) {
+  node_process node(dir_);
+  // A request that takes a second: it waits for a position the journal never reaches.
+  auto in_flight = std::async(std::launch::async, [&] {
+    return api_client(node.port())
+        .get("/v1/views/stats?wait_ms=1000", {{"X-Consistency-Token", "p999999999"}});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(node.stop(), 0);
+  auto answer = in_flight.get();
+  EXPECT_EQ(answer.status, 503);
+  EXPECT_EQ(answer.json()["code"], "unavailable");
+}
+
+TEST_F(Durability, KillNineLosesNoAcknowledgedCommand) {
+  constexpr int writers = 4;
+  std::vector<std::vector<std::string>> created(writers);
+  std::atomic<int> restocks_acknowledged{0};
+  std::atomic<int> restocks_sent{0};
+  {
+    node_process node(dir_);
+    std::atomic<bool> running{true};
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w) {
+      threads.emplace_back([&, w] {
+        api_client api(node.port());
+        for (int i = 0; running; ++i) {
+          auto id = "k" + std::to_string(w) + "-" + std::to_string(i);
+          if (api.post("/v1/orders", {{"customer_id", "c"}, {"order_id", id}}).status == 201)
+            created[w].push_back(id);
+          ++restocks_sent;
+          if (api.post("/v1/inventory/crash-sku/restock", {{"quantity", 1}}).status == 200)
+            ++restocks_acknowledged;
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    node.kill_hard();
+    running = false;
+    for (auto& t : threads) t.join();
+  }
+  node_process node(dir_);
+  api_client api(node.port());
+  std::size_t checked = 0;
+  for (auto& ids : created) {
+    for (auto& id : ids) {
+      ASSERT_EQ(api.get("/v1/orders/" + id).status, 200) << id << " was acknowledged but is gone";
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0u);
+  auto on_hand = api.get("/v1/inventory/crash-sku").json()["on_hand"].get<int>();
+  EXPECT_GE(on_hand, restocks_acknowledged.load());
+  EXPECT_LE(on_hand, restocks_sent.load());
+  EXPECT_EQ(node.stop(), 0);
+}
+
+}  // namespace
+}  // namespace ordo::e2e

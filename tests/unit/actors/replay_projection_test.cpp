@@ -1,0 +1,83 @@
+// rebuild_projection: a projection rebuilt from the journal equals the one built live.
+#include <gtest/gtest.h>
+
+#include "actors/replay.hpp"
+#include "projections_support.hpp"
+
+namespace ordo::actors::testing {
+namespace {
+
+class rebuild_test : public projection_db_test {
+ protected:
+  std::vector<std::pair<std::string, std::string>> rows(const projection& view) {
+    auto scanned = kv().scan(view.row_prefix(), {}, 1'000'000);
+    EXPECT_TRUE(scanned) << scanned.error().message;
+    return scanned ? *scanned : decltype(rows(view)){};
+  }
+
+  // A few hundred events of orders in every status, with other streams in between.
+  void build_history() {
+    order_history history;
+    for (int i = 0; i < 60; ++i) {
+      auto id = "o" + std::to_string(i);
+      history.create(id, "c" + std::to_string(i % 7));
+      history.add_item(id, "a", 1 + i % 3, 250);
+      history.add_item(id, "b", 2, 1000 + i);
+      if (i % 5 == 0) history.remove_item(id, "a");
+      if (i % 4 != 3) history.place(id);
+      if (i % 4 == 0) history.confirm(id);
+      if (i % 8 == 0) history.ship(id);
+      if (i % 4 == 1) history.reject(id);
+      if (i % 4 == 3) history.cancel(id, domain::order::order_status::draft);
+      history.other_stream("stock-" + std::to_string(i % 3));
+    }
+    events_ = history.take();
+    append_to(db_->events(), events_);
+  }
+
+  std::vector<persistence::recorded_event> events_;
+};
+
+TEST_F(rebuild_test, RebuiltProjectionsEqualTheOnesBuiltLive) {
+  build_history();
+  for (auto name : projection_names()) {
+    auto view = make_projection(name);
+    ASSERT_TRUE(view) << name;
+    // Live: small batches, as the projection actor commits them while following the bus.
+    for (std::size_t i = 0; i < events_.size(); i += 7) {
+      std::vector<persistence::recorded_event> batch(
+          events_.begin() + i, events_.begin() + std::min(events_.size(), i + 7));
+      feed(*view, batch);
+    }
+    auto live = rows(*view);
+    ASSERT_FALSE(live.empty()) << name;
+    std::vector<rebuild_progress> seen;
+    auto rebuilt = rebuild_projection(
+        *db_, *view, [&](auto& p) { seen.push_back(p); }, 64);
+    ASSERT_TRUE(rebuilt) << rebuilt.error().message;
+    EXPECT_EQ(rebuilt->events, events_.size());
+    EXPECT_EQ(rebuilt->position, events_.back().position);
+    EXPECT_EQ(rows(*view), live) << name;
+    EXPECT_GE(seen.size(), events_.size() / 64);
+    auto checkpoint = load_checkpoint(kv(), name);
+    ASSERT_TRUE(checkpoint);
+    EXPECT_EQ(checkpoint->position, events_.back().position);
+  }
+}
+
+TEST_F(rebuild_test, StaleRowsAreClearedBeforeTheRebuild) {
+  build_history();
+  auto view = make_projection("order_summary");
+  ASSERT_TRUE(kv().put(std::string(view->row_prefix()) + "ghost", "{}"));
+  ASSERT_TRUE(kv().put(checkpoint_key(view->name()), "999999"));
+  ASSERT_TRUE(rebuild_projection(*db_, *view));
+  for (auto& [key, value] : rows(*view)) EXPECT_EQ(key.find("ghost"), std::string::npos);
+}
+
+TEST_F(rebuild_test, UnknownProjectionHasNoMaker) {
+  EXPECT_EQ(make_projection("nope"), nullptr);
+  EXPECT_EQ(projection_names().size(), 3u);
+}
+
+}  // namespace
+}  // namespace ordo::actors::testing

@@ -1,0 +1,178 @@
+// The API's dispatch over a real node runtime, without sockets: routing, media types, request
+// ids, idempotency, If-Match and auth, as docs/API.md specifies them.
+#include "http/api.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/actors/runtime_fixture.hpp"
+
+namespace ordo::http {
+namespace {
+
+using json = nlohmann::json;
+
+class ApiTest : public actors::testing::runtime_fixture {
+ protected:
+  void SetUp() override {
+    runtime_fixture::SetUp();
+    start();
+    open_api();
+  }
+  void TearDown() override {
+    api_.reset();
+    runtime_fixture::TearDown();
+  }
+
+  void open_api() {
+    api_ = std::make_unique<api>(node_services{gate(), db(), node().context().stats, settings_});
+    api_->set_ready(true);
+  }
+
+  httplib::Response call(const std::string& method, const std::string& path,
+                         const std::string& body = "", httplib::Headers headers = {}) {
+    httplib::Request req;
+    req.method = method;
+    req.path = path;
+    req.body = body;
+    req.headers = std::move(headers);
+    if (!body.empty() && !req.has_header("Content-Type"))
+      req.headers.emplace("Content-Type", "application/json");
+    httplib::Response res;
+    api_->handle(req, res);
+    return res;
+  }
+
+  static json body_of(const httplib::Response& res) { return json::parse(res.body); }
+
+  config::settings settings_;
+  std::unique_ptr<api> api_;
+};
+
+TEST_F(ApiTest, UnknownRouteIsNotFoundProblem) {
+  auto res = call("GET", "/v1/nothing");
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(res.get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(body_of(res)["code"], "not_found");
+}
+
+TEST_F(ApiTest, KnownPathWithWrongMethodIs405WithAllow) {
+  auto res = call("PUT", "/v1/orders/o1");
+  EXPECT_EQ(res.status, 405);
+  EXPECT_EQ(res.get_header_value("Allow"), "GET");
+  EXPECT_EQ(body_of(res)["code"], "method_not_allowed");
+}
+
+TEST_F(ApiTest, BodiesMustBeJson) {
+  auto res = call("POST", "/v1/orders", "customer_id=c1", {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(res.status, 415);
+  EXPECT_EQ(body_of(res)["code"], "unsupported_media_type");
+  res = call("POST", "/v1/orders", "{nope");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(body_of(res)["code"], "malformed_json");
+}
+
+TEST_F(ApiTest, RequestIdIsEchoedOrGenerated) {
+  auto res = call("GET", "/healthz", "", {{"X-Request-Id", "req-123"}});
+  EXPECT_EQ(res.get_header_value("X-Request-Id"), "req-123");
+  auto generated = call("GET", "/healthz").get_header_value("X-Request-Id");
+  EXPECT_EQ(generated.size(), 32u);
+}
+
+TEST_F(ApiTest, CommandsAnswerStateWithEtagTokenAndCorrelation) {
+  auto res = call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})",
+                  {{"X-Request-Id", "create-1"}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_EQ(res.get_header_value("Location"), "/v1/orders/o1");
+  EXPECT_EQ(res.get_header_value("ETag"), "\"1\"");
+  EXPECT_TRUE(res.get_header_value("X-Consistency-Token").starts_with("p"));
+  EXPECT_EQ(body_of(res)["status"], "draft");
+  auto events = db().events().read("order-o1").value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].correlation_id, "create-1");
+
+  auto got = call("GET", "/v1/orders/o1");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.get_header_value("ETag"), "\"1\"");
+  EXPECT_EQ(body_of(got)["version"], 1);
+}
+
+TEST_F(ApiTest, IdempotencyKeyReplaysWithoutRunningAgainAndRefusesAnotherBody) {
+  std::string body = R"({"customer_id": "c1"})";
+  auto first = call("POST", "/v1/orders", body, {{"Idempotency-Key", "key-1"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = call("POST", "/v1/orders", body, {{"Idempotency-Key", "key-1"}});
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.get_header_value("Location"), first.get_header_value("Location"));
+  auto id = body_of(first)["order_id"].get<std::string>();
+  EXPECT_EQ(db().events().read("order-" + id).value().size(), 1u);
+
+  auto other =
+      call("POST", "/v1/orders", R"({"customer_id": "c2"})", {{"Idempotency-Key", "key-1"}});
+  EXPECT_EQ(other.status, 422);
+  EXPECT_EQ(body_of(other)["code"], "idempotency_key_reused");
+}
+
+TEST_F(ApiTest, IdempotencyKeySurvivesALostAnswer) {
+  // As if the node crashed after the append but before storing the answer: the key's record is
+  // gone, yet the command id derived from the key keeps the command from applying twice.
+  std::string body = R"({"sku": "s1", "quantity": 2, "unit_price_cents": 100})";
+  ASSERT_EQ(call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})").status, 201);
+  ASSERT_EQ(call("POST", "/v1/orders/o1/items", body, {{"Idempotency-Key", "add-1"}}).status, 200);
+  ASSERT_TRUE(db().kv().erase("idem/add-1"));
+  auto again = call("POST", "/v1/orders/o1/items", body, {{"Idempotency-Key", "add-1"}});
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(body_of(again)["items"][0]["quantity"], 2);
+  EXPECT_EQ(db().events().read("order-o1").value().size(), 2u);
+}
+
+TEST_F(ApiTest, IfMatchMismatchIsVersionConflict) {
+  ASSERT_EQ(call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})").status, 201);
+  auto res = call("POST", "/v1/orders/o1/cancel", "", {{"If-Match", "\"5\""}});
+  EXPECT_EQ(res.status, 412);
+  auto problem = body_of(res);
+  EXPECT_EQ(problem["expected"], 5);
+  EXPECT_EQ(problem["actual"], 1);
+  EXPECT_EQ(call("POST", "/v1/orders/o1/cancel", "", {{"If-Match", "\"1\""}}).status, 200);
+}
+
+TEST_F(ApiTest, InvalidStateCarriesTheAggregateStatus) {
+  ASSERT_EQ(call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})").status, 201);
+  auto res = call("POST", "/v1/orders/o1/ship");
+  EXPECT_EQ(res.status, 409);
+  EXPECT_EQ(body_of(res)["code"], "invalid_state");
+  EXPECT_EQ(body_of(res)["aggregate_status"], "draft");
+}
+
+TEST_F(ApiTest, BadPathIdsNeverReachAnActor) {
+  auto res = call("GET", "/v1/orders/-bad");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(body_of(res)["errors"][0]["field"], "id");
+  EXPECT_EQ(node().context().stats.aggregates_live.load(), 0u);
+}
+
+TEST_F(ApiTest, AuthChecksTokensAndRoles) {
+  settings_.auth.tokens = {{"client-t", config::role::client}, {"viewer-t", config::role::viewer}};
+  open_api();
+  EXPECT_EQ(call("GET", "/v1/orders/o1").status, 401);
+  EXPECT_EQ(call("GET", "/v1/orders/o1", "", {{"Authorization", "Bearer viewer-t"}}).status, 403);
+  EXPECT_EQ(call("GET", "/v1/orders/o1", "", {{"Authorization", "Bearer client-t"}}).status, 404);
+  EXPECT_EQ(call("GET", "/v1/inspect/node", "", {{"Authorization", "Bearer client-t"}}).status,
+            403);
+  EXPECT_EQ(call("GET", "/v1/inspect/node", "", {{"Authorization", "Bearer viewer-t"}}).status,
+            200);
+  EXPECT_EQ(call("GET", "/healthz").status, 200);
+}
+
+TEST_F(ApiTest, MetricsCountRequestsByRouteTemplate) {
+  call("GET", "/v1/orders/o1");
+  call("GET", "/v1/orders/o2");
+  auto metrics = call("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find(R"(ordo_http_requests_total{route="/v1/orders/{id}",code="404"} 2)"),
+            std::string::npos)
+      << metrics.body;
+}
+
+}  // namespace
+}  // namespace ordo::http

@@ -1,0 +1,229 @@
+// The small parts of the HTTP front: routing, problem+json, auth, input checks, tokens.
+#include <gtest/gtest.h>
+
+#include "http/auth.hpp"
+#include "http/gateway_replies.hpp"
+#include "http/input.hpp"
+#include "http/reply.hpp"
+#include "http/router.hpp"
+
+namespace ordo::http {
+namespace {
+
+using json = nlohmann::json;
+
+router sample_routes() {
+  router r;
+  auto ok = [](const request&) { return json_reply(200, json::object()); };
+  r.add("POST", "/v1/orders", access::client, ok);
+  r.add("GET", "/v1/orders/{id}", access::client, ok);
+  r.add("DELETE", "/v1/orders/{id}/items/{sku}", access::client, ok);
+  r.add("POST", "/v1/orders/{id}/items", access::client, ok);
+  return r;
+}
+
+TEST(Router, MatchesTemplatesAndNamesTheParameters) {
+  auto routes = sample_routes();
+  auto m = routes.find("DELETE", "/v1/orders/o1/items/sku-9");
+  ASSERT_NE(m.found, nullptr);
+  EXPECT_EQ(m.found->pattern, "/v1/orders/{id}/items/{sku}");
+  EXPECT_EQ(m.params.at("id"), "o1");
+  EXPECT_EQ(m.params.at("sku"), "sku-9");
+}
+
+TEST(Router, UnknownPathHasNoAllowedMethods) {
+  auto routes = sample_routes();
+  for (auto path : {"/v1/order", "/v1/orders/o1/items/a/b", "/v1/orders/", "/"}) {
+    auto m = routes.find("GET", path);
+    EXPECT_EQ(m.found, nullptr) << path;
+    EXPECT_TRUE(m.allowed.empty()) << path;
+  }
+}
+
+TEST(Router, KnownPathWithWrongMethodListsTheAllowedOnes) {
+  auto routes = sample_routes();
+  auto m = routes.find("PUT", "/v1/orders");
+  EXPECT_EQ(m.found, nullptr);
+  EXPECT_EQ(m.allowed, std::vector<std::string>{"POST"});
+  EXPECT_NE(routes.find("HEAD", "/v1/orders/o1").found, nullptr);  // HEAD is GET
+}
+
+TEST(Problem, HasTheRfc9457MembersAndTheApiCode) {
+  auto r = problem("version_conflict", "expected 3", {{"expected", 3}, {"actual", 4}});
+  EXPECT_EQ(r.status, 412);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  auto body = json::parse(r.body);
+  EXPECT_EQ(body, (json{{"type", "/problems/version_conflict"},
+                        {"title", "Version conflict"},
+                        {"status", 412},
+                        {"detail", "expected 3"},
+                        {"code", "version_conflict"},
+                        {"expected", 3},
+                        {"actual", 4}}));
+}
+
+TEST(Problem, OverloadedAndUnavailableCarryRetryAfter) {
+  EXPECT_NE(problem("overloaded", "x").header("retry-after"), nullptr);
+  EXPECT_NE(problem("unavailable", "x").header("Retry-After"), nullptr);
+  EXPECT_EQ(problem("not_found", "x").header("Retry-After"), nullptr);
+}
+
+TEST(Problem, EveryCodeOfTheApiTableHasItsStatus) {
+  std::vector<std::pair<std::string, int>> table{{"malformed_json", 400},
+                                                 {"validation_failed", 400},
+                                                 {"unauthorized", 401},
+                                                 {"forbidden", 403},
+                                                 {"not_found", 404},
+                                                 {"method_not_allowed", 405},
+                                                 {"invalid_state", 409},
+                                                 {"already_exists", 409},
+                                                 {"version_conflict", 412},
+                                                 {"payload_too_large", 413},
+                                                 {"unsupported_media_type", 415},
+                                                 {"idempotency_key_reused", 422},
+                                                 {"overloaded", 429},
+                                                 {"unavailable", 503}};
+  for (auto& [code, status] : table) EXPECT_EQ(status_of(code), status) << code;
+}
+
+TEST(GatewayReplies, MapEachErrorToItsProblem) {
+  actors::command_reply invalid;
+  invalid.code = "invalid_state";
+  invalid.status = "placed";
+  invalid.message = "cannot ship a placed order";
+  auto body = json::parse(problem_from(invalid, -1).body);
+  EXPECT_EQ(body["status"], 409);
+  EXPECT_EQ(body["aggregate_status"], "placed");
+
+  actors::command_reply bad;
+  bad.code = "validation_failed";
+  bad.fields = {{"quantity", "must be 1..10000"}};
+  body = json::parse(problem_from(bad, -1).body);
+  EXPECT_EQ(body["errors"],
+            (json::array({{{"field", "quantity"}, {"message", "must be 1..10000"}}})));
+
+  actors::command_reply conflict;
+  conflict.code = "version_conflict";
+  conflict.version = 7;
+  body = json::parse(problem_from(conflict, 5).body);
+  EXPECT_EQ(body["expected"], 5);
+  EXPECT_EQ(body["actual"], 7);
+}
+
+TEST(GatewayReplies, ConsistencyTokensRoundTrip) {
+  EXPECT_EQ(consistency_token(42), "p42");
+  EXPECT_EQ(parse_consistency_token("p42"), 42u);
+  for (auto bad : {"", "p", "42", "p4x", "q42", "p-1"})
+    EXPECT_EQ(parse_consistency_token(bad), std::nullopt) << bad;
+  EXPECT_EQ(etag(3), "\"3\"");
+}
+
+TEST(Auth, OffWhenNoTokensAreConfigured) {
+  authenticator auth({});
+  EXPECT_FALSE(auth.enabled());
+  EXPECT_EQ(auth.check(access::admin, std::nullopt), std::nullopt);
+}
+
+TEST(Auth, RolesGrantTheirRoutes) {
+  authenticator auth(
+      {{"c", config::role::client}, {"v", config::role::viewer}, {"a", config::role::admin}});
+  auto status = [&](access needs, std::optional<std::string> header) {
+    auto denied = auth.check(needs, header);
+    return denied ? denied->status : 200;
+  };
+  EXPECT_EQ(status(access::client, std::nullopt), 401);
+  EXPECT_EQ(status(access::client, "Bearer nope"), 401);
+  EXPECT_EQ(status(access::client, "Basic Yzpj"), 401);
+  EXPECT_EQ(status(access::client, "Bearer c"), 200);
+  EXPECT_EQ(status(access::client, "bearer c"), 200);
+  EXPECT_EQ(status(access::client, "Bearer v"), 403);
+  EXPECT_EQ(status(access::viewer, "Bearer v"), 200);
+  EXPECT_EQ(status(access::viewer, "Bearer c"), 403);
+  EXPECT_EQ(status(access::admin, "Bearer v"), 403);
+  EXPECT_EQ(status(access::admin, "Bearer a"), 200);
+  EXPECT_EQ(status(access::client, "Bearer a"), 200);
+  EXPECT_EQ(status(access::any_role, "Bearer c"), 200);
+  EXPECT_EQ(status(access::any_role, std::nullopt), 401);
+  EXPECT_EQ(status(access::open, std::nullopt), 200);
+  EXPECT_NE(auth.check(access::client, std::nullopt)->header("WWW-Authenticate"), nullptr);
+}
+
+TEST(Auth, RefusesNonLoopbackWithoutTokensUnlessInsecure) {
+  EXPECT_TRUE(is_loopback_host("127.0.0.1"));
+  EXPECT_TRUE(is_loopback_host("127.1.2.3"));
+  EXPECT_TRUE(is_loopback_host("::1"));
+  EXPECT_TRUE(is_loopback_host("localhost"));
+  EXPECT_FALSE(is_loopback_host("0.0.0.0"));
+  EXPECT_FALSE(is_loopback_host("10.0.0.1"));
+  EXPECT_FALSE(is_loopback_host("::"));
+  EXPECT_EQ(refuse_to_serve("127.0.0.1", {}, false), std::nullopt);
+  EXPECT_NE(refuse_to_serve("0.0.0.0", {}, false), std::nullopt);
+  EXPECT_EQ(refuse_to_serve("0.0.0.0", {}, true), std::nullopt);
+  EXPECT_EQ(refuse_to_serve("0.0.0.0", {{"t", config::role::admin}}, false), std::nullopt);
+}
+
+struct fake_request {
+  httplib::Request raw;
+  std::map<std::string, std::string, std::less<>> params;
+  request view() const { return {raw, params, "r1"}; }
+};
+
+TEST(Input, PathIdsAreChecked) {
+  fake_request ok{{}, {{"id", "o-1.a_b"}}};
+  EXPECT_EQ(path_id(ok.view(), "id").value(), "o-1.a_b");
+  for (auto bad : {"-o1", ".o", std::string(65, 'a').c_str(), "o 1", "o%201"}) {
+    fake_request r{{}, {{"id", bad}}};
+    auto checked = path_id(r.view(), "id");
+    ASSERT_FALSE(checked) << bad;
+    EXPECT_EQ(checked.error().status, 400);
+    EXPECT_EQ(json::parse(checked.error().body)["errors"][0]["field"], "id");
+  }
+}
+
+TEST(Input, BodiesMustBeJsonObjects) {
+  fake_request r;
+  EXPECT_EQ(json_object_body(r.view(), false).value(), json::object());
+  EXPECT_EQ(json_object_body(r.view(), true).error().status, 400);
+  for (auto body : {"{", "[1]", "3", "\"x\"", "null"}) {
+    r.raw.body = body;
+    auto parsed = json_object_body(r.view(), false);
+    ASSERT_FALSE(parsed) << body;
+    EXPECT_EQ(json::parse(parsed.error().body)["code"], "malformed_json");
+  }
+  r.raw.body = R"({"a": 1})";
+  EXPECT_EQ(json_object_body(r.view(), true).value(), (json{{"a", 1}}));
+}
+
+TEST(Input, QueryNumbersAreRangeChecked) {
+  fake_request r;
+  r.raw.params = {{"limit", "10"}, {"from", "x"}, {"to", "-1"}, {"big", "99999999999999999999999"}};
+  EXPECT_EQ(query_number(r.view(), "limit", 5, 0, 100).value(), 10u);
+  EXPECT_EQ(query_number(r.view(), "absent", 5, 0, 100).value(), 5u);
+  EXPECT_FALSE(query_number(r.view(), "limit", 5, 0, 9));
+  EXPECT_FALSE(query_number(r.view(), "from", 5, 0, 100));
+  EXPECT_FALSE(query_number(r.view(), "to", 5, 0, 100));
+  EXPECT_FALSE(query_number(r.view(), "big", 5, 0, 100));
+}
+
+TEST(Input, IfMatchGivesTheExpectedVersion) {
+  fake_request r;
+  EXPECT_EQ(if_match_version(r.view()).value(), -1);
+  for (auto [header, version] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"\"3\"", 3}, {"W/\"3\"", 3}, {"*", -1}, {" \"0\" ", 0}}) {
+    r.raw.headers = {{"If-Match", header}};
+    EXPECT_EQ(if_match_version(r.view()).value(), version) << header;
+  }
+  r.raw.headers = {{"If-Match", "\"abc\""}};
+  EXPECT_EQ(if_match_version(r.view()).error().status, 400);
+}
+
+TEST(Input, JsonMediaTypes) {
+  EXPECT_TRUE(is_json_media_type("application/json"));
+  EXPECT_TRUE(is_json_media_type("Application/JSON; charset=utf-8"));
+  EXPECT_FALSE(is_json_media_type("text/plain"));
+  EXPECT_FALSE(is_json_media_type("application/jsonx"));
+  EXPECT_FALSE(is_json_media_type(""));
+}
+
+}  // namespace
+}  // namespace ordo::http
