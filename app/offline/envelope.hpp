@@ -8,14 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "http/event_json.hpp"
 #include "persistence/event_record.hpp"
 
 namespace ordo::app::offline {
 
-// `data` is the stored JSON as written (at its schema_version); stored text that is not JSON
-// is shown as a JSON string.
-nlohmann::json envelope_json(const persistence::recorded_event& e);
-
+// Writing an envelope is http::event_envelope_json (the API's events use the same shape).
 // The inverse: the event an envelope describes, or why the line is not one. A string `data` is
 // stored as its text (undoing envelope_json's rule), anything else as compact JSON, so that
 // export -> import -> export gives the same bytes.

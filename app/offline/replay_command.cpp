@@ -102,7 +102,7 @@ int replay_stream(const parsed_args& args, const std::string& data_dir) {
   nlohmann::json out = replayed->state;
   if (options.keep_events) {
     auto events = nlohmann::json::array();
-    for (auto& e : replayed->events) events.push_back(envelope_json(e));
+    for (auto& e : replayed->events) events.push_back(http::event_envelope_json(e));
     out = {{"stream", stream},
            {"version", replayed->version},
            {"snapshot_version", replayed->snapshot_version},

@@ -14,7 +14,7 @@ namespace {
 constexpr std::uint64_t stream_chunk = 1024;
 
 bool write_line(const persistence::recorded_event& e) {
-  auto line = envelope_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto line = http::event_envelope_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   line.push_back('\n');
   return std::fwrite(line.data(), 1, line.size(), stdout) == line.size();
 }
