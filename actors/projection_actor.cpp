@@ -40,6 +40,7 @@ struct parked_await {
 struct projection_state {
   static inline const char* name = "ordo.projection";
   runtime_context* context = nullptr;
+  caf::actor bus;  // the event bus this projection follows
   std::shared_ptr<projection> view;
   std::uint64_t position = 0;  // the last position committed
   // Bumped by every rebuild: replies to fetches and timers from before it are ignored.
@@ -171,7 +172,7 @@ void fetch(projection_actor self) {
   auto& st = self->state;
   auto epoch = st.epoch;
   auto stale = [self, epoch] { return self->state.epoch != epoch; };
-  auto handle = self->request(st.context->bus, caf::infinite, fetch_atom::value, st.position,
+  auto handle = self->request(st.bus, caf::infinite, fetch_atom::value, st.position,
                               fetch_max_events);
   // The bus answers a fetch with one of two shapes; then() takes a handler for one shape only,
   // so register a behavior for the response directly.
@@ -287,13 +288,14 @@ void stop(projection_actor self) {
   self->quit();
 }
 
-caf::behavior projection_behavior(projection_actor self, runtime_context* context,
+caf::behavior projection_behavior(projection_actor self, runtime_context* context, caf::actor bus,
                                   std::shared_ptr<projection> view) {
   self->state.context = context;
+  self->state.bus = bus;
   self->state.view = std::move(view);
   // Without the bus there is nothing to follow: the runtime is shutting down. Quit rather than
   // retry forever, which would keep the actor system from ending.
-  self->monitor(context->bus);
+  self->monitor(bus);
   self->set_down_handler([self](caf::down_msg&) { stop(self); });
   continue_soon(self);  // load the checkpoint from inside the actor
   return {
@@ -321,7 +323,9 @@ caf::behavior projection_behavior(projection_actor self, runtime_context* contex
 
 caf::actor spawn_projection(caf::actor_system& system, runtime_context* context,
                             std::unique_ptr<projection> view) {
-  return system.spawn<caf::detached>(projection_behavior, context,
+  // The bus handle is taken here, on the spawning thread: the actor starts on its own thread and
+  // must not read the context's handle, which the runtime clears when it shuts down.
+  return system.spawn<caf::detached>(projection_behavior, context, context->bus,
                                      std::shared_ptr<projection>(std::move(view)));
 }
 

@@ -58,6 +58,9 @@ runtime::~runtime() {
   context_.snapshot_writer = nullptr;
   context_.spawn_aggregate = nullptr;
   system_->await_all_actors_done();
+  // An aggregate that outlived the first flush may have started one more append; its callback
+  // sends into the actor system, so it must run before the system goes away.
+  context_.db->events().flush();
   system_.reset();
 }
 
