@@ -15,7 +15,10 @@
 #include "domain/order_codec.hpp"
 #include "domain/payment.hpp"
 #include "domain/payment_codec.hpp"
+#include "domain/process.hpp"
 #include "domain/result.hpp"
+#include "domain/saga.hpp"
+#include "domain/saga_codec.hpp"
 #include "domain/stock.hpp"
 #include "domain/stock_codec.hpp"
 
@@ -113,8 +116,62 @@ struct payment_decider {
   static bool exists(const state& s) { return s.status != payment::payment_status::none; }
 };
 
+// The order fulfillment saga: an aggregate like the others that also drives other aggregates
+// (next_actions / interpret) and asks for durable wake-ups (wake_up). See domain/saga.hpp.
+struct saga_decider {
+  using state = saga::state;
+  using command = saga::command;
+  using event = saga::event;
+  static constexpr std::string_view type_name = "saga";
+  static constexpr std::uint32_t snapshot_schema = saga::snapshot_schema;
+
+  static result<std::vector<event>> decide(const state& s, const command& c, timestamp now) {
+    return saga::decide(s, c, now);
+  }
+  static void evolve(state& s, const event& e, timestamp at) { saga::evolve(s, e, at); }
+  static encoded_event encode(const event& e) { return saga::encode(e); }
+  static result<event> decode(const encoded_event& e) { return saga::decode(e); }
+  static std::string save_state(const state& s) { return saga::save_state(s); }
+  static result<state> load_state(std::string_view bytes, std::uint32_t schema) {
+    return saga::load_state(bytes, schema);
+  }
+  static nlohmann::json to_json(const state& s) { return saga::to_json(s); }
+  static std::string_view command_name(const command& c) { return saga::command_name(c); }
+  static std::string_view event_type(const event& e) { return saga::event_type(e); }
+  static bool exists(const state& s) { return s.status != saga::saga_status::none; }
+
+  static std::vector<outgoing_command> next_actions(const state& s) {
+    return saga::next_actions(s);
+  }
+  static std::optional<outgoing_command> interpret(const state& s, const outgoing_command& action,
+                                                   std::string_view code,
+                                                   std::string_view status) {
+    return saga::interpret(s, action, code, status);
+  }
+  static std::optional<scheduled_command> wake_up(const state& s) { return saga::wake_up(s); }
+};
+
+// A decider whose aggregate asks to be woken up later: wake_up(state) is its pending deadline,
+// which the actor layer stores durably with the events that set it.
+template <class D>
+concept schedules_wake_ups = decider<D> && requires(const typename D::state& s) {
+  { D::wake_up(s) } -> std::same_as<std::optional<scheduled_command>>;
+};
+
+// A decider whose aggregate sends commands to others after each durable change and records the
+// answers through commands to itself.
+template <class D>
+concept drives_others = decider<D> && requires(const typename D::state& s,
+                                               const outgoing_command& action,
+                                               std::string_view text) {
+  { D::next_actions(s) } -> std::same_as<std::vector<outgoing_command>>;
+  { D::interpret(s, action, text, text) } -> std::same_as<std::optional<outgoing_command>>;
+};
+
 static_assert(decider<order_decider>);
 static_assert(decider<stock_decider>);
 static_assert(decider<payment_decider>);
+static_assert(decider<saga_decider>);
+static_assert(schedules_wake_ups<saga_decider> && drives_others<saga_decider>);
 
 }  // namespace ordo::domain
