@@ -54,6 +54,39 @@ std::int64_t json_reader::integer(std::string_view key) {
   return 0;
 }
 
+bool json_reader::boolean(std::string_view key) {
+  const nlohmann::json* found = find(key);
+  if (found == nullptr) {
+    missing(key);
+  } else if (!found->is_boolean()) {
+    wrong_type(key, "true or false");
+  } else {
+    return found->get<bool>();
+  }
+  return false;
+}
+
+std::vector<std::string> json_reader::texts(std::string_view key) {
+  std::vector<std::string> out;
+  const nlohmann::json* found = find(key);
+  if (found == nullptr) {
+    missing(key);
+  } else if (!found->is_array()) {
+    wrong_type(key, "an array");
+  } else {
+    out.reserve(found->size());
+    for (std::size_t i = 0; i < found->size(); ++i) {
+      const nlohmann::json& element = (*found)[i];
+      if (element.is_string()) {
+        out.push_back(element.get_ref<const std::string&>());
+      } else {
+        errors_.push_back({child_path(key) + "[" + std::to_string(i) + "]", "must be a string"});
+      }
+    }
+  }
+  return out;
+}
+
 void json_reader::add_error(std::string_view key, std::string message) {
   errors_.push_back({child_path(key), std::move(message)});
 }

@@ -25,6 +25,10 @@ class json_reader {
   std::optional<std::string> optional_text(std::string_view key);
   // Integers only: 1.0 is an error, money and counts are never floating point.
   std::int64_t integer(std::string_view key);
+  // true or false only: 0, 1 and "true" are errors.
+  bool boolean(std::string_view key);
+  // An array of strings (sets of ids and the like).
+  std::vector<std::string> texts(std::string_view key);
 
   // A string mapped through `parse(std::string_view) -> std::optional<T>` (status names and the
   // like); a value that `parse` does not know is an error and gives `fallback`.

@@ -76,5 +76,29 @@ TEST(JsonReader, EnumeratedValuesMustBeKnown) {
   EXPECT_THAT(fields(errors), ElementsAre("shade", "absent"));
 }
 
+TEST(JsonReader, BooleansAreTrueOrFalseOnly) {
+  const json j = json::parse(R"({"yes":true,"no":false,"one":1,"word":"true"})");
+  std::vector<field_error> errors;
+  json_reader r(j, errors);
+  EXPECT_TRUE(r.boolean("yes"));
+  EXPECT_FALSE(r.boolean("no"));
+  EXPECT_FALSE(r.boolean("one"));
+  EXPECT_FALSE(r.boolean("word"));
+  EXPECT_FALSE(r.boolean("absent"));
+  EXPECT_THAT(fields(errors), ElementsAre("one", "word", "absent"));
+}
+
+TEST(JsonReader, TextsAreAnArrayOfStrings) {
+  const json j = json::parse(R"({"ids":["a","b"],"empty":[],"mixed":["a",2],"obj":{}})");
+  std::vector<field_error> errors;
+  json_reader r(j, errors);
+  EXPECT_THAT(r.texts("ids"), ElementsAre("a", "b"));
+  EXPECT_TRUE(r.texts("empty").empty());
+  EXPECT_THAT(r.texts("mixed"), ElementsAre("a"));
+  EXPECT_TRUE(r.texts("obj").empty());
+  EXPECT_TRUE(r.texts("absent").empty());
+  EXPECT_THAT(fields(errors), ElementsAre("mixed[1]", "obj", "absent"));
+}
+
 }  // namespace
 }  // namespace ordo::domain
