@@ -66,12 +66,32 @@ TEST(CodecRobustness, MangledPaymentBytesNeverThrow) {
       {"o1", payment::payment_status::captured, 1, "tok_ok"});
 }
 
+TEST(CodecRobustness, MangledSagaBytesNeverThrow) {
+  saga::state s;
+  s.order_id = "o1";
+  s.status = saga::saga_status::active;
+  s.step = saga::saga_step::compensating;
+  s.items = {{"w1", 2}, {"w2", 1}};
+  s.reserved = {"w1"};
+  s.settled = {"w2"};
+  s.reject_order = true;
+  s.deadline = 1'700'000'005'000;
+  expect_no_throw_on_mutations<saga_decider>(
+      {saga::saga_started{"o1", {{"w1", 2}, {"w2", 1}}, 300, "tok_ok", 5'000, 1'700'000'005'000},
+       saga::saga_step_entered{"compensating", 1'700'000'005'000, "out_of_stock", true},
+       saga::saga_payment_recorded{"captured", false}, saga::saga_step_retried{2, 1},
+       saga::saga_finished{"shipped"}},
+      s);
+}
+
 TEST(CodecRobustness, DeeplyNestedJsonIsAnError) {
   const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
   EXPECT_FALSE(order_decider::decode({"OrderShipped", 1, deep}));
   const std::string deep_field = R"({"order_id":)" + deep + "}";
   EXPECT_FALSE(order_decider::decode({"OrderShipped", 1, deep_field}));
   EXPECT_FALSE(order_decider::load_state(deep, order_decider::snapshot_schema));
+  EXPECT_FALSE(saga_decider::decode({"SagaFinished", 1, deep}));
+  EXPECT_FALSE(saga_decider::load_state(deep, saga_decider::snapshot_schema));
 }
 
 }  // namespace
