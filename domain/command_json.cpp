@@ -1,5 +1,7 @@
 #include "domain/command_json.hpp"
 
+#include <limits>
+
 #include "domain/json_reader.hpp"
 
 namespace ordo::domain {
@@ -44,6 +46,20 @@ order::line_item read_line_item(json_reader& r) {
   item.quantity = r.integer("quantity");
   item.unit_price_cents = r.integer("unit_price_cents");
   return item;
+}
+
+// A saga command that names one sku: stock_reserved, stock_unavailable, ...
+template <class Command>
+result<Command> sku_field(std::string_view json_body) {
+  return read_body<Command>(
+      json_body, [](json_reader& r, const nlohmann::json&) { return Command{r.text("sku")}; });
+}
+
+// A saga command that carries another aggregate's status: payment_result, order_result.
+template <class Command>
+result<Command> status_field(std::string_view json_body) {
+  return read_body<Command>(
+      json_body, [](json_reader& r, const nlohmann::json&) { return Command{r.text("status")}; });
 }
 
 // Widens a command of one alternative into the variant `Variant`.
@@ -141,6 +157,56 @@ result<payment::command> parse_command(std::type_identity<payment_decider>, std:
   if (name == capture::name) return widen<command>(no_fields<capture>(json_body));
   if (name == refund::name) return widen<command>(no_fields<refund>(json_body));
   auto e = unknown("payment", name);
+  return std::unexpected(e.error());
+}
+
+result<saga::command> parse_command(std::type_identity<saga_decider>, std::string_view name,
+                                    std::string_view aggregate_id, std::string_view json_body) {
+  using saga::command;
+  if (name == saga::start::name)
+    return widen<command>(
+        read_body<saga::start>(json_body, [&](json_reader& r, const nlohmann::json& body) {
+          saga::start c;
+          c.order_id = own_id(r, body, "order_id", aggregate_id);
+          c.items = r.array("items", [](json_reader& item) {
+            return saga::line{item.text("sku"), item.integer("quantity")};
+          });
+          c.total_cents = r.integer("total_cents");
+          c.payment_token = r.text("payment_token");
+          c.step_timeout_ms = r.integer("step_timeout_ms");
+          return c;
+        }));
+  if (name == saga::stock_reserved::name)
+    return widen<command>(sku_field<saga::stock_reserved>(json_body));
+  if (name == saga::stock_unavailable::name)
+    return widen<command>(sku_field<saga::stock_unavailable>(json_body));
+  if (name == saga::stock_released::name)
+    return widen<command>(sku_field<saga::stock_released>(json_body));
+  if (name == saga::stock_shipped::name)
+    return widen<command>(sku_field<saga::stock_shipped>(json_body));
+  if (name == saga::payment_result::name)
+    return widen<command>(status_field<saga::payment_result>(json_body));
+  if (name == saga::order_result::name)
+    return widen<command>(status_field<saga::order_result>(json_body));
+  if (name == saga::order_cancelled::name)
+    return widen<command>(no_fields<saga::order_cancelled>(json_body));
+  if (name == saga::order_shipped::name)
+    return widen<command>(no_fields<saga::order_shipped>(json_body));
+  if (name == saga::timeout::name)
+    return widen<command>(
+        read_body<saga::timeout>(json_body, [](json_reader& r, const nlohmann::json&) {
+          saga::timeout c;
+          c.step = r.text("step");
+          const std::int64_t attempt = r.integer("attempt");
+          if (attempt < 0 || attempt > std::numeric_limits<std::uint32_t>::max()) {
+            r.add_error("attempt", "must be between 0 and " +
+                                       std::to_string(std::numeric_limits<std::uint32_t>::max()));
+          } else {
+            c.attempt = static_cast<std::uint32_t>(attempt);
+          }
+          return c;
+        }));
+  auto e = unknown("saga", name);
   return std::unexpected(e.error());
 }
 

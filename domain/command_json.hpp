@@ -18,6 +18,9 @@ result<stock::command> parse_command(std::type_identity<stock_decider>, std::str
                                      std::string_view aggregate_id, std::string_view json_body);
 result<payment::command> parse_command(std::type_identity<payment_decider>, std::string_view name,
                                        std::string_view aggregate_id, std::string_view json_body);
+// The saga's commands come from the saga's own next_actions/interpret/wake_up/on_order_event.
+result<saga::command> parse_command(std::type_identity<saga_decider>, std::string_view name,
+                                    std::string_view aggregate_id, std::string_view json_body);
 
 template <class D>
 result<typename D::command> parse_command(std::string_view name, std::string_view aggregate_id,
