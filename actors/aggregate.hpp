@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "actors/aggregate_codec.hpp"
+#include "actors/aggregate_effects.hpp"
+#include "actors/aggregate_state.hpp"
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
 #include "actors/remembered_commands.hpp"
@@ -24,59 +26,6 @@
 #include "domain/deciders.hpp"
 
 namespace ordo::actors {
-
-// The journal's answer to one append, sent back to the aggregate by the journal's writer thread.
-struct append_outcome {
-  std::uint64_t epoch = 0;  // which append of this aggregate it answers
-  persistence::result<persistence::append_result> result;
-};
-
-}  // namespace ordo::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::append_outcome)
-
-namespace ordo::actors {
-
-template <domain::decider D>
-struct aggregate_state {
-  static inline const char* name = "ordo.aggregate";
-
-  struct pending {
-    command_envelope command;
-    caf::typed_response_promise<command_reply> promise;
-  };
-  // A command decided into the append in flight, with the reply it gets once that is durable.
-  struct deciding {
-    caf::typed_response_promise<command_reply> promise;
-    command_reply reply;
-    std::string command_id;
-    std::uint64_t events_before = 0;  // events of earlier commands in the same append
-    std::uint64_t event_count = 0;
-  };
-
-  runtime_context* context = nullptr;
-  caf::actor shard;
-  std::string id;
-  std::string stream;
-  typename D::state state{};
-  std::uint64_t version = 0;
-  std::uint64_t snapshot_version = 0;
-  std::int64_t last_active_ms = 0;
-  remembered_commands remembered;
-  std::vector<pending> queue;       // waiting for the append in flight
-  std::vector<deciding> in_flight;  // decided into the append in flight
-  // The state once the append in flight is durable; only allocated while deciding or writing,
-  // so that an idle aggregate carries one copy of its state, not two.
-  std::unique_ptr<typename D::state> next_state;
-  std::uint64_t next_version = 0;
-  std::uint64_t epoch = 0;
-  bool writing = false;
-  bool passivating = false;
-};
-
-template <domain::decider D>
-using aggregate_ptr = caf::stateful_actor<aggregate_state<D>>*;
-
 namespace detail {
 
 template <domain::decider D>
@@ -219,6 +168,7 @@ void pump(aggregate_ptr<D> self) {
     st.in_flight.clear();
     return pump(self);
   }
+  stage_wake_up<D>(st, request);
   st.writing = true;
   auto epoch = ++st.epoch;
   auto handle = caf::actor_cast<caf::actor>(self);
@@ -235,6 +185,7 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
   st.writing = false;
   if (!outcome.result) {
     // Nothing of the batch is durable. Stop, so that the next command recovers from the journal.
+    announce_wake_up<D>(self, /*durable=*/false);
     reply_unavailable_to_all<D>(self, "the journal could not write: " + outcome.result.error().message);
     self->quit(journal_failed());
     return;
@@ -243,6 +194,7 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
   st.state = std::move(*st.next_state);
   st.next_state.reset();
   st.version = st.next_version;
+  announce_wake_up<D>(self, /*durable=*/true);
   for (auto& d : st.in_flight) {
     if (d.event_count > 0) d.reply.position = first_position + d.events_before + d.event_count - 1;
     if (!d.command_id.empty())
@@ -251,6 +203,7 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
   }
   st.in_flight.clear();
   if (st.version - st.snapshot_version >= st.context->settings.snapshot_every) take_snapshot<D>(self);
+  send_actions<D>(self);
   pump(self);
 }
 
@@ -327,6 +280,8 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count(),
       std::memory_order_relaxed);
 
+  detail::send_actions<D>(self);
+
   return {
       [self](command_envelope& command) -> caf::result<command_reply> {
         auto& st = self->state;
@@ -344,6 +299,7 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
         return promise;
       },
       [self](written_atom, append_outcome& outcome) { detail::on_written<D>(self, outcome); },
+      [self](resend_atom) { detail::on_resend<D>(self); },
       [self](query_atom) { return detail::state_reply<D>(self->state); },
       [self](snapshot_atom) {
         detail::take_snapshot<D>(self);

@@ -13,6 +13,8 @@ caf::actor spawn_aggregate(caf::event_based_actor& shard, runtime_context* conte
     return shard.spawn(aggregate_actor<domain::stock_decider>, context, parent, id);
   if (type == domain::payment_decider::type_name)
     return shard.spawn(aggregate_actor<domain::payment_decider>, context, parent, id);
+  if (type == domain::saga_decider::type_name)
+    return shard.spawn(aggregate_actor<domain::saga_decider>, context, parent, id);
   return {};
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "actors/runtime_stats.hpp"
 #include "actors/settings.hpp"
@@ -21,6 +22,8 @@ struct runtime_context {
   runtime_settings settings;
   caf::actor bus;               // the event bus
   caf::actor snapshot_writer;   // writes snapshots off the aggregates' path
+  caf::actor deadlines;         // the deadline scheduler: durable wake-ups of aggregates
+  std::vector<caf::actor> shards;  // this node's shards, by index (see shard_for)
 
   // Spawns the aggregate actor of `type` for `id` as a child of `parent` (a shard). Returns an
   // invalid handle for an unknown type. Set by the runtime, which knows the deciders.

@@ -40,6 +40,12 @@ typename Inspector::result_type inspect(Inspector& f, projection_info& x) {
            x.apply_delay_p99_ms, x.status, x.last_error);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deadline_update& x) {
+  return f(caf::meta::type_name("ordo.deadline_update"), x.stream, x.cancelled, x.due_ms,
+           x.command);
+}
+
 }  // namespace ordo::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::event_batch)
@@ -51,6 +57,7 @@ CAF_ADD_TYPE_ID(ordo, (ordo::actors::command_reply))
 CAF_ADD_TYPE_ID(ordo, (ordo::actors::aggregate_info))
 CAF_ADD_TYPE_ID(ordo, (std::vector<ordo::actors::aggregate_info>))
 CAF_ADD_TYPE_ID(ordo, (ordo::actors::projection_info))
+CAF_ADD_TYPE_ID(ordo, (ordo::actors::deadline_update))
 CAF_ADD_ATOM(ordo, ordo::actors, query_atom, "query")          // read an aggregate's state
 CAF_ADD_ATOM(ordo, ordo::actors, inspect_atom, "inspect")      // inspection queries
 CAF_ADD_ATOM(ordo, ordo::actors, snapshot_atom, "snapshot")    // take a snapshot now
@@ -63,4 +70,5 @@ CAF_ADD_ATOM(ordo, ordo::actors, await_atom, "await")          // wait for a pos
 CAF_ADD_ATOM(ordo, ordo::actors, rebuild_atom, "rebuild")      // rebuild a projection
 CAF_ADD_ATOM(ordo, ordo::actors, tick_atom, "tick")            // periodic housekeeping
 CAF_ADD_ATOM(ordo, ordo::actors, stop_atom, "stop")
+CAF_ADD_ATOM(ordo, ordo::actors, resend_atom, "resend")  // a saga sends its step's commands again
 CAF_END_TYPE_ID_BLOCK(ordo)

@@ -7,6 +7,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/projections/order_stats.hpp"
+#include "actors/projections/saga_view.hpp"
 #include "actors/projections/order_summary.hpp"
 #include "actors/projections/orders_by_customer.hpp"
 
@@ -336,6 +337,7 @@ std::vector<caf::actor> spawn_projections(caf::actor_system& system, runtime_con
   actors.push_back(
       spawn_projection(system, context, std::make_unique<projections::orders_by_customer>()));
   actors.push_back(spawn_projection(system, context, std::make_unique<projections::order_stats>()));
+  actors.push_back(spawn_projection(system, context, std::make_unique<projections::saga_view>()));
   return actors;
 }
 

@@ -78,6 +78,28 @@ struct projection_info {
 
 using projection_status = projection_info;
 
+// A durable wake-up of one aggregate (one per aggregate, named by its stream): from the aggregate
+// to the deadline scheduler once the batch that stored it in the kv store is durable.
+struct deadline_update {
+  std::string stream;
+  bool cancelled = false;    // the aggregate has no pending wake-up any more
+  std::int64_t due_ms = 0;   // when to send `command`
+  command_envelope command;  // addressed to the aggregate itself
+  bool operator==(const deadline_update&) const = default;
+};
+
+// One saga as GET /v1/inspect/sagas lists it (from the sagas view).
+struct saga_info {
+  std::string saga_id;
+  std::string order_id;
+  std::string status;  // "active" | "finished"
+  std::string step;
+  std::string outcome;
+  std::int64_t deadline_ms = 0;  // 0: none
+  std::int64_t started_at_ms = 0;
+  bool operator==(const saga_info&) const = default;
+};
+
 // Node-local: committed events from the journal writer to the event bus and subscribers.
 struct event_batch {
   std::vector<persistence::recorded_event> events;

@@ -4,8 +4,10 @@
 
 #include "actors/aggregate_types.hpp"
 #include "actors/event_bus.hpp"
+#include "actors/deadline_scheduler.hpp"
 #include "actors/messages.hpp"
 #include "actors/projection_actor.hpp"
+#include "actors/saga_trigger.hpp"
 #include "actors/shard.hpp"
 #include "actors/snapshot_writer.hpp"
 
@@ -32,20 +34,38 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   projections_ = spawn_projections(*system_, &context_);
   for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i)
     shards_.push_back(spawn_shard(*system_, &context_, i));
+  context_.shards = shards_;
+  deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);
   gateway_ = std::make_unique<class gateway>(*system_, shards_, projections_, settings);
+  auto deliver = [gateway = gateway_.get()](std::vector<command_envelope> commands) {
+    return deliver_in_order(*gateway, std::move(commands));
+  };
+  saga_trigger_ = spawn_projection(*system_, &context_,
+                                   std::make_unique<saga_trigger>(deliver, settings.saga_step_timeout_ms));
 }
 
-runtime::~runtime() {
-  gateway_.reset();
-  {
-    // Stop the shards (and with them every aggregate) and wait until they are gone.
-    caf::scoped_actor self{*system_};
-    for (auto& shard : shards_) {
-      self->monitor(shard);
-      self->send(shard, stop_atom::value);
-    }
-    for (std::size_t i = 0; i < shards_.size(); ++i) self->receive([](caf::down_msg&) {});
+namespace {
+
+// Stops `actors` and waits until they are gone.
+void stop_and_wait(caf::actor_system& system, const std::vector<caf::actor>& actors) {
+  caf::scoped_actor self{system};
+  for (auto& actor : actors) {
+    self->monitor(actor);
+    self->send(actor, stop_atom::value);
   }
+  for (std::size_t i = 0; i < actors.size(); ++i) self->receive([](caf::down_msg&) {});
+}
+
+}  // namespace
+
+runtime::~runtime() {
+  // The saga trigger delivers through the gateway, and the scheduler sends into the shards.
+  stop_and_wait(*system_, {saga_trigger_, deadlines_});
+  saga_trigger_ = nullptr;
+  deadlines_ = nullptr;
+  gateway_.reset();
+  // Stop the shards (and with them every aggregate) and wait until they are gone.
+  stop_and_wait(*system_, shards_);
   shards_.clear();
   // Appends the aggregates started call back into actors: let them finish first.
   context_.db->events().flush();

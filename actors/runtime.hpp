@@ -39,6 +39,8 @@ class runtime {
   std::unique_ptr<caf::actor_system> system_;
   std::vector<caf::actor> shards_;
   std::vector<caf::actor> projections_;
+  caf::actor deadlines_;
+  caf::actor saga_trigger_;
   std::unique_ptr<class gateway> gateway_;
 };
 

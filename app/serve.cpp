@@ -32,6 +32,7 @@ actors::runtime_settings runtime_settings_from(const config::settings& s) {
   r.idle_timeout_ms = s.aggregates.idle_timeout_ms;
   r.max_live = s.aggregates.max_live;
   r.shards = s.cluster.shards;
+  r.saga_step_timeout_ms = s.sagas.step_timeout_ms;
   return r;
 }
 

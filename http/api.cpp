@@ -37,6 +37,7 @@ api::api(node_services node)
   add_view_routes(routes_, context_);
   add_operation_routes(routes_, context_);
   add_inspection_routes(routes_, context_);
+  add_saga_routes(routes_, context_);
   std::vector<std::string> templates;
   for (const auto& r : routes_.routes()) templates.push_back(r.pattern);
   metrics_ = std::make_unique<request_metrics>(std::move(templates));

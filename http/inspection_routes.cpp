@@ -187,10 +187,6 @@ void add_inspection_routes(router& routes, route_context& context) {
   routes.add("GET", "/v1/inspect/aggregates", access::viewer, bind(live_aggregates));
   routes.add("GET", "/v1/inspect/aggregates/{type}/{id}", access::viewer, bind(one_aggregate));
   routes.add("GET", "/v1/inspect/projections", access::viewer, bind(projections));
-  // No saga runs in this build: the list is empty until the saga runtime lands.
-  routes.add("GET", "/v1/inspect/sagas", access::viewer, [](const request&) {
-    return json_reply(200, {{"sagas", nlohmann::json::array()}});
-  });
   routes.add("POST", "/v1/admin/projections/{name}/rebuild", access::admin, bind(rebuild));
   routes.add("POST", "/v1/admin/aggregates/{type}/{id}/snapshot", access::admin, bind(snapshot));
   routes.add("POST", "/v1/admin/aggregates/{type}/{id}/passivate", access::admin, bind(passivate));

@@ -2,6 +2,7 @@
 // ARCHITECTURE.md's Observability section.
 #include "http/metrics_page.hpp"
 
+#include "actors/projections/saga_view.hpp"
 #include "http/prometheus_text.hpp"
 
 namespace ordo::http {
@@ -60,12 +61,17 @@ void write_projections(prometheus_text& out, const std::vector<actors::projectio
     out.sample("ordo_projection_lag_events", {{"projection", p.name}}, as_number(p.lag_events));
 }
 
-// The saga runtime and the cluster are not part of this build: no saga has run, and the node is
-// a cluster of one.
-void write_sagas_and_cluster(prometheus_text& out) {
+// Saga figures come from the sagas view (as of its last applied batch). The cluster layer is not
+// part of this build: the node is a cluster of one.
+void write_sagas_and_cluster(prometheus_text& out, const persistence::kv_store& kv) {
+  auto totals = actors::projections::load_saga_totals(kv);
   out.family("ordo_sagas_active", "gauge", "Fulfillment sagas in progress.");
-  out.sample("ordo_sagas_active", {}, 0);
+  if (totals) out.sample("ordo_sagas_active", {}, static_cast<double>(totals->active));
   out.family("ordo_sagas_finished_total", "counter", "Fulfillment sagas finished, by outcome.");
+  if (totals) {
+    for (const auto& [outcome, n] : totals->finished)
+      out.sample("ordo_sagas_finished_total", {{"outcome", outcome}}, static_cast<double>(n));
+  }
   out.family("ordo_cluster_nodes_up", "gauge", "Cluster nodes this node sees up, itself included.");
   out.sample("ordo_cluster_nodes_up", {}, 1);
 }
@@ -78,7 +84,7 @@ std::string render_metrics(route_context& context) {
   write_journal(out, context.node.db.events().stats());
   write_aggregates(out, context.node.stats);
   write_projections(out, context.node.gateway.projections());
-  write_sagas_and_cluster(out);
+  write_sagas_and_cluster(out, context.node.db.kv());
   return out.text();
 }
 

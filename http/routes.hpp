@@ -39,6 +39,7 @@ void add_view_routes(router& routes, route_context& context);
 void add_operation_routes(router& routes, route_context& context);
 // /v1/inspect/... and /v1/admin/...
 void add_inspection_routes(router& routes, route_context& context);
+void add_saga_routes(router& routes, route_context& context);
 
 std::int64_t now_ms();
 

@@ -1,0 +1,91 @@
+// The state of aggregate_actor<D> (actors/aggregate.hpp): what one aggregate instance keeps in
+// memory between messages.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actors/context.hpp"
+#include "actors/messages.hpp"
+#include "actors/remembered_commands.hpp"
+#include "domain/deciders.hpp"
+
+namespace ordo::actors {
+
+// The journal's answer to one append, sent back to the aggregate by the journal's writer thread.
+struct append_outcome {
+  std::uint64_t epoch = 0;  // which append of this aggregate it answers
+  persistence::result<persistence::append_result> result;
+};
+
+}  // namespace ordo::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::append_outcome)
+
+namespace ordo::actors {
+
+// What an aggregate that schedules wake-ups or drives others keeps besides its state; nothing
+// for the plain aggregates (order, stock, payment), which must stay small when idle.
+template <class D>
+struct process_state {};
+
+template <class D>
+  requires domain::schedules_wake_ups<D> || domain::drives_others<D>
+struct process_state<D> {
+  // The wake-up the append in flight stores, to announce to the scheduler once it is durable.
+  std::optional<deadline_update> deadline_to_announce;
+  std::set<std::string> awaiting;  // command ids of actions sent, answer not yet in
+  bool resend_scheduled = false;
+};
+
+}  // namespace ordo::actors
+
+namespace ordo::actors {
+
+template <domain::decider D>
+struct aggregate_state {
+  static inline const char* name = "ordo.aggregate";
+
+  struct pending {
+    command_envelope command;
+    caf::typed_response_promise<command_reply> promise;
+  };
+  // A command decided into the append in flight, with the reply it gets once that is durable.
+  struct deciding {
+    caf::typed_response_promise<command_reply> promise;
+    command_reply reply;
+    std::string command_id;
+    std::uint64_t events_before = 0;  // events of earlier commands in the same append
+    std::uint64_t event_count = 0;
+  };
+
+  runtime_context* context = nullptr;
+  caf::actor shard;
+  std::string id;
+  std::string stream;
+  typename D::state state{};
+  std::uint64_t version = 0;
+  std::uint64_t snapshot_version = 0;
+  std::int64_t last_active_ms = 0;
+  remembered_commands remembered;
+  std::vector<pending> queue;       // waiting for the append in flight
+  std::vector<deciding> in_flight;  // decided into the append in flight
+  // The state once the append in flight is durable; only allocated while deciding or writing,
+  // so that an idle aggregate carries one copy of its state, not two.
+  std::unique_ptr<typename D::state> next_state;
+  std::uint64_t next_version = 0;
+  std::uint64_t epoch = 0;
+  bool writing = false;
+  bool passivating = false;
+  [[no_unique_address]] process_state<D> process;
+};
+
+template <domain::decider D>
+using aggregate_ptr = caf::stateful_actor<aggregate_state<D>>*;
+
+}  // namespace ordo::actors
