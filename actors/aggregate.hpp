@@ -28,6 +28,14 @@
 namespace ordo::actors {
 namespace detail {
 
+// The state as replies carry it: the decider's JSON plus "version".
+template <domain::decider D>
+std::string state_json(const typename D::state& state, std::uint64_t version) {
+  auto json = D::to_json(state);
+  json["version"] = version;
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 template <domain::decider D>
 command_reply state_reply(const aggregate_state<D>& st) {
   command_reply reply;
@@ -37,9 +45,7 @@ command_reply state_reply(const aggregate_state<D>& st) {
     reply.message = std::string(D::type_name) + " " + st.id + " does not exist";
     return reply;
   }
-  auto json = D::to_json(st.state);
-  json["version"] = st.version;
-  reply.state = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  reply.state = state_json<D>(st.state, st.version);
   return reply;
 }
 
@@ -117,6 +123,9 @@ void pump(aggregate_ptr<D> self) {
       d.reply.version = remembered->version;
       d.reply.position = remembered->position;
       d.reply.duplicate = true;
+      // The state as it is now: whoever repeats a command (a saga after a crash) learns where
+      // the aggregate stands.
+      if (st.next_version > 0) d.reply.state = state_json<D>(*st.next_state, st.next_version);
       if (!d.reply.ok()) d.reply.message = "a command with this id was rejected before";
       d.command_id.clear();
     } else if (earlier != decided_here.end()) {
@@ -144,9 +153,7 @@ void pump(aggregate_ptr<D> self) {
       d.event_count = events->size();
       st.next_version += events->size();
       d.reply.version = st.next_version;
-      auto json = D::to_json(*st.next_state);
-      json["version"] = st.next_version;
-      d.reply.state = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      d.reply.state = state_json<D>(*st.next_state, st.next_version);
     }
     if (!d.command_id.empty()) decided_here.emplace_back(d.command_id, d.reply);
   }

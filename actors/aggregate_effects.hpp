@@ -38,9 +38,10 @@ inline command_envelope envelope_of(const domain::outgoing_command& c, const std
   return envelope;
 }
 
-// The "status" of an aggregate's state JSON in a reply; empty when there is none.
+// The target's status after a command: from the state in the reply (replies to repeated
+// commands carry the current state), else from an invalid_state error; empty when unknown.
 inline std::string status_of(const command_reply& reply) {
-  if (!reply.ok()) return reply.status;
+  if (reply.state.empty()) return reply.status;
   auto json = nlohmann::json::parse(reply.state, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return {};
   auto it = json.find("status");

@@ -13,6 +13,15 @@ namespace {
 using events = std::vector<event>;
 
 // now + timeout_ms, saturating: a huge timeout means "never", not a deadline in the past.
+// A step that keeps being retried waits twice as long each time, up to max_retry_delay_ms: a
+// target that stays unreachable costs a few events a minute, not two a second.
+std::int64_t retry_delay(const state& s) {
+  constexpr std::int64_t max_retry_delay_ms = 60'000;
+  auto delay = s.step_timeout_ms;
+  for (std::uint32_t i = 0; i < s.attempt && delay < max_retry_delay_ms; ++i) delay *= 2;
+  return std::max(s.step_timeout_ms, std::min(delay, max_retry_delay_ms));
+}
+
 timestamp deadline_after(timestamp now, std::int64_t timeout_ms) {
   if (timeout_ms > std::numeric_limits<timestamp>::max() - now) {
     return std::numeric_limits<timestamp>::max();
@@ -194,7 +203,7 @@ result<events> on(const state& s, const timeout& c, timestamp now) {
     case saga_step::confirming:
     case saga_step::compensating:
     case saga_step::shipping:
-      return events{saga_step_retried{s.attempt + 1, deadline_after(now, s.step_timeout_ms)}};
+      return events{saga_step_retried{s.attempt + 1, deadline_after(now, retry_delay(s))}};
     default:
       return events{};
   }

@@ -211,9 +211,17 @@ TEST(SagaDecider, TheConfirmingDeadlineRetries) {
                .then(saga_step_retried{1, next_deadline});
   EXPECT_EQ(s.and_state().attempt, 1u);
   EXPECT_EQ(s.and_state().step, saga_step::confirming);
+  // Each further retry waits twice as long as the one before, up to a minute.
   given(confirming_history(), saga_step_retried{1, given_deadline})
       .when(timeout{"confirming", 1})
-      .then(saga_step_retried{2, next_deadline});
+      .then(saga_step_retried{2, command_time + 2 * step_ms});
+  given(confirming_history(), saga_step_retried{1, given_deadline},
+        saga_step_retried{2, given_deadline})
+      .when(timeout{"confirming", 2})
+      .then(saga_step_retried{3, command_time + 4 * step_ms});
+  given(confirming_history(), saga_step_retried{30, given_deadline})
+      .when(timeout{"confirming", 30})
+      .then(saga_step_retried{31, command_time + 60'000});
 }
 
 TEST(SagaDecider, StaleTimeoutsAreIgnored) {
