@@ -12,7 +12,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <memory>
 #include <optional>
 #include <set>
@@ -35,7 +34,7 @@ template <class D>
 struct process_state {};
 
 template <class D>
-  requires domain::schedules_wake_ups<D> || domain::drives_others<D>
+requires domain::schedules_wake_ups<D> || domain::drives_others<D>
 struct process_state<D> {
   // The wake-up the append in flight stores, to announce to the scheduler once it is durable.
   std::optional<deadline_update> deadline_to_announce;

@@ -41,7 +41,8 @@ void arm(scheduler_ptr self) {
   auto earliest = st.by_due.begin()->first;
   if (earliest >= st.tick_at) return;
   st.tick_at = earliest;
-  self->delayed_send(self, std::chrono::milliseconds(std::max<std::int64_t>(0, earliest - now_ms())),
+  self->delayed_send(self,
+                     std::chrono::milliseconds(std::max<std::int64_t>(0, earliest - now_ms())),
                      tick_atom::value);
 }
 
@@ -58,8 +59,8 @@ void schedule(scheduler_ptr self, deadline_update& update) {
   forget(self, update.stream);
   if (update.cancelled) return;
   st.by_due.insert({update.due_ms, update.stream});
-  st.by_stream.emplace(update.stream,
-                       pending_wake_up{update.due_ms, std::move(update.command), ++st.generation, false});
+  st.by_stream.emplace(update.stream, pending_wake_up{update.due_ms, std::move(update.command),
+                                                      ++st.generation, false});
   arm(self);
 }
 

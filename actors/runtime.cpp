@@ -37,11 +37,13 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   context_.shards = shards_;
   deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);
   gateway_ = std::make_unique<class gateway>(*system_, shards_, projections_, settings);
-  auto deliver = [gateway = gateway_.get()](std::vector<command_envelope> commands) {
-    return deliver_in_order(*gateway, std::move(commands));
-  };
-  saga_trigger_ = spawn_projection(*system_, &context_,
-                                   std::make_unique<saga_trigger>(deliver, settings.saga_step_timeout_ms));
+  if (settings.run_sagas) {
+    auto deliver = [gateway = gateway_.get()](std::vector<command_envelope> commands) {
+      return deliver_in_order(*gateway, std::move(commands));
+    };
+    saga_trigger_ = spawn_projection(
+        *system_, &context_, std::make_unique<saga_trigger>(deliver, settings.saga_step_timeout_ms));
+  }
 }
 
 namespace {
@@ -60,7 +62,12 @@ void stop_and_wait(caf::actor_system& system, const std::vector<caf::actor>& act
 
 runtime::~runtime() {
   // The saga trigger delivers through the gateway, and the scheduler sends into the shards.
-  stop_and_wait(*system_, {saga_trigger_, deadlines_});
+  // No handle may outlive this block: the actor system waits for its detached actors to be gone.
+  {
+    std::vector<caf::actor> senders{deadlines_};
+    if (saga_trigger_) senders.push_back(saga_trigger_);
+    stop_and_wait(*system_, senders);
+  }
   saga_trigger_ = nullptr;
   deadlines_ = nullptr;
   gateway_.reset();

@@ -38,15 +38,15 @@ persistence::result<void> saga_trigger::apply(std::span<const persistence::recor
   auto replies = deliver_(commands);
   for (std::size_t i = 0; i < replies.size(); ++i) {
     if (replies[i].code == "unavailable" || replies[i].code == "overloaded")
-      return persistence::storage_failure(
-          persistence::storage_errc::io_error,
-          "saga " + commands[i].aggregate_id + " did not take " + commands[i].command + ": " +
-              replies[i].message);
+      return persistence::storage_failure(persistence::storage_errc::io_error,
+                                          "saga " + commands[i].aggregate_id + " did not take " +
+                                              commands[i].command + ": " + replies[i].message);
   }
   return {};
 }
 
-std::vector<command_reply> deliver_in_order(gateway& gateway, std::vector<command_envelope> commands,
+std::vector<command_reply> deliver_in_order(gateway& gateway,
+                                            std::vector<command_envelope> commands,
                                             std::size_t max_concurrent) {
   // One chain per aggregate, in first-appearance order; each chain lists command indexes.
   std::vector<std::vector<std::size_t>> chains;
@@ -76,22 +76,24 @@ std::vector<command_reply> deliver_in_order(gateway& gateway, std::vector<comman
   *send_ptr = [&gateway, shared, all, chain_list, weak = std::weak_ptr(send_ptr)](
                   std::size_t chain, std::size_t step) {
     auto index = (*chain_list)[chain][step];
-    gateway.send_async((*all)[index], [shared, chain_list, weak, chain, step, index](command_reply r) {
-      auto again = weak.lock();
-      std::optional<std::pair<std::size_t, std::size_t>> next;
-      {
-        std::lock_guard lock(shared->mutex);
-        shared->replies[index] = std::move(r);
-        if (step + 1 < (*chain_list)[chain].size()) {
-          next = {chain, step + 1};
-        } else {
-          --shared->chains_left;
-          if (shared->next_chain < chain_list->size()) next = {shared->next_chain++, 0};
-          if (shared->chains_left == 0) shared->done.notify_all();
-        }
-      }
-      if (next && again) (*again)(next->first, next->second);
-    });
+    gateway.send_async((*all)[index],
+                       [shared, chain_list, weak, chain, step, index](command_reply r) {
+                         auto again = weak.lock();
+                         std::optional<std::pair<std::size_t, std::size_t>> next;
+                         {
+                           std::lock_guard lock(shared->mutex);
+                           shared->replies[index] = std::move(r);
+                           if (step + 1 < (*chain_list)[chain].size()) {
+                             next = {chain, step + 1};
+                           } else {
+                             --shared->chains_left;
+                             if (shared->next_chain < chain_list->size())
+                               next = {shared->next_chain++, 0};
+                             if (shared->chains_left == 0) shared->done.notify_all();
+                           }
+                         }
+                         if (next && again) (*again)(next->first, next->second);
+                       });
   };
   std::size_t first_wave;
   {

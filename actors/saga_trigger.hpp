@@ -44,7 +44,8 @@ class saga_trigger final : public projection {
 // Delivers through `gateway`, commands for different aggregates concurrently (at most
 // `max_concurrent` chains at once), commands for the same aggregate one after the other. Blocks
 // until every command is answered; the gateway answers each within its command timeout.
-std::vector<command_reply> deliver_in_order(gateway& gateway, std::vector<command_envelope> commands,
+std::vector<command_reply> deliver_in_order(gateway& gateway,
+                                            std::vector<command_envelope> commands,
                                             std::size_t max_concurrent = 256);
 
 }  // namespace ordo::actors

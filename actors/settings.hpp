@@ -22,6 +22,8 @@ struct runtime_settings {
   std::int64_t recovery_backoff_ms = 1'000;    // first wait after a failed recovery; doubles
   std::int64_t recovery_backoff_max_ms = 30'000;
   std::size_t bus_buffer_events = 65'536;      // live events the bus keeps for followers
+  // false: OrderPlaced starts no saga (for tests of other parts that move orders by hand).
+  bool run_sagas = true;
   std::int64_t saga_step_timeout_ms = 5'000;   // sagas.step_timeout_ms: deadline of each step
   std::int64_t wake_up_retry_ms = 1'000;       // a wake-up its aggregate could not take: retry
   std::size_t threads = 0;                     // CAF worker threads; 0: one per core

@@ -32,8 +32,8 @@ reply sagas(route_context& context, const request& req) {
     return invalid_field("status", "must be active or finished");
   auto limit = query_number(req, "limit", default_saga_limit, 1, max_saga_limit);
   if (!limit) return limit.error();
-  auto page = actors::projections::list_sagas(context.node.db.kv(), status, *limit,
-                                              req.query("after"));
+  auto page =
+      actors::projections::list_sagas(context.node.db.kv(), status, *limit, req.query("after"));
   if (!page)
     return problem("unavailable", "the sagas view cannot answer now: " + page.error().message);
   auto list = nlohmann::json::array();

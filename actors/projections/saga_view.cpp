@@ -18,17 +18,21 @@ struct saga_row {
 };
 
 std::unexpected<persistence::storage_error> corrupt(std::string_view key, std::string_view why) {
-  return persistence::storage_failure(persistence::storage_errc::corrupt,
-                                      "unreadable view row " + std::string(key) + ": " +
-                                          std::string(why));
+  return persistence::storage_failure(
+      persistence::storage_errc::corrupt,
+      "unreadable view row " + std::string(key) + ": " + std::string(why));
 }
 
 json encode_row(const saga_row& row) {
   const auto& i = row.info;
-  return {{"saga_id", i.saga_id},         {"order_id", i.order_id},
-          {"status", i.status},           {"step", i.step},
-          {"outcome", i.outcome},         {"deadline_ms", i.deadline_ms},
-          {"started_at_ms", i.started_at_ms}, {"version", row.version}};
+  return {{"saga_id", i.saga_id},
+          {"order_id", i.order_id},
+          {"status", i.status},
+          {"step", i.step},
+          {"outcome", i.outcome},
+          {"deadline_ms", i.deadline_ms},
+          {"started_at_ms", i.started_at_ms},
+          {"version", row.version}};
 }
 
 persistence::result<saga_row> decode_row(std::string_view key, const std::string& bytes) {
@@ -122,7 +126,8 @@ persistence::result<void> saga_view::apply(std::span<const persistence::recorded
   for (const auto& recorded : events) {
     if (!recorded.stream.starts_with(stream_prefix)) continue;
     auto id = std::string_view(recorded.stream).substr(stream_prefix.size());
-    auto event = domain::saga_decider::decode({recorded.type, recorded.schema_version, recorded.data});
+    auto event =
+        domain::saga_decider::decode({recorded.type, recorded.schema_version, recorded.data});
     if (!event) return corrupt(recorded.stream, event.error().message);
     auto key = saga_key(id);
     auto bytes = rows.get(key);
@@ -141,8 +146,8 @@ persistence::result<void> saga_view::apply(std::span<const persistence::recorded
     changed = true;
   }
   if (changed) {
-    rows.put(totals_key,
-             domain::compact_json(json{{"active", totals->active}, {"finished", totals->finished}}));
+    rows.put(totals_key, domain::compact_json(
+                             json{{"active", totals->active}, {"finished", totals->finished}}));
   }
   return {};
 }
@@ -161,7 +166,8 @@ persistence::result<saga_page> list_sagas(const persistence::kv_store& kv,
   auto start = after ? saga_key(*after) : std::string();
   std::size_t scanned = 0;
   while (page.sagas.size() < limit && scanned < max_rows_scanned) {
-    auto rows = kv.scan(saga_view::saga_prefix, start, std::min<std::size_t>(1000, max_rows_scanned - scanned));
+    auto rows = kv.scan(saga_view::saga_prefix, start,
+                        std::min<std::size_t>(1000, max_rows_scanned - scanned));
     if (!rows) return std::unexpected(std::move(rows.error()));
     for (auto& [key, value] : *rows) {
       ++scanned;

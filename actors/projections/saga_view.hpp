@@ -52,6 +52,7 @@ struct saga_page {
 // `max_rows_scanned` rows per call, so a rare status may give a short page with a cursor.
 persistence::result<saga_page> list_sagas(const persistence::kv_store& kv,
                                           const std::optional<std::string>& status,
-                                          std::size_t limit, const std::optional<std::string>& after);
+                                          std::size_t limit,
+                                          const std::optional<std::string>& after);
 
 }  // namespace ordo::actors::projections

@@ -60,7 +60,9 @@ TEST_F(Lifecycle, OrderFromDraftToPlacedAndCancelled) {
   EXPECT_EQ(removed.json()["total_cents"], 2500);
   EXPECT_EQ(removed.header("ETag"), "\"5\"");
 
-  auto placed = api.post("/v1/orders/life-1/place", {{"payment_token", "tok_ok"}});
+  // Stock and a hanging payment keep the saga waiting (5 s) while the order is placed.
+  ASSERT_EQ(api.post("/v1/inventory/sku-a/restock", {{"quantity", 10}}).status, 200);
+  auto placed = api.post("/v1/orders/life-1/place", {{"payment_token", "tok_hang"}});
   ASSERT_EQ(placed.status, 202) << placed.body;
   EXPECT_EQ(placed.json()["status"], "placed");
 

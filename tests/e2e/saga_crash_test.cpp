@@ -27,7 +27,9 @@ constexpr int skus = 4;
 constexpr int restocked_each = 40;  // scarce: some orders run out of stock
 const std::vector<std::string> tokens{"tok_ok", "tok_ok", "tok_ok", "tok_decline", "tok_hang"};
 
-std::string sku_name(int i) { return "crash-sku-" + std::to_string(i); }
+std::string sku_name(int i) {
+  return "crash-sku-" + std::to_string(i);
+}
 
 // One client's load until `running` turns false: create, place, and ship some confirmed orders.
 void load(int port, int client, int round, std::atomic<bool>& running,
@@ -48,7 +50,8 @@ void load(int port, int client, int round, std::atomic<bool>& running,
     created.push_back(id);
     api.post("/v1/orders/" + id + "/place", {{"payment_token", tokens[rng() % tokens.size()]}});
     // Ship an earlier order of this client now and then (only confirmed ones can ship).
-    if (n % 3 == 2 && created.size() > 2) api.post("/v1/orders/" + created[created.size() - 3] + "/ship", json::object());
+    if (n % 3 == 2 && created.size() > 2)
+      api.post("/v1/orders/" + created[created.size() - 3] + "/ship", json::object());
   }
 }
 
@@ -59,9 +62,10 @@ TEST(SagaCrash, EverySagaFinishesAndStockAgreesWithOrdersAfterKills) {
     node_process node(dir, {}, env);
     api_client api(node.port());
     for (int i = 0; i < skus; ++i)
-      ASSERT_EQ(api.post("/v1/inventory/" + sku_name(i) + "/restock", {{"quantity", restocked_each}})
-                    .status,
-                200);
+      ASSERT_EQ(
+          api.post("/v1/inventory/" + sku_name(i) + "/restock", {{"quantity", restocked_each}})
+              .status,
+          200);
     EXPECT_EQ(node.stop(), 0);
   }
   std::vector<std::vector<std::string>> created;

@@ -30,7 +30,8 @@ class SagaApi : public ::testing::Test {
     json items = json::array();
     for (auto& sku : skus)
       items.push_back({{"sku", sku}, {"quantity", quantity}, {"unit_price_cents", 250}});
-    auto created = api.post("/v1/orders", {{"order_id", id}, {"customer_id", "c"}, {"items", items}});
+    auto created =
+        api.post("/v1/orders", {{"order_id", id}, {"customer_id", "c"}, {"items", items}});
     ASSERT_EQ(created.status, 201) << created.body;
     auto placed = api.post("/v1/orders/" + id + "/place", {{"payment_token", token}});
     ASSERT_EQ(placed.status, 202) << placed.body;
@@ -38,7 +39,8 @@ class SagaApi : public ::testing::Test {
   }
 
   // The order once it has left `placed` (the saga's doing), or as it is after `limit`.
-  static json settled(api_client& api, const std::string& id, std::chrono::milliseconds limit = 30s) {
+  static json settled(api_client& api, const std::string& id,
+                      std::chrono::milliseconds limit = 30s) {
     auto until = std::chrono::steady_clock::now() + limit;
     for (;;) {
       auto order = api.get("/v1/orders/" + id).json();
@@ -200,10 +202,11 @@ TEST_F(SagaApi, ThreeHundredOrdersRaceForOneHundredUnits) {
         api_client c(node.port());
         for (int i = t; i < orders; i += clients) {
           auto id = "race-" + std::to_string(i);
-          auto r = c.post("/v1/orders",
-                          {{"order_id", id},
-                           {"customer_id", "c"},
-                           {"items", {{{"sku", "hot"}, {"quantity", 1}, {"unit_price_cents", 5}}}}});
+          auto r =
+              c.post("/v1/orders",
+                     {{"order_id", id},
+                      {"customer_id", "c"},
+                      {"items", {{{"sku", "hot"}, {"quantity", 1}, {"unit_price_cents", 5}}}}});
           ASSERT_EQ(r.status, 201) << r.body;
         }
       });

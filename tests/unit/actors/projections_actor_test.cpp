@@ -31,6 +31,9 @@ concept starts_projections = requires(R& r) {
 
 class ProjectionActors : public runtime_fixture {
  protected:
+  // The journals these tests write confirm and reject orders by hand.
+  ProjectionActors() { sagas_ = false; }
+
   void TearDown() override {
     stop_projections();
     runtime_fixture::TearDown();

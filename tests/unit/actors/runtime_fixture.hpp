@@ -37,6 +37,7 @@ class runtime_fixture : public ::testing::Test {
   void start(runtime_settings settings = {},
              persistence::sync_mode sync = persistence::sync_mode::none) {
     stop();
+    if (!sagas_) settings.run_sagas = false;
     auto opened = persistence::database::open({.path = dir_.string(), .sync = sync});
     ASSERT_TRUE(opened) << opened.error().message;
     db_ = std::move(*opened);
@@ -72,6 +73,8 @@ class runtime_fixture : public ::testing::Test {
     return nlohmann::json::parse(reply.state);
   }
 
+  // false: placed orders start no saga (tests that confirm or reject orders by hand).
+  bool sagas_ = true;
   std::filesystem::path dir_;
   std::unique_ptr<persistence::database> db_;
   std::unique_ptr<runtime> node_;

@@ -34,7 +34,8 @@ class Saga : public runtime_fixture {
   void place(const std::string& id, const std::vector<std::string>& skus,
              const std::string& token = "tok_ok") {
     json items = json::array();
-    for (auto& sku : skus) items.push_back({{"sku", sku}, {"quantity", 1}, {"unit_price_cents", 100}});
+    for (auto& sku : skus)
+      items.push_back({{"sku", sku}, {"quantity", 1}, {"unit_price_cents", 100}});
     auto created = run("order", id, "create", {{"customer_id", "c1"}, {"items", items}});
     ASSERT_TRUE(created.ok()) << created.code << " " << created.message;
     auto placed = run("order", id, "place", {{"payment_token", token}});
