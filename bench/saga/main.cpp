@@ -218,7 +218,8 @@ result run_over_http(const options& o) {
     auto res = c->Get(("/v1/orders/" + id(i) + "/events").c_str());
     if (!res || res->status != 200) fail("GET events failed");
     std::vector<json> shaped;
-    for (auto& e : json::parse(res->body)["events"]) {
+    auto body = json::parse(res->body);
+    for (auto& e : body["events"]) {
       // The envelope's timestamp is RFC 3339 with milliseconds: compare the seconds part as text.
       auto ts = e["timestamp"].get<std::string>();
       auto seconds = std::stoll(ts.substr(11, 2)) * 3600 + std::stoll(ts.substr(14, 2)) * 60;
