@@ -2,10 +2,13 @@
 
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "persistence/detail/encoding.hpp"
 #include "persistence/detail/exclusive_open.hpp"
@@ -99,7 +102,9 @@ class verifier {
     if (auto r = check_watermark(); !r) return std::unexpected(r.error());
     if (auto r = scan_snapshots(); !r) return std::unexpected(r.error());
     if (auto r = check_kv(); !r) return std::unexpected(r.error());
-    report_.streams = streams_.size();
+    // Without the second pass streams_ holds the truncation markers only.
+    report_.streams = by_stream_ ? streams_.size()
+                                 : index_highest_.size() + streams_.size() - marked_index_streams_;
     return std::move(report_);
   }
 
@@ -200,11 +205,13 @@ class verifier {
     return failed(*it, "reading the global log");
   }
 
+  // The stream index: each entry's CRC, version contiguity per stream (from the truncation
+  // marker's first kept version), the journal-wide count and fingerprint sum, and each stream's
+  // highest version (kept in stream order, without hashing, for the snapshot check).
   result<void> scan_index() {
     auto it = iterator(db_.events);
     std::string current;
     std::uint64_t previous = 0;
-    stream_summary* summary = nullptr;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       auto parts = split_stream_key(it->key().ToStringView());
       if (!parts) {
@@ -213,31 +220,62 @@ class verifier {
       }
       auto [stream, version] = *parts;
       ++report_.index_entries;
-      if (!summary || stream != current) {
+      if (index_highest_.empty() || stream != current) {
         current.assign(stream);
-        summary = &streams_[current];
+        index_highest_.emplace_back(current, 0);
         previous = 0;
-        if (!summary->marker_unreadable && version > summary->first_expected)
-          add(problem_kind::version_gap, stream, summary->first_expected, 0,
-              "versions " + std::to_string(summary->first_expected) + ".." +
-                  std::to_string(version - 1) + " are missing from the start of the stream");
+        std::uint64_t first_expected = 1;
+        bool marker_unreadable = false;
+        if (auto marked = streams_.find(current); marked != streams_.end()) {
+          ++marked_index_streams_;
+          first_expected = marked->second.first_expected;
+          marker_unreadable = marked->second.marker_unreadable;
+        }
+        if (!marker_unreadable && version > first_expected)
+          add(problem_kind::version_gap, stream, first_expected, 0,
+              "versions " + std::to_string(first_expected) + ".." + std::to_string(version - 1) +
+                  " are missing from the start of the stream");
       } else if (version != previous + 1) {
         add(problem_kind::version_gap, stream, previous + 1, 0,
             "versions " + std::to_string(previous + 1) + ".." + std::to_string(version - 1) +
                 " are missing");
       }
       previous = version;
+      index_highest_.back().second = version;  // keys are in version order
+      auto position = detail::unseal(it->value().ToStringView());
+      if (!position || position->size() != 8) {
+        index_damaged_ = true;
+        add(problem_kind::corrupt_index_entry, stream, version, 0, "index entry fails its CRC32C");
+        continue;
+      }
+      ++index_entries_;
+      index_sum_ += fingerprint(stream, version, detail::get_u64_be(*position));
+    }
+    return failed(*it, "reading the stream index");
+  }
+
+  // Each stream's count, fingerprint sum and highest version in the index: the second pass's
+  // counterpart of summarize_log_by_stream.
+  result<void> summarize_index_by_stream() {
+    auto it = iterator(db_.events);
+    std::string current;
+    stream_summary* summary = nullptr;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto parts = split_stream_key(it->key().ToStringView());
+      if (!parts) continue;
+      auto [stream, version] = *parts;
+      if (!summary || stream != current) {
+        current.assign(stream);
+        summary = &streams_[current];
+      }
       summary->highest = std::max(summary->highest, version);
       auto position = detail::unseal(it->value().ToStringView());
       if (!position || position->size() != 8) {
-        summary->index_damaged = index_damaged_ = true;
-        add(problem_kind::corrupt_index_entry, stream, version, 0, "index entry fails its CRC32C");
+        summary->index_damaged = true;
         continue;
       }
       ++summary->index_count;
       summary->index_sum += fingerprint(version, detail::get_u64_be(*position));
-      ++index_entries_;
-      index_sum_ += fingerprint(stream, version, detail::get_u64_be(*position));
     }
     return failed(*it, "reading the stream index");
   }
@@ -247,7 +285,9 @@ class verifier {
     if (damaged_.empty() && !index_damaged_ && log_entries_ == index_entries_ &&
         log_sum_ == index_sum_)
       return {};  // log and index agree entry for entry; the index gave every highest version
+    by_stream_ = true;
     if (auto r = summarize_log_by_stream(); !r) return r;
+    if (auto r = summarize_index_by_stream(); !r) return r;
     std::unordered_set<std::string> suspects;
     for (auto& [stream, s] : streams_) {
       if (s.index_damaged || s.log_count != s.index_count || s.log_sum != s.index_sum)
@@ -359,8 +399,7 @@ class verifier {
             "snapshot fails its CRC32C or framing");
         continue;
       }
-      auto known = streams_.find(std::string(stream));
-      auto highest = known == streams_.end() ? 0 : known->second.highest;
+      auto highest = highest_version(stream);
       if (version > highest)
         add(problem_kind::snapshot_beyond_stream, stream, version, 0,
             "snapshot of version " + std::to_string(version) + " but the stream reaches " +
@@ -374,6 +413,20 @@ class verifier {
         add(problem_kind::undecodable_snapshot, stream, version, 0, *why);
     }
     return failed(*it, "reading snapshots");
+  }
+
+  // The highest version of the stream seen anywhere (index, marker, and the log when it was
+  // summarised per stream); 0 for a stream seen nowhere.
+  std::uint64_t highest_version(std::string_view stream) const {
+    std::uint64_t highest = 0;
+    if (auto known = streams_.find(std::string(stream)); known != streams_.end())
+      highest = known->second.highest;
+    auto indexed =
+        std::lower_bound(index_highest_.begin(), index_highest_.end(), stream,
+                         [](auto& entry, std::string_view s) { return entry.first < s; });
+    if (indexed != index_highest_.end() && indexed->first == stream)
+      highest = std::max(highest, indexed->second);
+    return highest;
   }
 
   result<void> check_kv() {
@@ -398,7 +451,11 @@ class verifier {
   std::uint64_t log_sum_ = 0;
   std::uint64_t index_entries_ = 0;
   std::uint64_t index_sum_ = 0;
-  bool index_damaged_ = false;  // some stream's index_damaged
+  bool index_damaged_ = false;  // an index entry that could not be summed
+  // Each stream of the index and its highest version there, in stream order.
+  std::vector<std::pair<std::string, std::uint64_t>> index_highest_;
+  std::uint64_t marked_index_streams_ = 0;  // streams of the index that have a marker
+  bool by_stream_ = false;                  // the second pass ran: streams_ holds every stream
   std::string watermark_value_;
   bool has_watermark_ = false;
   std::uint64_t watermark_ = 0;  // the high-water mark, where readable
