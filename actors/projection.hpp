@@ -77,9 +77,14 @@ class projection {
 
   // Folds `events` (in position order, none applied before) into `rows`. A failure leaves the
   // store untouched (the caller drops `rows`), so the same events can be applied again later.
-  // Projections keep no state in memory: everything they know is in their rows.
+  // Everything a projection knows is in its rows; it may keep some of them decoded in memory
+  // (row_cache) as long as they are exactly its rows as its last apply() left them.
   virtual persistence::result<void> apply(std::span<const persistence::recorded_event> events,
                                           row_batch& rows) = 0;
+
+  // Drops every row kept in memory. Called when the rows of an apply() are not committed (a
+  // failed apply or write) and when the rows are cleared, so that what is kept is never stale.
+  virtual void forget() {}
 };
 
 inline std::string checkpoint_key(std::string_view projection_name) {
@@ -132,12 +137,16 @@ inline persistence::result<std::uint64_t> apply_and_commit(
   events = events.subspan(skip);
   if (events.empty()) return after;
   row_batch rows(kv, view.row_prefix());
-  if (auto applied = view.apply(events, rows); !applied)
+  if (auto applied = view.apply(events, rows); !applied) {
+    view.forget();
     return std::unexpected(std::move(applied.error()));
+  }
   auto writes = rows.take_writes();
   writes.push_back(checkpoint_write(view.name(), events.back().position));
-  if (auto written = kv.write(writes, /*sync=*/false); !written)
+  if (auto written = kv.write(writes, /*sync=*/false); !written) {
+    view.forget();
     return std::unexpected(std::move(written.error()));
+  }
   return events.back().position;
 }
 

@@ -6,16 +6,16 @@
 #include <string>
 
 #include "actors/messages.hpp"
-#include "actors/projections/order_stats.hpp"
-#include "actors/projections/saga_view.hpp"
-#include "actors/projections/order_summary.hpp"
-#include "actors/projections/orders_by_customer.hpp"
+#include "actors/projection_rebuild.hpp"
+#include "actors/projections/catalog.hpp"
 
 namespace ordo::actors {
 namespace {
 
 constexpr std::uint32_t fetch_max_events = 512;
-constexpr std::uint64_t journal_chunk_events = 1024;
+// One step of a catch-up or a clear: small enough that queries and awaits queued meanwhile are
+// answered soon.
+constexpr std::size_t journal_chunk_events = 1024;
 constexpr std::size_t clear_chunk_rows = 1000;
 constexpr std::chrono::milliseconds first_retry_delay{200};
 constexpr std::chrono::milliseconds max_retry_delay{5000};
@@ -48,6 +48,7 @@ struct projection_state {
   std::uint64_t epoch = 0;
   step next = step::load;
   bool rebuilding = false;     // from a rebuild request until caught up with the journal
+  std::string cleared_up_to;   // the last row key a clear step deleted
   std::uint32_t failures = 0;  // consecutive, for the retry backoff
   std::string last_error;
   std::multimap<std::uint64_t, parked_await> awaits;  // by the position they wait for
@@ -90,16 +91,25 @@ void answer_awaits(projection_actor self) {
   awaits.erase(awaits.begin(), reached);
 }
 
-// Applies and commits `events`; false (with last_error set) when that failed.
-bool commit(projection_actor self, const std::vector<persistence::recorded_event>& events,
-            bool live) {
+// Bookkeeping after a commit that brought the checkpoint to `position`.
+void committed(projection_actor self, std::uint64_t position) {
   auto& st = self->state;
-  auto committed = apply_and_commit(*st.view, st.kv(), events, st.position);
-  if (!committed) {
-    st.last_error = committed.error().message;
+  st.position = position;
+  st.failures = 0;
+  st.last_error.clear();
+  answer_awaits(self);
+  refresh_rebuilding(self);
+}
+
+// Applies and commits a batch from the bus; false (with last_error set) when that failed.
+bool commit_live(projection_actor self, const std::vector<persistence::recorded_event>& events) {
+  auto& st = self->state;
+  auto done = apply_and_commit(*st.view, st.kv(), events, st.position);
+  if (!done) {
+    st.last_error = done.error().message;
     return false;
   }
-  if (live && *committed > st.position) {
+  if (*done > st.position) {
     auto first = std::find_if(events.begin(), events.end(),
                               [&](auto& e) { return e.position > st.position; });
     auto delay = std::max<std::int64_t>(0, now_ms() - first->timestamp_ms);
@@ -109,11 +119,7 @@ bool commit(projection_actor self, const std::vector<persistence::recorded_event
       st.delays[st.next_delay] = delay;
     st.next_delay = (st.next_delay + 1) % delay_samples;
   }
-  st.position = *committed;
-  st.failures = 0;
-  st.last_error.clear();
-  answer_awaits(self);
-  refresh_rebuilding(self);
+  committed(self, *done);
   return true;
 }
 
@@ -133,36 +139,28 @@ void load(projection_actor self) {
   run(self);
 }
 
-// Deletes a chunk of rows. The checkpoint says "clearing" until the last row is gone, so that a
-// crash midway resumes the clearing instead of applying events onto half-deleted rows.
+// Deletes a chunk of rows (see clear_projection_step).
 void clear(projection_actor self) {
   auto& st = self->state;
-  auto rows = st.kv().scan(st.view->row_prefix(), {}, clear_chunk_rows);
-  if (!rows) return retry_later(self, rows.error().message);
-  std::vector<persistence::kv_write> writes;
-  if (rows->empty()) {
-    writes.push_back({checkpoint_key(st.view->name()), std::nullopt});
-  } else {
-    for (auto& row : *rows) writes.push_back({std::move(row.first), std::nullopt});
-    writes.push_back({checkpoint_key(st.view->name()), std::string(clearing_marker)});
-  }
-  if (auto written = st.kv().write(writes); !written)
-    return retry_later(self, written.error().message);
+  auto cleared = clear_projection_step(st.kv(), *st.view, st.cleared_up_to, clear_chunk_rows);
+  if (!cleared) return retry_later(self, cleared.error().message);
   st.failures = 0;
   st.last_error.clear();
-  if (!rows->empty()) return continue_soon(self);
+  if (!*cleared) return continue_soon(self);
+  st.cleared_up_to.clear();
   st.position = 0;
   st.next = step::follow_bus;
   run(self);
 }
 
+// Applies a chunk of the journal (see apply_journal_step), the same step as an offline rebuild.
 void read_journal(projection_actor self) {
   auto& st = self->state;
-  auto events = st.journal().read_all(st.position + 1, journal_chunk_events);
-  if (!events) return retry_later(self, events.error().message);
-  if (!events->empty() && !commit(self, *events, /*live=*/false))
-    return retry_later(self, st.last_error);
-  if (events->size() < journal_chunk_events) {
+  auto step =
+      apply_journal_step(st.journal(), st.kv(), *st.view, st.position, journal_chunk_events);
+  if (!step) return retry_later(self, step.error().message);
+  committed(self, step->position);
+  if (step->caught_up) {
     st.next = step::follow_bus;  // caught up with the journal: the bus has the rest
     return run(self);
   }
@@ -173,8 +171,8 @@ void fetch(projection_actor self) {
   auto& st = self->state;
   auto epoch = st.epoch;
   auto stale = [self, epoch] { return self->state.epoch != epoch; };
-  auto handle = self->request(st.bus, caf::infinite, fetch_atom::value, st.position,
-                              fetch_max_events);
+  auto handle =
+      self->request(st.bus, caf::infinite, fetch_atom::value, st.position, fetch_max_events);
   // The bus answers a fetch with one of two shapes; then() takes a handler for one shape only,
   // so register a behavior for the response directly.
   self->add_multiplexed_response_handler(
@@ -187,7 +185,7 @@ void fetch(projection_actor self) {
               st.next = step::read_journal;  // the bus's buffer does not reach back to us
               return run(self);
             }
-            if (!commit(self, batch.events, /*live=*/true)) return retry_later(self, st.last_error);
+            if (!commit_live(self, batch.events)) return retry_later(self, st.last_error);
             run(self);
           },
           [self, stale](catchup_atom, std::uint64_t) {
@@ -221,6 +219,7 @@ void start_rebuild(projection_actor self) {
   ++st.epoch;  // orphans the fetch or timer under way
   st.rebuilding = true;
   st.position = 0;
+  st.cleared_up_to.clear();
   st.next = step::clear;
   st.failures = 0;
   st.last_error.clear();
@@ -332,12 +331,8 @@ caf::actor spawn_projection(caf::actor_system& system, runtime_context* context,
 
 std::vector<caf::actor> spawn_projections(caf::actor_system& system, runtime_context* context) {
   std::vector<caf::actor> actors;
-  actors.push_back(
-      spawn_projection(system, context, std::make_unique<projections::order_summary>()));
-  actors.push_back(
-      spawn_projection(system, context, std::make_unique<projections::orders_by_customer>()));
-  actors.push_back(spawn_projection(system, context, std::make_unique<projections::order_stats>()));
-  actors.push_back(spawn_projection(system, context, std::make_unique<projections::saga_view>()));
+  for (auto name : projection_names())
+    actors.push_back(spawn_projection(system, context, make_projection(name)));
   return actors;
 }
 

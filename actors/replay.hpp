@@ -1,19 +1,17 @@
-// Replay: an aggregate's state as of a past version or time, and a projection rebuilt from the
-// journal. Plain C++ over persistence and domain (no CAF), shared by the offline commands
-// (`ordo replay`), the HTTP history route and projection rebuilds.
+// Replay: an aggregate's state as of a past version or time, folded from the journal (and the
+// newest snapshot within the bound). Plain C++ over persistence and domain (no CAF), the one
+// implementation behind the offline `ordo replay STREAM` and GET /v1/orders/{id}/history.
+// Projections are rebuilt by actors/projection_rebuild.hpp.
 #pragma once
 
 #include <cstdint>
 #include <expected>
-#include <functional>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "actors/projection.hpp"
 #include "domain/result.hpp"
 #include "persistence/database.hpp"
 
@@ -77,30 +75,5 @@ std::optional<std::string> snapshot_problem(const persistence::snapshot& snapsho
 
 // Why the decider of the event's stream cannot decode it, or nullopt. For `verify`.
 std::optional<std::string> event_problem(const persistence::recorded_event& event);
-
-// --- projections ---
-
-// The node's projections by name: "order_summary", "orders_by_customer", "stats".
-std::vector<std::string_view> projection_names();
-std::unique_ptr<projection> make_projection(std::string_view name);  // nullptr: unknown
-
-// Deletes up to `max_rows` of the projection's rows, marking its checkpoint "clearing" until the
-// last row is gone (then the checkpoint is removed). Returns true once nothing is left.
-persistence::result<bool> clear_projection_step(persistence::kv_store& kv, const projection& view,
-                                                std::size_t max_rows = 1000);
-
-struct rebuild_progress {
-  std::uint64_t events = 0;         // events applied so far
-  std::uint64_t position = 0;       // the checkpoint so far
-  std::uint64_t last_position = 0;  // the journal's last position when the rebuild started
-};
-
-// Rebuilds the projection from position 0: clears its rows, then applies the whole journal in
-// batches, committing rows and checkpoint together per batch (so an interrupted rebuild resumes
-// where its checkpoint stands). `on_progress` is called after each batch.
-persistence::result<rebuild_progress> rebuild_projection(
-    persistence::database& db, projection& view,
-    const std::function<void(const rebuild_progress&)>& on_progress = {},
-    std::size_t batch_events = 4096);
 
 }  // namespace ordo::actors

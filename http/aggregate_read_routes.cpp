@@ -1,10 +1,11 @@
 // Reads of the aggregates themselves (always current): an order, its events and its history,
-// and a sku's stock.
+// and a sku's stock. The history is replayed by actors::replay_aggregate, the same code as the
+// offline `ordo replay STREAM`.
+#include "actors/replay.hpp"
 #include "domain/time_format.hpp"
 #include "http/event_json.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
-#include "http/order_history.hpp"
 #include "http/routes.hpp"
 
 namespace ordo::http {
@@ -54,6 +55,23 @@ reply order_events(route_context& context, const request& req) {
   return json_reply(200, {{"events", std::move(list)}, {"highest_version", *highest}});
 }
 
+// What a failed replay means to a client: the order did not exist at the bound (or its history
+// there is gone) is 404; an event that cannot be read or a failing journal is 503.
+reply history_problem(const actors::replay_error& error, const std::string& id,
+                      const std::string& bound_text) {
+  switch (error.code) {
+    case actors::replay_errc::unknown_stream:
+    case actors::replay_errc::unsupported_stream:
+    case actors::replay_errc::not_at_bound:
+    case actors::replay_errc::truncated:
+      return problem("not_found", "order " + id + " did not exist at " + bound_text);
+    case actors::replay_errc::undecodable:
+    case actors::replay_errc::storage:
+      break;
+  }
+  return problem("unavailable", "the journal cannot answer now: " + error.message);
+}
+
 reply order_history(route_context& context, const request& req) {
   auto id = path_id(req, "id");
   if (!id) return id.error();
@@ -61,7 +79,7 @@ reply order_history(route_context& context, const request& req) {
   auto at_text = req.query("at");
   if (version_text.has_value() == at_text.has_value())
     return invalid_field(version_text ? "at" : "version", "give exactly one of version or at");
-  history_bound bound;
+  actors::replay_bound bound;
   if (version_text) {
     auto version = query_number(req, "version", 0, 1, max_version_bound);
     if (!version) return version.error();
@@ -70,13 +88,13 @@ reply order_history(route_context& context, const request& req) {
     bound.at = domain::parse_rfc3339(*at_text);
     if (!bound.at) return invalid_field("at", "must be an RFC 3339 date-time");
   }
-  auto state = order_as_of(context.node.db.events(), *id, bound);
-  if (!state) return storage_problem(state.error());
-  if (!*state)
-    return problem("not_found", "order " + *id + " did not exist at " +
-                                    (version_text ? "version " + *version_text : *at_text));
-  auto r = json_reply(200, **state);
-  r.with_header("ETag", etag((**state)["version"].get<std::uint64_t>()));
+  // Snapshots within the bound shorten the fold; one taken after it is never used.
+  auto replayed = actors::replay_aggregate(context.node.db, "order-" + *id, bound);
+  if (!replayed)
+    return history_problem(replayed.error(), *id,
+                           version_text ? "version " + *version_text : *at_text);
+  auto r = json_reply(200, replayed->state);
+  r.with_header("ETag", etag(replayed->version));
   return r;
 }
 

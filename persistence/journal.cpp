@@ -2,6 +2,7 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <future>
 
 #include "persistence/detail/encoding.hpp"
@@ -73,9 +74,13 @@ void journal::set_commit_listener(commit_listener listener) {
   writer_->set_listener(std::move(listener));
 }
 
-journal_stats journal::stats() const { return writer_->stats(); }
+journal_stats journal::stats() const {
+  return writer_->stats();
+}
 
-void journal::set_write_fault(std::function<bool()> fault) { writer_->set_fault(std::move(fault)); }
+void journal::set_write_fault(std::function<bool()> fault) {
+  writer_->set_fault(std::move(fault));
+}
 
 result<std::uint64_t> journal::highest_version(std::string_view stream) const {
   if (!detail::is_valid_stream(stream))
@@ -114,7 +119,8 @@ result<std::vector<recorded_event>> journal::read(std::string_view stream, std::
       auto version = wanted[i].first;
       if (statuses[i].IsNotFound())
         return corrupt_index(stream, version, "its log record is missing");
-      if (!statuses[i].ok()) return std::unexpected(detail::from_status(statuses[i], "reading events"));
+      if (!statuses[i].ok())
+        return std::unexpected(detail::from_status(statuses[i], "reading events"));
       auto event = detail::decode_event_record(values[i].ToStringView(),
                                                detail::get_u64_be(wanted[i].second));
       if (!event) {
@@ -137,23 +143,29 @@ result<std::vector<recorded_event>> journal::read(std::string_view stream, std::
     if (!key.starts_with(prefix) || key.size() != prefix.size() + 8) break;
     auto version = detail::get_u64_be(key.substr(prefix.size()));
     auto position = detail::unseal(it->value().ToStringView());
-    if (!position || position->size() != 8) return corrupt_index(stream, version, "CRC32C mismatch");
+    if (!position || position->size() != 8)
+      return corrupt_index(stream, version, "CRC32C mismatch");
     wanted.emplace_back(version, std::string(*position));
     if (wanted.size() == read_chunk) {
       if (auto r = fetch(); !r) return std::unexpected(r.error());
     }
     if (events.size() + wanted.size() >= max) break;
   }
-  if (!it->status().ok()) return std::unexpected(detail::from_status(it->status(), "reading stream"));
+  if (!it->status().ok())
+    return std::unexpected(detail::from_status(it->status(), "reading stream"));
   if (auto r = fetch(); !r) return std::unexpected(r.error());
   return events;
 }
 
-result<void> journal::for_each(std::uint64_t from_position,
-                               const std::function<bool(const recorded_event&)>& visit) const {
+namespace {
+
+// Visits the log from `from_position` in order, handing each decoded event over (an rvalue the
+// visitor may keep) until the visitor returns false.
+template <class Visit>
+result<void> scan_log(detail::rocks& db, std::uint64_t from_position, Visit&& visit) {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(ro, db_.positions));
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(ro, db.positions));
   for (it->Seek(detail::position_key(from_position)); it->Valid(); it->Next()) {
     auto key = it->key().ToStringView();
     if (key.size() != 8) {
@@ -161,18 +173,27 @@ result<void> journal::for_each(std::uint64_t from_position,
     }
     auto event = detail::decode_event_record(it->value().ToStringView(), detail::get_u64_be(key));
     if (!event) return std::unexpected(event.error());
-    if (!visit(*event)) return {};
+    if (!visit(std::move(*event))) return {};
   }
-  if (!it->status().ok()) return std::unexpected(detail::from_status(it->status(), "reading the log"));
+  if (!it->status().ok())
+    return std::unexpected(detail::from_status(it->status(), "reading the log"));
   return {};
+}
+
+}  // namespace
+
+result<void> journal::for_each(std::uint64_t from_position,
+                               const std::function<bool(const recorded_event&)>& visit) const {
+  return scan_log(db_, from_position, [&](recorded_event&& e) { return visit(e); });
 }
 
 result<std::vector<recorded_event>> journal::read_all(std::uint64_t from_position,
                                                       std::uint64_t max) const {
   std::vector<recorded_event> events;
   if (max == 0) return events;
-  auto r = for_each(from_position, [&](const recorded_event& e) {
-    events.push_back(e);
+  events.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(max, 4096)));
+  auto r = scan_log(db_, from_position, [&](recorded_event&& e) {
+    events.push_back(std::move(e));
     return events.size() < max;
   });
   if (!r) return std::unexpected(r.error());
@@ -198,7 +219,8 @@ result<void> journal::truncate_before(std::string_view stream, std::uint64_t ver
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(ro, db_.events));
   for (it->Seek(detail::stream_prefix(stream)); it->Valid(); it->Next()) {
-    if (auto position = detail::unseal(it->value().ToStringView()); position && position->size() == 8)
+    if (auto position = detail::unseal(it->value().ToStringView());
+        position && position->size() == 8)
       wb.Delete(db_.positions, rocksdb::Slice(position->data(), position->size()));
     wb.Delete(db_.events, it->key());
   }

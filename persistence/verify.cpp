@@ -2,10 +2,13 @@
 
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "persistence/detail/encoding.hpp"
 #include "persistence/detail/exclusive_open.hpp"
@@ -42,6 +45,10 @@ std::string_view to_string(problem_kind kind) {
       return "snapshot_beyond_stream";
     case problem_kind::undecodable_event:
       return "undecodable_event";
+    case problem_kind::unreadable_checkpoint:
+      return "unreadable_checkpoint";
+    case problem_kind::checkpoint_beyond_journal:
+      return "checkpoint_beyond_journal";
   }
   return "unknown";
 }
@@ -57,6 +64,12 @@ std::uint64_t fingerprint(std::uint64_t version, std::uint64_t position) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+// The same, for an entry of the whole journal: summed over the log and over the index, two sums
+// that agree (with the counts) unless some stream's log and index disagree.
+std::uint64_t fingerprint(std::string_view stream, std::uint64_t version, std::uint64_t position) {
+  return fingerprint(fingerprint(std::hash<std::string_view>{}(stream), version), position);
 }
 
 struct stream_summary {
@@ -88,7 +101,10 @@ class verifier {
     if (auto r = examine_suspects(); !r) return std::unexpected(r.error());
     if (auto r = check_watermark(); !r) return std::unexpected(r.error());
     if (auto r = scan_snapshots(); !r) return std::unexpected(r.error());
-    report_.streams = streams_.size();
+    if (auto r = check_kv(); !r) return std::unexpected(r.error());
+    // Without the second pass streams_ holds the truncation markers only.
+    report_.streams = by_stream_ ? streams_.size()
+                                 : index_highest_.size() + streams_.size() - marked_index_streams_;
     return std::move(report_);
   }
 
@@ -136,6 +152,8 @@ class verifier {
     return failed(*it, "reading stream metadata");
   }
 
+  // Every record of the log: its CRC and framing, and the journal-wide count and fingerprint sum
+  // that the index scan checks (records are looked at in place, without copies).
   result<void> scan_log() {
     auto it = iterator(db_.positions);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -148,7 +166,8 @@ class verifier {
       report_.last_position = position;
       if (++report_.records % progress_every == 0 && options_.progress)
         options_.progress(report_.records);
-      auto event = detail::decode_event_record(it->value().ToStringView(), position);
+      auto value = it->value().ToStringView();
+      auto event = detail::decode_event_record_view(value, position);
       if (!event) {
         auto& err = event.error();
         auto kind = err.message.find("CRC32C") != std::string::npos
@@ -157,23 +176,42 @@ class verifier {
         damaged_[position] = add(kind, err.stream, err.version, position, err.message);
         continue;
       }
-      auto& summary = streams_[event->stream];
-      ++summary.log_count;
-      summary.log_sum += fingerprint(event->version, position);
-      summary.highest = std::max(summary.highest, event->version);
+      ++log_entries_;
+      log_sum_ += fingerprint(event->stream, event->version, position);
       if (options_.check_event) {
-        if (auto why = options_.check_event(*event))
-          add(problem_kind::undecodable_event, event->stream, event->version, position, *why);
+        auto full = detail::decode_event_record(value, position);
+        if (auto why = options_.check_event(*full))
+          add(problem_kind::undecodable_event, full->stream, full->version, position, *why);
       }
     }
     return failed(*it, "reading the global log");
   }
 
+  // Each stream's count, fingerprint sum and highest version in the log: a second pass, made only
+  // when the journal-wide sums say that some stream's log and index disagree.
+  result<void> summarize_log_by_stream() {
+    auto it = iterator(db_.positions);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto key = it->key().ToStringView();
+      if (key.size() != 8) continue;
+      auto position = detail::get_u64_be(key);
+      auto event = detail::decode_event_record_view(it->value().ToStringView(), position);
+      if (!event) continue;  // reported by the first pass
+      auto& summary = streams_[std::string(event->stream)];
+      ++summary.log_count;
+      summary.log_sum += fingerprint(event->version, position);
+      summary.highest = std::max(summary.highest, event->version);
+    }
+    return failed(*it, "reading the global log");
+  }
+
+  // The stream index: each entry's CRC, version contiguity per stream (from the truncation
+  // marker's first kept version), the journal-wide count and fingerprint sum, and each stream's
+  // highest version (kept in stream order, without hashing, for the snapshot check).
   result<void> scan_index() {
     auto it = iterator(db_.events);
     std::string current;
     std::uint64_t previous = 0;
-    stream_summary* summary = nullptr;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       auto parts = split_stream_key(it->key().ToStringView());
       if (!parts) {
@@ -182,25 +220,58 @@ class verifier {
       }
       auto [stream, version] = *parts;
       ++report_.index_entries;
-      if (!summary || stream != current) {
+      if (index_highest_.empty() || stream != current) {
         current.assign(stream);
-        summary = &streams_[current];
+        index_highest_.emplace_back(current, 0);
         previous = 0;
-        if (!summary->marker_unreadable && version > summary->first_expected)
-          add(problem_kind::version_gap, stream, summary->first_expected, 0,
-              "versions " + std::to_string(summary->first_expected) + ".." +
-                  std::to_string(version - 1) + " are missing from the start of the stream");
+        std::uint64_t first_expected = 1;
+        bool marker_unreadable = false;
+        if (auto marked = streams_.find(current); marked != streams_.end()) {
+          ++marked_index_streams_;
+          first_expected = marked->second.first_expected;
+          marker_unreadable = marked->second.marker_unreadable;
+        }
+        if (!marker_unreadable && version > first_expected)
+          add(problem_kind::version_gap, stream, first_expected, 0,
+              "versions " + std::to_string(first_expected) + ".." + std::to_string(version - 1) +
+                  " are missing from the start of the stream");
       } else if (version != previous + 1) {
         add(problem_kind::version_gap, stream, previous + 1, 0,
             "versions " + std::to_string(previous + 1) + ".." + std::to_string(version - 1) +
                 " are missing");
       }
       previous = version;
+      index_highest_.back().second = version;  // keys are in version order
+      auto position = detail::unseal(it->value().ToStringView());
+      if (!position || position->size() != 8) {
+        index_damaged_ = true;
+        add(problem_kind::corrupt_index_entry, stream, version, 0, "index entry fails its CRC32C");
+        continue;
+      }
+      ++index_entries_;
+      index_sum_ += fingerprint(stream, version, detail::get_u64_be(*position));
+    }
+    return failed(*it, "reading the stream index");
+  }
+
+  // Each stream's count, fingerprint sum and highest version in the index: the second pass's
+  // counterpart of summarize_log_by_stream.
+  result<void> summarize_index_by_stream() {
+    auto it = iterator(db_.events);
+    std::string current;
+    stream_summary* summary = nullptr;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto parts = split_stream_key(it->key().ToStringView());
+      if (!parts) continue;
+      auto [stream, version] = *parts;
+      if (!summary || stream != current) {
+        current.assign(stream);
+        summary = &streams_[current];
+      }
       summary->highest = std::max(summary->highest, version);
       auto position = detail::unseal(it->value().ToStringView());
       if (!position || position->size() != 8) {
         summary->index_damaged = true;
-        add(problem_kind::corrupt_index_entry, stream, version, 0, "index entry fails its CRC32C");
         continue;
       }
       ++summary->index_count;
@@ -211,6 +282,12 @@ class verifier {
 
   // Names each problem of the streams whose log and index summaries disagree.
   result<void> examine_suspects() {
+    if (damaged_.empty() && !index_damaged_ && log_entries_ == index_entries_ &&
+        log_sum_ == index_sum_)
+      return {};  // log and index agree entry for entry; the index gave every highest version
+    by_stream_ = true;
+    if (auto r = summarize_log_by_stream(); !r) return r;
+    if (auto r = summarize_index_by_stream(); !r) return r;
     std::unordered_set<std::string> suspects;
     for (auto& [stream, s] : streams_) {
       if (s.index_damaged || s.log_count != s.index_count || s.log_sum != s.index_sum)
@@ -298,6 +375,7 @@ class verifier {
       return {};
     }
     auto mark = detail::get_u64_be(*payload);
+    watermark_ = mark;
     if (mark < report_.last_position)
       add(problem_kind::position_watermark_behind, {}, 0, report_.last_position,
           "the high-water mark says " + std::to_string(mark) + " but the log reaches " +
@@ -321,8 +399,7 @@ class verifier {
             "snapshot fails its CRC32C or framing");
         continue;
       }
-      auto known = streams_.find(std::string(stream));
-      auto highest = known == streams_.end() ? 0 : known->second.highest;
+      auto highest = highest_version(stream);
       if (version > highest)
         add(problem_kind::snapshot_beyond_stream, stream, version, 0,
             "snapshot of version " + std::to_string(version) + " but the stream reaches " +
@@ -338,13 +415,50 @@ class verifier {
     return failed(*it, "reading snapshots");
   }
 
+  // The highest version of the stream seen anywhere (index, marker, and the log when it was
+  // summarised per stream); 0 for a stream seen nowhere.
+  std::uint64_t highest_version(std::string_view stream) const {
+    std::uint64_t highest = 0;
+    if (auto known = streams_.find(std::string(stream)); known != streams_.end())
+      highest = known->second.highest;
+    auto indexed =
+        std::lower_bound(index_highest_.begin(), index_highest_.end(), stream,
+                         [](auto& entry, std::string_view s) { return entry.first < s; });
+    if (indexed != index_highest_.end() && indexed->first == stream)
+      highest = std::max(highest, indexed->second);
+    return highest;
+  }
+
+  result<void> check_kv() {
+    if (!options_.check_kv) return {};
+    kv_store kv(db_);
+    auto found = options_.check_kv(kv, std::max(report_.last_position, watermark_));
+    if (!found) return std::unexpected(std::move(found.error()));
+    for (auto& p : *found) {
+      ++report_.problem_count;
+      if (report_.problems.size() < options_.max_problems) report_.problems.push_back(std::move(p));
+    }
+    return {};
+  }
+
   detail::rocks& db_;
   const verify_options& options_;
   verify_report report_;
   std::unordered_map<std::string, stream_summary> streams_;
   std::map<std::uint64_t, std::size_t> damaged_;  // position -> its problem's slot
+  // Journal-wide: readable log records and index entries, and their fingerprint sums.
+  std::uint64_t log_entries_ = 0;
+  std::uint64_t log_sum_ = 0;
+  std::uint64_t index_entries_ = 0;
+  std::uint64_t index_sum_ = 0;
+  bool index_damaged_ = false;  // an index entry that could not be summed
+  // Each stream of the index and its highest version there, in stream order.
+  std::vector<std::pair<std::string, std::uint64_t>> index_highest_;
+  std::uint64_t marked_index_streams_ = 0;  // streams of the index that have a marker
+  bool by_stream_ = false;                  // the second pass ran: streams_ holds every stream
   std::string watermark_value_;
   bool has_watermark_ = false;
+  std::uint64_t watermark_ = 0;  // the high-water mark, where readable
 };
 
 }  // namespace

@@ -1,12 +1,14 @@
 // An offline consistency check of a data directory: every record's CRC32C, the per-stream index
-// against the global log, version contiguity, the position high-water mark and the snapshots.
+// against the global log, version contiguity, the position high-water mark and the snapshots;
+// and, through the caller's check_kv, what the kv store holds (read-model checkpoints).
 //
-// The check streams through the column families in key order and keeps O(streams) memory: each
-// stream's log records and index entries are summarised by a count and an order-independent
-// fingerprint of their (version, position) pairs; only a stream whose two summaries disagree is
-// examined entry by entry to name each problem. Problems are values, never exceptions; the
-// storage layer knows no domain type, so whether a snapshot's or an event's bytes make sense to
-// its aggregate is asked of the caller (verify_options).
+// The check streams through the column families in key order and keeps O(streams) memory: the
+// log's records and the index's entries are summarised by a count and an order-independent
+// fingerprint of their (stream, version, position) triples. When the two agree, log and index
+// agree; otherwise a second pass summarises the log per stream, and only a stream whose two
+// summaries disagree is examined entry by entry to name each problem. Problems are values, never
+// exceptions; the storage layer knows no domain type, so whether a snapshot's or an event's bytes
+// make sense to its aggregate, or whether a checkpoint is, is asked of the caller (verify_options).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "persistence/event_record.hpp"
+#include "persistence/kv_store.hpp"
 #include "persistence/result.hpp"
 #include "persistence/snapshot_store.hpp"
 
@@ -36,6 +39,8 @@ enum class problem_kind {
   undecodable_snapshot,       // a snapshot fails its CRC32C or its aggregate cannot load it
   snapshot_beyond_stream,     // a snapshot of a version its stream never reached
   undecodable_event,          // an event its aggregate cannot decode (only with check_event)
+  unreadable_checkpoint,      // a read-model checkpoint that cannot be read (only with check_kv)
+  checkpoint_beyond_journal,  // a read-model checkpoint past the journal's end (only with check_kv)
 };
 
 std::string_view to_string(problem_kind kind);
@@ -46,6 +51,7 @@ struct journal_problem {
   std::uint64_t version = 0;   // where known
   std::uint64_t position = 0;  // where known
   std::string detail;          // for a human
+  std::string key;             // a problem of the kv store: the key concerned
   bool operator==(const journal_problem&) const = default;
 };
 
@@ -66,6 +72,12 @@ struct verify_options {
   std::function<std::optional<std::string>(const snapshot&)> check_snapshot;
   // Why the event cannot be decoded by its aggregate, or nullopt. Empty: events are not decoded.
   std::function<std::optional<std::string>(const recorded_event&)> check_event;
+  // The problems of what the kv store holds above the journal (read-model checkpoints), given the
+  // journal's last position: the higher of the log's last record and the position high-water
+  // mark. Called once, after the journal's own checks. Empty: not asked.
+  std::function<result<std::vector<journal_problem>>(const kv_store& kv,
+                                                     std::uint64_t last_position)>
+      check_kv;
   // Called now and then during the scan of the log with the records read so far.
   std::function<void(std::uint64_t records)> progress;
   std::size_t max_problems = 10'000;

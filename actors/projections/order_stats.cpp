@@ -1,7 +1,6 @@
 #include "actors/projections/order_stats.hpp"
 
 #include <array>
-#include <map>
 #include <variant>
 
 #include "actors/projections/order_view.hpp"
@@ -24,18 +23,8 @@ bool earns_revenue(order_status s) {
   return s == order_status::confirmed || s == order_status::shipped;
 }
 
-// What the stats remember of one order.
-struct order_tally {
-  order_status status = order_status::none;
-  std::int64_t total_cents = 0;  // as placed; items cannot change after that
-  std::uint64_t version = 0;
-};
-
-struct totals {
-  std::map<order_status, std::int64_t> by_status;  // only counted_statuses
-  std::int64_t revenue_cents = 0;
-  std::uint64_t position = 0;
-};
+using order_tally = order_stats::order_tally;
+using totals = order_stats::totals;
 
 template <class... F>
 struct overloaded : F... {
@@ -68,7 +57,7 @@ std::unexpected<persistence::storage_error> corrupt_row(
                                       "unreadable view row " + std::string(key) + ": " + why);
 }
 
-persistence::result<order_tally> decode_tally(std::string_view key, const std::string& bytes) {
+persistence::result<order_tally> decode_tally(std::string_view key, std::string_view bytes) {
   auto row = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   std::vector<domain::field_error> errors;
   domain::json_reader r(row, errors);
@@ -118,43 +107,51 @@ json totals_json(const totals& t) {
 
 }  // namespace
 
+order_stats::order_stats() : tallies_(order_key(""), decode_tally) {}
+
+void order_stats::forget() {
+  tallies_.forget();
+  totals_.reset();
+}
+
 persistence::result<void> order_stats::apply(std::span<const persistence::recorded_event> events,
                                              row_batch& rows) {
   if (events.empty()) return {};
-  auto stored = rows.get(totals_key);
-  if (!stored) return std::unexpected(std::move(stored.error()));
-  auto figures = decode_totals(*stored);
-  if (!figures) return std::unexpected(std::move(figures.error()));
+  if (!totals_) {
+    auto stored = rows.get(totals_key);
+    if (!stored) return std::unexpected(std::move(stored.error()));
+    auto figures = decode_totals(*stored);
+    if (!figures) return std::unexpected(std::move(figures.error()));
+    totals_ = std::move(*figures);
+  }
+  auto& figures = *totals_;
   for (auto& recorded : events) {
     auto order_id = order_id_of(recorded);
     if (!order_id) continue;
     auto event = decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
-    auto key = order_key(*order_id);
-    auto bytes = rows.get(key);
-    if (!bytes) return std::unexpected(std::move(bytes.error()));
-    order_tally tally;
-    if (*bytes) {
-      auto decoded = decode_tally(key, **bytes);
-      if (!decoded) return std::unexpected(std::move(decoded.error()));
-      tally = *decoded;
-    }
+    auto found = tallies_.find(rows, *order_id);
+    if (!found) return std::unexpected(std::move(found.error()));
+    auto& tally = **found;
     if (recorded.version <= tally.version) continue;  // already counted
     // Take the order out of the figures as it was, and put it back in as it is now.
     if (tally.status != order_status::none) {
-      --figures->by_status[tally.status];
-      if (earns_revenue(tally.status)) figures->revenue_cents -= tally.total_cents;
+      --figures.by_status[tally.status];
+      if (earns_revenue(tally.status)) figures.revenue_cents -= tally.total_cents;
     }
     follow(tally, *event);
     tally.version = recorded.version;
     if (tally.status != order_status::none) {
-      ++figures->by_status[tally.status];
-      if (earns_revenue(tally.status)) figures->revenue_cents += tally.total_cents;
+      ++figures.by_status[tally.status];
+      if (earns_revenue(tally.status)) figures.revenue_cents += tally.total_cents;
     }
-    rows.put(key, encode_tally(tally));
+    found->changed();
   }
-  figures->position = events.back().position;
-  rows.put(totals_key, domain::compact_json(totals_json(*figures)));
+  figures.position = events.back().position;
+  tallies_.write_changed([&](std::string_view key, std::string_view, const order_tally& tally) {
+    rows.put(key, encode_tally(tally));
+  });
+  rows.put(totals_key, domain::compact_json(totals_json(figures)));
   return {};
 }
 

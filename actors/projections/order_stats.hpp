@@ -11,11 +11,16 @@
 // figures and position from the same commit.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "actors/projection.hpp"
+#include "actors/row_cache.hpp"
+#include "domain/order.hpp"
 
 namespace ordo::actors::projections {
 
@@ -29,11 +34,31 @@ class order_stats final : public projection {
     return std::string(prefix).append("order/").append(order_id);
   }
 
+  // What the stats remember of one order (the row under order_key).
+  struct order_tally {
+    domain::order::order_status status = domain::order::order_status::none;
+    std::int64_t total_cents = 0;  // as placed; items cannot change after that
+    std::uint64_t version = 0;
+  };
+  // The figures (the totals row).
+  struct totals {
+    std::map<domain::order::order_status, std::int64_t> by_status;  // only the counted statuses
+    std::int64_t revenue_cents = 0;
+    std::uint64_t position = 0;
+  };
+
+  order_stats();
+
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }
   // Events of streams other than "order-<id>" are ignored (but still advance "position").
   persistence::result<void> apply(std::span<const persistence::recorded_event> events,
                                   row_batch& rows) override;
+  void forget() override;
+
+ private:
+  row_cache<order_tally> tallies_;  // by order id
+  std::optional<totals> totals_;    // the totals row, once read
 };
 
 // The stats in the API's shape; all zero (position 0) before the first batch. Every status

@@ -1,7 +1,5 @@
 #include "actors/projections/order_summary.hpp"
 
-#include "actors/projections/order_view.hpp"
-
 namespace ordo::actors::projections {
 
 persistence::result<void> order_summary::apply(std::span<const persistence::recorded_event> events,
@@ -11,11 +9,13 @@ persistence::result<void> order_summary::apply(std::span<const persistence::reco
     if (!order_id) continue;
     auto event = decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
-    auto key = row_key(*order_id);
-    auto view = read_order_view(rows, key);
+    auto view = views_.find(rows, *order_id);
     if (!view) return std::unexpected(std::move(view.error()));
-    if (advance(*view, *event, recorded)) rows.put(key, encode_order_view(*view));
+    if (advance(**view, *event, recorded)) view->changed();
   }
+  views_.write_changed([&](std::string_view key, std::string_view, const order_view& view) {
+    rows.put(key, encode_order_view(view));
+  });
   return {};
 }
 

@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "actors/projection.hpp"
+#include "actors/projections/order_view.hpp"
+#include "actors/row_cache.hpp"
 
 namespace ordo::actors::projections {
 
@@ -19,11 +21,17 @@ class order_summary final : public projection {
     return std::string(prefix).append(order_id);
   }
 
+  order_summary() : views_(std::string(prefix), decode_order_view) {}
+
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }
   // Events of streams other than "order-<id>" are ignored.
   persistence::result<void> apply(std::span<const persistence::recorded_event> events,
                                   row_batch& rows) override;
+  void forget() override { views_.forget(); }
+
+ private:
+  row_cache<order_view> views_;  // by order id
 };
 
 }  // namespace ordo::actors::projections

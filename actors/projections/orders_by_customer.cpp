@@ -1,6 +1,5 @@
 #include "actors/projections/orders_by_customer.hpp"
 
-#include "actors/projections/order_view.hpp"
 #include "domain/codec.hpp"
 #include "domain/validation.hpp"
 
@@ -13,20 +12,25 @@ persistence::result<void> orders_by_customer::apply(
     if (!order_id) continue;
     auto event = decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
-    auto key = state_key(*order_id);
-    auto view = read_order_view(rows, key);
+    auto view = views_.find(rows, *order_id);
     if (!view) return std::unexpected(std::move(view.error()));
-    if (!advance(*view, *event, recorded)) continue;
-    rows.put(key, encode_order_view(*view));
-    const auto& customer_id = view->state.customer_id;
-    if (customer_id.empty()) continue;  // not created yet: nothing to list
+    if (!advance(**view, *event, recorded)) continue;
+    view->changed();
     // The decider validates customer ids; one that is not an id would break the key layout.
-    if (!domain::is_valid_id(customer_id))
+    const auto& customer_id = (*view)->state.customer_id;
+    if (!customer_id.empty() && !domain::is_valid_id(customer_id))
       return persistence::storage_failure(
           persistence::storage_errc::corrupt,
           "order " + std::string(*order_id) + " has an invalid customer id: " + customer_id);
-    rows.put(index_key(customer_id, *order_id), domain::compact_json(summary_json(*view)));
   }
+  // The listing row follows the state row; an order not created yet has nothing to list.
+  views_.write_changed(
+      [&](std::string_view key, std::string_view order_id, const order_view& view) {
+        rows.put(key, encode_order_view(view));
+        if (!view.state.customer_id.empty())
+          rows.put(index_key(view.state.customer_id, order_id),
+                   domain::compact_json(summary_json(view)));
+      });
   return {};
 }
 

@@ -12,6 +12,8 @@
 #include <string_view>
 
 #include "actors/projection.hpp"
+#include "actors/projections/order_view.hpp"
+#include "actors/row_cache.hpp"
 
 namespace ordo::actors::projections {
 
@@ -31,11 +33,17 @@ class orders_by_customer final : public projection {
     return std::string(prefix).append("#order/").append(order_id);
   }
 
+  orders_by_customer() : views_(state_key(""), decode_order_view) {}
+
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }
   // Events of streams other than "order-<id>" are ignored.
   persistence::result<void> apply(std::span<const persistence::recorded_event> events,
                                   row_batch& rows) override;
+  void forget() override { views_.forget(); }
+
+ private:
+  row_cache<order_view> views_;  // the state rows, by order id
 };
 
 }  // namespace ordo::actors::projections

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "actors/projection_rebuild.hpp"
+#include "actors/projections/catalog.hpp"
 #include "actors/replay.hpp"
 #include "app/offline/command_line.hpp"
 #include "app/offline/envelope.hpp"

@@ -1,6 +1,7 @@
 // ordo verify: checks a data directory and lists every problem found.
 #include <cstdio>
 
+#include "actors/projection_verify.hpp"
 #include "actors/replay.hpp"
 #include "app/offline/command_line.hpp"
 #include "app/offline/offline_commands.hpp"
@@ -13,7 +14,8 @@ constexpr std::string_view command = "verify";
 constexpr const char* usage =
     "usage: ordo verify --data DIR [--decode-events] [--max-problems N]\n"
     "  checks every record's CRC32C, per-stream version contiguity, that the stream index and\n"
-    "  the global log agree, the position high-water mark, and that snapshots load;\n"
+    "  the global log agree, the position high-water mark, that snapshots load, and that each\n"
+    "  projection's checkpoint is readable and within the journal;\n"
     "  --decode-events also decodes every event with its aggregate's decider.\n"
     "  exit 0: all is well; 1: problems found; 2: refused.\n";
 
@@ -22,6 +24,7 @@ void print_problem(const persistence::journal_problem& p) {
   if (!p.stream.empty()) std::printf(" stream=%s", p.stream.c_str());
   if (p.version) std::printf(" version=%llu", static_cast<unsigned long long>(p.version));
   if (p.position) std::printf(" position=%llu", static_cast<unsigned long long>(p.position));
+  if (!p.key.empty()) std::printf(" key=%s", p.key.c_str());
   std::printf(": %s\n", p.detail.c_str());
 }
 
@@ -45,6 +48,7 @@ int run_verify(int argc, char** argv) {
     options.max_problems = *n;
   }
   options.check_snapshot = actors::snapshot_problem;
+  options.check_kv = actors::checkpoint_problems;
   if (args->has("--decode-events")) options.check_event = actors::event_problem;
 
   auto report = persistence::verify_directory(*data_dir, options);

@@ -48,13 +48,13 @@ struct reader {
     in.remove_prefix(8);
     return v;
   }
-  std::string bytes() {
+  std::string_view bytes() {
     auto n = varint();
     if (!ok || n > in.size()) {
       ok = false;
       return {};
     }
-    std::string s(in.substr(0, n));
+    auto s = in.substr(0, n);
     in.remove_prefix(n);
     return s;
   }
@@ -68,7 +68,8 @@ bool is_valid_stream(std::string_view stream) {
 }
 
 void put_u64_be(std::string& out, std::uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xFF));
 }
 
 std::uint64_t get_u64_be(std::string_view in) {
@@ -112,7 +113,8 @@ std::string seal(std::string_view payload) {
 std::optional<std::string_view> unseal(std::string_view value) {
   if (value.size() < 4) return std::nullopt;
   std::uint32_t stored = 0;
-  for (int i = 0; i < 4; ++i) stored |= std::uint32_t{static_cast<std::uint8_t>(value[i])} << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    stored |= std::uint32_t{static_cast<std::uint8_t>(value[i])} << (8 * i);
   auto payload = value.substr(4);
   if (crc32c(payload) != stored) return std::nullopt;
   return payload;
@@ -136,18 +138,19 @@ std::string encode_event_record(const recorded_event& e) {
   return seal(payload);
 }
 
-result<recorded_event> decode_event_record(std::string_view value, std::uint64_t position) {
-  auto corrupt = [&](std::string why, const recorded_event& partial) {
+result<event_record_view> decode_event_record_view(std::string_view value, std::uint64_t position) {
+  auto corrupt = [&](std::string why, const event_record_view& partial) {
     storage_error err{storage_errc::corrupt, "corrupt event record at position " +
                                                  std::to_string(position) + ": " + std::move(why)};
-    err.stream = partial.stream;
+    err.stream = std::string(partial.stream);
     err.version = partial.version;
     err.position = position;
     if (!partial.stream.empty())
-      err.message += " (stream " + partial.stream + ", version " + std::to_string(partial.version) + ")";
+      err.message +=
+          " (stream " + err.stream + ", version " + std::to_string(partial.version) + ")";
     return std::unexpected(std::move(err));
   };
-  recorded_event e;
+  event_record_view e;
   auto payload = unseal(value);
   // Bytes that fail their CRC are not read further: any stream or version in them may be wrong.
   if (!payload) return corrupt("CRC32C mismatch", e);
@@ -168,7 +171,25 @@ result<recorded_event> decode_event_record(std::string_view value, std::uint64_t
   e.data = r.bytes();
   if (!r.ok || !r.in.empty()) return corrupt("bad framing", e);
   if (schema > UINT32_MAX) return corrupt("schema version out of range", e);
-  if (e.position != position) return corrupt("record claims position " + std::to_string(e.position), e);
+  if (e.position != position)
+    return corrupt("record claims position " + std::to_string(e.position), e);
+  return e;
+}
+
+result<recorded_event> decode_event_record(std::string_view value, std::uint64_t position) {
+  auto view = decode_event_record_view(value, position);
+  if (!view) return std::unexpected(std::move(view.error()));
+  recorded_event e;
+  e.type = view->type;
+  e.schema_version = view->schema_version;
+  e.timestamp_ms = view->timestamp_ms;
+  e.command_id = view->command_id;
+  e.correlation_id = view->correlation_id;
+  e.causation_id = view->causation_id;
+  e.data = view->data;
+  e.stream = view->stream;
+  e.version = view->version;
+  e.position = view->position;
   return e;
 }
 

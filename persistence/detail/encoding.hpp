@@ -31,7 +31,25 @@ std::optional<std::string_view> unseal(std::string_view value);
 
 // The full event record stored in `positions`.
 std::string encode_event_record(const recorded_event& e);
+
+// A decoded record whose text fields view the bytes it was decoded from (no copies): for scans
+// that look at a few fields of every record.
+struct event_record_view {
+  std::string_view stream;
+  std::uint64_t version = 0;
+  std::uint64_t position = 0;
+  std::uint32_t schema_version = 0;
+  std::int64_t timestamp_ms = 0;
+  std::string_view type;
+  std::string_view command_id;
+  std::string_view correlation_id;
+  std::string_view causation_id;
+  std::string_view data;
+};
+
 // Decodes a sealed record; `position` is the key it was found under (cross-checked).
+// REQUIRES for the view: `value` outlives it.
+result<event_record_view> decode_event_record_view(std::string_view value, std::uint64_t position);
 result<recorded_event> decode_event_record(std::string_view value, std::uint64_t position);
 
 }  // namespace ordo::persistence::detail

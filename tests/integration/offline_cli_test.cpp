@@ -154,6 +154,45 @@ TEST_F(offline_cli_test, VerifyPassesACleanJournalAndNamesDamage) {
       << damaged.out;
 }
 
+TEST_F(offline_cli_test, VerifyNamesDamagedProjectionCheckpoints) {
+  ASSERT_EQ(ordo("replay " + data() + " --projection order_summary").code, 0);
+  ASSERT_EQ(ordo("replay " + data() + " --projection stats").code, 0);
+  ASSERT_EQ(ordo("verify " + data()).code, 0);
+  {
+    auto db = open_db();
+    ASSERT_TRUE(db->kv().put("checkpoint/order_summary", "1000"));  // the journal ends at 60
+  }
+  {
+    // The stats checkpoint's bytes no longer match their CRC32C.
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, dir_.string(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open({}, dir_.string(), families, &handles, &db).ok());
+    std::unique_ptr<rocksdb::DB> owned(db);
+    for (auto* h : handles) {
+      if (h->GetName() != "kv") continue;
+      std::string value;
+      ASSERT_TRUE(owned->Get({}, h, "checkpoint/stats", &value).ok());
+      value.back() ^= 1;
+      ASSERT_TRUE(owned->Put({}, h, "checkpoint/stats", value).ok());
+    }
+    for (auto* h : handles) owned->DestroyColumnFamilyHandle(h);
+  }
+  auto damaged = ordo("verify " + data());
+  EXPECT_EQ(damaged.code, 1);
+  EXPECT_NE(damaged.out.find("checkpoint_beyond_journal position=1000 "
+                             "key=checkpoint/order_summary: projection order_summary"),
+            std::string::npos)
+      << damaged.out;
+  EXPECT_NE(damaged.out.find("unreadable_checkpoint key=checkpoint/stats: projection stats"),
+            std::string::npos)
+      << damaged.out;
+  EXPECT_NE(damaged.out.find("problems       2"), std::string::npos) << damaged.out;
+}
+
 TEST_F(offline_cli_test, ExportImportExportIsByteIdentical) {
   auto first = ordo("export " + data());
   ASSERT_EQ(first.code, 0) << first.err;

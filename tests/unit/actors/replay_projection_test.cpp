@@ -1,7 +1,10 @@
-// rebuild_projection: a projection rebuilt from the journal equals the one built live.
+// rebuild_projection: a projection rebuilt from the journal equals the one built live; and what
+// `ordo verify` finds wrong with projection checkpoints.
 #include <gtest/gtest.h>
 
-#include "actors/replay.hpp"
+#include "actors/projection_rebuild.hpp"
+#include "actors/projection_verify.hpp"
+#include "actors/projections/catalog.hpp"
 #include "projections_support.hpp"
 
 namespace ordo::actors::testing {
@@ -72,6 +75,29 @@ TEST_F(rebuild_test, StaleRowsAreClearedBeforeTheRebuild) {
   ASSERT_TRUE(kv().put(checkpoint_key(view->name()), "999999"));
   ASSERT_TRUE(rebuild_projection(*db_, *view));
   for (auto& [key, value] : rows(*view)) EXPECT_EQ(key.find("ghost"), std::string::npos);
+}
+
+TEST_F(rebuild_test, CheckpointsBeyondTheJournalOrUnreadableAreProblemsByName) {
+  build_history();
+  auto last = db_->events().last_position();
+  ASSERT_TRUE(kv().put(checkpoint_key("order_summary"), std::to_string(last)));
+  ASSERT_TRUE(kv().put(checkpoint_key("orders_by_customer"), std::string(clearing_marker)));
+  auto clean = checkpoint_problems(kv(), last);
+  ASSERT_TRUE(clean) << clean.error().message;
+  EXPECT_TRUE(clean->empty());  // stats has none yet: nothing applied is no problem
+
+  ASSERT_TRUE(kv().put(checkpoint_key("order_summary"), std::to_string(last + 1)));
+  ASSERT_TRUE(kv().put(checkpoint_key("stats"), "12x"));
+  auto found = checkpoint_problems(kv(), last);
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ((*found)[0].kind, persistence::problem_kind::checkpoint_beyond_journal);
+  EXPECT_EQ((*found)[0].key, "checkpoint/order_summary");
+  EXPECT_EQ((*found)[0].position, last + 1);
+  EXPECT_NE((*found)[0].detail.find("projection order_summary"), std::string::npos);
+  EXPECT_EQ((*found)[1].kind, persistence::problem_kind::unreadable_checkpoint);
+  EXPECT_EQ((*found)[1].key, "checkpoint/stats");
+  EXPECT_NE((*found)[1].detail.find("projection stats"), std::string::npos);
 }
 
 TEST_F(rebuild_test, UnknownProjectionHasNoMaker) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/aggregate_codec.hpp"
+#include "domain/time_format.hpp"
 #include "tests/unit/actors/runtime_fixture.hpp"
 
 namespace ordo::http {
@@ -32,7 +34,9 @@ class ApiTest : public actors::testing::runtime_fixture {
                          const std::string& body = "", httplib::Headers headers = {}) {
     httplib::Request req;
     req.method = method;
-    req.path = path;
+    req.path = path.substr(0, path.find('?'));
+    if (auto query = path.find('?'); query != std::string::npos)
+      httplib::detail::parse_query_text(path.substr(query + 1), req.params);
     req.body = body;
     req.headers = std::move(headers);
     if (!body.empty() && !req.has_header("Content-Type"))
@@ -162,6 +166,52 @@ TEST_F(ApiTest, AuthChecksTokensAndRoles) {
   EXPECT_EQ(call("GET", "/v1/inspect/node", "", {{"Authorization", "Bearer viewer-t"}}).status,
             200);
   EXPECT_EQ(call("GET", "/healthz").status, 200);
+}
+
+TEST_F(ApiTest, HistoryReplaysTheJournalAndIgnoresSnapshotsBeyondTheBound) {
+  ASSERT_EQ(call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})").status, 201);
+  for (int quantity : {2, 3})
+    ASSERT_EQ(call("POST", "/v1/orders/o1/items",
+                   json{{"sku", "s1"}, {"quantity", quantity}, {"unit_price_cents", 100}}.dump())
+                  .status,
+              200);
+  auto events = db().events().read("order-o1").value();
+  ASSERT_EQ(events.size(), 3u);
+  // A snapshot of version 3 that no fold of the events gives (quantity 99), taken a minute after
+  // the last event: a replay that uses it shows 99.
+  domain::order_decider::state state{};
+  for (auto& e : events)
+    domain::order_decider::evolve(
+        state, *domain::order_decider::decode({e.type, e.schema_version, e.data}), e.timestamp_ms);
+  state.items.front().quantity = 99;
+  auto taken_at = events.back().timestamp_ms + 60'000;
+  ASSERT_TRUE(
+      db().snapshots().save({"order-o1", 3, domain::order_decider::snapshot_schema, taken_at,
+                             actors::encode_aggregate_snapshot<domain::order_decider>(
+                                 state, actors::remembered_commands())}));
+
+  auto quantity_at = [&](const std::string& query) {
+    auto res = call("GET", "/v1/orders/o1/history?" + query);
+    EXPECT_EQ(res.status, 200) << query << ": " << res.body;
+    return res.status == 200 ? body_of(res)["items"][0]["quantity"].get<int>() : -1;
+  };
+  EXPECT_EQ(quantity_at("version=2"), 2);
+  EXPECT_EQ(quantity_at("version=3"), 99);
+  EXPECT_EQ(quantity_at("at=" + domain::format_rfc3339(events.back().timestamp_ms)), 5);
+  EXPECT_EQ(quantity_at("at=" + domain::format_rfc3339(taken_at)), 99);
+  EXPECT_EQ(call("GET", "/v1/orders/o1/history?version=2").get_header_value("ETag"), "\"2\"");
+  EXPECT_EQ(call("GET", "/v1/orders/o1/history?version=4").status, 404);
+  EXPECT_EQ(call("GET", "/v1/orders/nobody/history?version=1").status, 404);
+
+  // An event no decider can read is the journal failing the read: 503, never a 500 or a skip.
+  persistence::append_request teleported{
+      "order-o1", persistence::expected_version::exact(3), {}, {}};
+  teleported.events.push_back({"OrderTeleported", 1, taken_at, "", "", "", "{}"});
+  ASSERT_TRUE(db().events().append(std::move(teleported)));
+  auto unreadable = call("GET", "/v1/orders/o1/history?version=4");
+  EXPECT_EQ(unreadable.status, 503) << unreadable.body;
+  EXPECT_EQ(body_of(unreadable)["code"], "unavailable");
+  EXPECT_EQ(quantity_at("version=2"), 2);
 }
 
 TEST_F(ApiTest, MetricsCountRequestsByRouteTemplate) {

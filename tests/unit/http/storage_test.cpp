@@ -1,13 +1,11 @@
-// The HTTP front's use of storage: idempotency records and their expiry, order history folded
-// from the journal; and the Prometheus text it renders.
+// The HTTP front's use of storage: idempotency records and their expiry; and the Prometheus text
+// it renders.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <random>
 
-#include "domain/deciders.hpp"
 #include "http/idempotency.hpp"
-#include "http/order_history.hpp"
 #include "http/prometheus_text.hpp"
 #include "persistence/database.hpp"
 
@@ -94,36 +92,6 @@ TEST(IdempotencyKeys, ArePrintableAndAtMost128) {
   EXPECT_FALSE(is_valid_idempotency_key(std::string(129, 'k')));
   EXPECT_FALSE(is_valid_idempotency_key("a\nb"));
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
-persistence::event_data order_event(const domain::order::event& e, std::int64_t at) {
-  auto encoded = domain::order_decider::encode(e);
-  return {encoded.type, encoded.schema_version, at, "", "", "", encoded.data};
-}
-
-TEST_F(StorageTest, HistoryFoldsTheEventsUpToTheBound) {
-  using namespace domain::order;
-  persistence::append_request append{
-      "order-o1", persistence::expected_version::no_stream(), {}, {}};
-  append.events = {order_event(order_created{"o1", "c1", std::nullopt}, 1000),
-                   order_event(item_added{"o1", "s1", 2, 150, "USD"}, 2000),
-                   order_event(item_added{"o1", "s1", 1, 150, "USD"}, 3000)};
-  ASSERT_TRUE(db_->events().append(append));
-
-  auto at_version = order_as_of(db_->events(), "o1", {.version = 2});
-  ASSERT_TRUE(at_version && *at_version);
-  EXPECT_EQ((**at_version)["version"], 2);
-  EXPECT_EQ((**at_version)["items"][0]["quantity"], 2);
-  EXPECT_EQ((**at_version)["total_cents"], 300);
-
-  auto at_time = order_as_of(db_->events(), "o1", {.at = 3500});
-  ASSERT_TRUE(at_time && *at_time);
-  EXPECT_EQ((**at_time)["version"], 3);
-  EXPECT_EQ((**at_time)["items"][0]["quantity"], 3);
-
-  EXPECT_EQ(order_as_of(db_->events(), "o1", {.at = 999}).value(), std::nullopt);
-  EXPECT_EQ(order_as_of(db_->events(), "o1", {.version = 4}).value(), std::nullopt);
-  EXPECT_EQ(order_as_of(db_->events(), "o2", {.version = 1}).value(), std::nullopt);
 }
 
 TEST(PrometheusText, WritesFamiliesSamplesAndCumulativeHistograms) {

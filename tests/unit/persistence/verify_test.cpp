@@ -137,6 +137,31 @@ TEST_F(verify_test, UndecodableEventIsReportedWhenAsked) {
   EXPECT_EQ(report.problems[0].version, 4u);
 }
 
+TEST_F(verify_test, KvProblemsOfTheCallerAreReportedWithTheJournalsLastPosition) {
+  ASSERT_TRUE(db().kv().put("checkpoint/v", "99"));
+  close();
+  verify_options options;
+  std::uint64_t seen_last = 0;
+  std::optional<std::string> seen_value;
+  options.check_kv = [&](const kv_store& kv,
+                         std::uint64_t last_position) -> result<std::vector<journal_problem>> {
+    seen_last = last_position;
+    auto value = kv.get("checkpoint/v");
+    if (!value) return std::unexpected(value.error());
+    seen_value = *value;
+    return std::vector<journal_problem>{{.kind = problem_kind::checkpoint_beyond_journal,
+                                         .position = 99,
+                                         .detail = "view v is ahead",
+                                         .key = "checkpoint/v"}};
+  };
+  auto report = verify_ok(options);
+  EXPECT_EQ(seen_last, 12u);
+  EXPECT_EQ(seen_value, std::optional<std::string>("99"));
+  ASSERT_EQ(kinds(report), std::vector<std::string>{"checkpoint_beyond_journal"});
+  EXPECT_EQ(report.problems[0].key, "checkpoint/v");
+  EXPECT_EQ(report.problems[0].position, 99u);
+}
+
 TEST_F(verify_test, MaxProblemsKeepsTheFirstButCountsAll) {
   close();
   {
