@@ -66,6 +66,21 @@ class order_history {
     add(id, order::order_cancelled{id, std::string("changed my mind"), from});
   }
   // An event of a stream no order projection reads.
+  // A saga event of saga-<id>, as the saga writes it.
+  void saga(const std::string& id, const domain::saga::event& e) {
+    clock_ += 1000;
+    auto encoded = domain::saga_decider::encode(e);
+    persistence::recorded_event recorded;
+    recorded.type = encoded.type;
+    recorded.schema_version = encoded.schema_version;
+    recorded.data = encoded.data;
+    recorded.timestamp_ms = clock_;
+    recorded.stream = "saga-" + id;
+    recorded.version = ++versions_[recorded.stream];
+    recorded.position = position_++;
+    pending_.push_back(std::move(recorded));
+  }
+
   void other_stream(const std::string& stream) {
     persistence::recorded_event e;
     e.type = "Restocked";

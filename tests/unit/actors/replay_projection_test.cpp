@@ -33,6 +33,13 @@ class rebuild_test : public projection_db_test {
       if (i % 4 == 1) history.reject(id);
       if (i % 4 == 3) history.cancel(id, domain::order::order_status::draft);
       history.other_stream("stock-" + std::to_string(i % 3));
+      if (i % 4 != 3) {
+        namespace saga = domain::saga;
+        history.saga(id, saga::saga_started{id, {{"a", 1}}, 250, "tok_ok", 5000, 0});
+        if (i % 4 == 0) history.saga(id, saga::saga_finished{std::string(saga::outcome_confirmed)});
+        if (i % 4 == 1)
+          history.saga(id, saga::saga_step_entered{"compensating", 0, "out_of_stock", true});
+      }
     }
     events_ = history.take();
     append_to(db_->events(), events_);
@@ -102,7 +109,7 @@ TEST_F(rebuild_test, CheckpointsBeyondTheJournalOrUnreadableAreProblemsByName) {
 
 TEST_F(rebuild_test, UnknownProjectionHasNoMaker) {
   EXPECT_EQ(make_projection("nope"), nullptr);
-  EXPECT_EQ(projection_names().size(), 3u);
+  EXPECT_EQ(projection_names().size(), 4u);
 }
 
 }  // namespace
