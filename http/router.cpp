@@ -18,6 +18,13 @@ std::vector<std::string_view> segments(std::string_view path) {
   return parts;
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 bool is_parameter(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -30,10 +37,11 @@ bool fits(std::string_view pattern, std::string_view path,
   if (want.size() != have.size()) return false;
   std::map<std::string, std::string, std::less<>> found;
   for (std::size_t i = 0; i < want.size(); ++i) {
+    auto segment = percent_decode(have[i]);
     if (is_parameter(want[i])) {
-      if (have[i].empty()) return false;
-      found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::string(have[i]));
-    } else if (want[i] != have[i]) {
+      if (segment.empty()) return false;
+      found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::move(segment));
+    } else if (want[i] != segment) {
       return false;
     }
   }
@@ -42,6 +50,30 @@ bool fits(std::string_view pattern, std::string_view path,
 }
 
 }  // namespace
+
+std::string_view target_path(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    int high = -1;
+    int low = -1;
+    if (text[i] == '%' && i + 2 < text.size()) {
+      high = hex_value(text[i + 1]);
+      low = hex_value(text[i + 2]);
+    }
+    if (high < 0 || low < 0) {
+      out += text[i];
+      continue;
+    }
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
 
 void router::add(std::string method, std::string pattern, access needs, handler handle) {
   routes_.push_back({std::move(method), std::move(pattern), needs, std::move(handle)});

@@ -32,6 +32,7 @@ class ApiTest : public actors::testing::runtime_fixture {
                          const std::string& body = "", httplib::Headers headers = {}) {
     httplib::Request req;
     req.method = method;
+    req.target = path;  // as sent; the router decodes it segment by segment
     req.path = path;
     req.body = body;
     req.headers = std::move(headers);
