@@ -29,23 +29,18 @@ bool is_parameter(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-// Fills `params` and returns true if `path` fits `pattern`.
-bool fits(std::string_view pattern, std::string_view path,
+// Fills `params` and returns true if the decoded segments `have` fit the template `want`.
+bool fits(const std::vector<std::string>& want, const std::vector<std::string>& have,
           std::map<std::string, std::string, std::less<>>& params) {
-  auto want = segments(pattern);
-  auto have = segments(path);
   if (want.size() != have.size()) return false;
-  std::map<std::string, std::string, std::less<>> found;
   for (std::size_t i = 0; i < want.size(); ++i) {
-    auto segment = percent_decode(have[i]);
-    if (is_parameter(want[i])) {
-      if (segment.empty()) return false;
-      found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::move(segment));
-    } else if (want[i] != segment) {
-      return false;
-    }
+    if (is_parameter(want[i]) ? have[i].empty() : want[i] != have[i]) return false;
   }
-  params = std::move(found);
+  params.clear();
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (is_parameter(want[i]))
+      params.emplace(std::string(want[i].substr(1, want[i].size() - 2)), have[i]);
+  }
   return true;
 }
 
@@ -76,15 +71,20 @@ std::string percent_decode(std::string_view text) {
 }
 
 void router::add(std::string method, std::string pattern, access needs, handler handle) {
+  auto& split = templates_.emplace_back();
+  for (auto segment : segments(pattern)) split.emplace_back(segment);
   routes_.push_back({std::move(method), std::move(pattern), needs, std::move(handle)});
 }
 
 router::match router::find(std::string_view method, std::string_view path) const {
   if (method == "HEAD") method = "GET";
+  std::vector<std::string> have;
+  for (auto segment : segments(path)) have.push_back(percent_decode(segment));
   match result;
-  for (const auto& r : routes_) {
-    std::map<std::string, std::string, std::less<>> params;
-    if (!fits(r.pattern, path, params)) continue;
+  std::map<std::string, std::string, std::less<>> params;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto& r = routes_[i];
+    if (!fits(templates_[i], have, params)) continue;
     if (r.method == method) {
       result.found = &r;
       result.params = std::move(params);

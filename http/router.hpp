@@ -58,6 +58,7 @@ class router {
 
  private:
   std::vector<route> routes_;
+  std::vector<std::vector<std::string>> templates_;  // each route's pattern split at '/'
 };
 
 // The path part of a request target as sent: "/v1/orders/o%201?x=1" -> "/v1/orders/o%201".

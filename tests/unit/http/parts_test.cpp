@@ -192,7 +192,9 @@ struct fake_request {
 TEST(Input, PathIdsAreChecked) {
   fake_request ok{{}, {{"id", "o-1.a_b"}}};
   EXPECT_EQ(path_id(ok.view(), "id").value(), "o-1.a_b");
-  for (auto bad : {"-o1", ".o", std::string(65, 'a').c_str(), "o 1", "o%201"}) {
+  // Strings, not pointers: a pointer into a temporary string would dangle in the loop.
+  for (const std::string& bad :
+       std::vector<std::string>{"-o1", ".o", std::string(65, 'a'), "o 1", "o%201"}) {
     fake_request r{{}, {{"id", bad}}};
     auto checked = path_id(r.view(), "id");
     ASSERT_FALSE(checked) << bad;
