@@ -94,7 +94,7 @@ std::expected<void, std::string> apply_json_text(settings& s, const std::string&
   json document;
   try {
     document = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] ": keep the part a person needs.
     if (auto at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);

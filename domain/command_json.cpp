@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "domain/json_reader.hpp"
+#include "domain/json_text.hpp"
 
 namespace ordo::domain {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 // Parses `json_body` into an object and runs `read` over it; any field error fails the whole.
 template <class Command, class Read>
 result<Command> read_body(std::string_view json_body, Read read) {
-  auto body = nlohmann::json::parse(json_body, nullptr, /*allow_exceptions=*/false);
+  auto body = parse_untrusted_json(json_body);
   if (body.is_discarded() || !body.is_object())
     return invalid({{"", "the body must be a JSON object"}});
   std::vector<field_error> errors;

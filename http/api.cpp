@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include "http/framing.hpp"
 #include "http/input.hpp"
 #include "http/request_id.hpp"
 
@@ -45,7 +46,7 @@ api::api(node_services node)
 }
 
 void api::handle(const httplib::Request& raw, httplib::Response& res) {
-  auto matched = routes_.find(raw.method, raw.path);
+  auto matched = routes_.find(raw.method, target_path(raw.target));
   request req{raw, matched.params, request_id_of(raw)};
   reply r;
   try {
@@ -62,7 +63,7 @@ void api::handle(const httplib::Request& raw, httplib::Response& res) {
 }
 
 void api::count_transport_answer(const httplib::Request& req, int status) {
-  auto matched = routes_.find(req.method, req.path);
+  auto matched = routes_.find(req.method, target_path(req.target));
   metrics_->count_request(
       matched.found ? routes_.index_of(*matched.found) : routes_.routes().size(), status);
 }
@@ -76,7 +77,7 @@ reply api::answer(const router::match& matched, const request& req) {
   }
   const auto& r = *matched.found;
   if (auto denied = auth_.check(r.needs, req.header("Authorization"))) return *denied;
-  if (!req.body().empty() && !is_json_media_type(req.header("Content-Type").value_or("")))
+  if (carries_body(req.raw) && !is_json_media_type(req.header("Content-Type").value_or("")))
     return problem("unsupported_media_type", "request bodies must be application/json");
   if (changes_state(req.raw.method)) {
     if (auto key = req.header("Idempotency-Key")) {

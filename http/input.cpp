@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "domain/json_text.hpp"
 #include "domain/validation.hpp"
 
 namespace ordo::http {
@@ -41,7 +42,11 @@ checked<nlohmann::json> json_object_body(const request& req, bool required) {
     if (!required) return nlohmann::json::object();
     return std::unexpected(problem("malformed_json", "this route needs a JSON object as its body"));
   }
-  auto body = nlohmann::json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
+  if (!domain::nests_within(req.body(), domain::max_json_depth))
+    return std::unexpected(problem("malformed_json", "the body nests deeper than " +
+                                                         std::to_string(domain::max_json_depth) +
+                                                         " arrays or objects"));
+  auto body = domain::parse_untrusted_json(req.body());
   if (body.is_discarded())
     return std::unexpected(problem("malformed_json", "the body is not JSON"));
   if (!body.is_object())

@@ -20,8 +20,8 @@ using checked = std::expected<T, reply>;
 // validation_failed naming it.
 checked<std::string> path_id(const request& req, std::string_view name);
 
-// The body as a JSON object: 400 malformed_json if it is not JSON or not an object. An empty
-// body is `{}` unless `required`.
+// The body as a JSON object: 400 malformed_json if it is not JSON, not an object, or nested deeper
+// than domain::max_json_depth. An empty body is `{}` unless `required`.
 checked<nlohmann::json> json_object_body(const request& req, bool required);
 
 // The query parameter `name` as an integer in [min, max], or `fallback` when absent; else 400

@@ -1,10 +1,12 @@
 #include "http/server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "http/framing.hpp"
 #include "http/reply.hpp"
 #include "http/request_id.hpp"
 
@@ -16,6 +18,10 @@ struct server::admission {
 };
 
 namespace {
+
+// httplib 0.11 listens with a backlog of 5: a burst of new connections (64 clients starting at
+// once) would find the accept queue full and retry their SYN a second or more later.
+constexpr int listen_backlog = 1024;
 
 // httplib's thread pool, counting the connections that wait in its queue: under a burst they
 // are the requests in flight that no thread serves yet, and the reason to answer 429.
@@ -38,24 +44,43 @@ class counting_pool : public httplib::TaskQueue {
   std::shared_ptr<server::admission> admitted_;
 };
 
-// The problem for an error httplib answers on its own (bad request line, chunked body too large).
+// The problem for an error httplib answers on its own (bad request line, URI too long, a body
+// it could not read). httplib may have left part of the request unread: the answer ends the
+// connection.
 reply problem_for_status(int status) {
+  reply r;
   switch (status) {
     case 404:
-      return problem("not_found", "no such route");
-    case 413:
-      return problem("payload_too_large", "the request body is too large");
-    default:
+      r = problem("not_found", "no such route");
       break;
+    case 413:
+      r = problem("payload_too_large", "the request body is too large");
+      break;
+    default:
+      r = problem("validation_failed", "the HTTP request could not be read");
+      if (status != 400) {
+        r.status = status;
+        auto body = nlohmann::json::parse(r.body);
+        body["status"] = status;
+        r.body = body.dump();
+      }
   }
-  auto r = problem("validation_failed", "the HTTP request could not be read");
-  if (status != 400) {
-    r.status = status;
-    auto body = nlohmann::json::parse(r.body);
-    body["status"] = status;
-    r.body = body.dump();
-  }
+  r.with_header("Connection", "close");
   return r;
+}
+
+// httplib 0.11 goes on reading a connection whatever an answer's `Connection: close` says, so a
+// body left unread would be read as the next request. It does end the connection when a content
+// provider fails: this one writes the whole body, then reports failure.
+void set_content_then_close(httplib::Response& res, std::string body,
+                            const std::string& content_type) {
+  auto content = std::make_shared<const std::string>(std::move(body));
+  res.set_content_provider(
+      content->size(), content_type,
+      [content](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        sink.write(content->data() + offset, length);
+        return false;
+      });
 }
 
 // HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding has no body. httplib
@@ -63,21 +88,6 @@ reply problem_for_status(int status) {
 // httplib tries to read a body.
 bool has_no_body(const httplib::Request& req) {
   return !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding");
-}
-
-bool over_body_limit(const httplib::Request& req, std::size_t max_body_bytes) {
-  if (!req.has_header("Content-Length")) return false;
-  auto length = req.get_header_value("Content-Length");
-  return length.size() > 19 || std::strtoull(length.c_str(), nullptr, 10) >
-                                   static_cast<unsigned long long>(max_body_bytes);
-}
-
-reply too_large(std::size_t max_body_bytes) {
-  auto r = problem("payload_too_large",
-                   "the request body is over " + std::to_string(max_body_bytes) + " bytes");
-  // The body was not read: the connection cannot carry another request.
-  r.with_header("Connection", "close");
-  return r;
 }
 
 }  // namespace
@@ -104,13 +114,22 @@ void server::answer_itself(const httplib::Request& req, httplib::Response& res, 
   res.status = r.status;
   res.set_header("X-Request-Id", request_id_of(req));
   for (const auto& [name, value] : r.headers) res.set_header(name.c_str(), value);
-  res.set_content(r.body, r.content_type.c_str());
+  const auto* connection = r.header("Connection");
+  if (connection != nullptr && *connection == "close" && !r.body.empty()) {
+    set_content_then_close(res, r.body, r.content_type);
+  } else {
+    res.set_content(r.body, r.content_type.c_str());
+  }
   if (on_own_answer_) on_own_answer_(req, r.status);
 }
 
 void server::configure() {
   auto& s = *http_;
   s.set_tcp_nodelay(true);
+  s.set_socket_options([this](int sock) {
+    httplib::default_socket_options(sock);
+    listening_socket_ = sock;
+  });
   auto threads = options_.threads;
   auto admitted = admitted_;
   // httplib owns the queue it gets from this factory and deletes it.
@@ -127,9 +146,10 @@ void server::configure() {
   auto max_body = options_.max_body_bytes;
   s.set_expect_100_continue_handler(
       [this, max_body](const httplib::Request& req, httplib::Response& res) {
-        if (!over_body_limit(req, max_body)) return 100;
-        answer_itself(req, res, too_large(max_body));
-        return 413;
+        auto refused = framing_problem(req, max_body);
+        if (!refused) return 100;
+        answer_itself(req, res, *refused);
+        return refused->status;
       });
   auto counted = [this](const httplib::Request& req, httplib::Response& res) {
     admitted_->handling.fetch_add(1, std::memory_order_relaxed);
@@ -141,8 +161,8 @@ void server::configure() {
   };
   s.set_pre_routing_handler([this, max_body, counted](const httplib::Request& req,
                                                       httplib::Response& res) {
-    if (over_body_limit(req, max_body)) {
-      answer_itself(req, res, too_large(max_body));
+    if (auto refused = framing_problem(req, max_body)) {
+      answer_itself(req, res, *refused);
       return httplib::Server::HandlerResponse::Handled;
     }
     if (in_flight() >= options_.max_in_flight) {
@@ -157,10 +177,12 @@ void server::configure() {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  // httplib calls this for every answer of 400 or more. An answer with a Content-Type is one of
+  // ours already ("Handled" then only lets httplib set its Content-Length).
   s.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        answer_itself(req, res, problem_for_status(res.status));
+        if (res.body.empty() && !res.has_header("Content-Type"))
+          answer_itself(req, res, problem_for_status(res.status));
         return httplib::Server::HandlerResponse::Handled;
       }));
   s.set_exception_handler(
@@ -173,14 +195,23 @@ void server::configure() {
   auto with_body = [this, max_body, counted](const httplib::Request& req, httplib::Response& res,
                                              const httplib::ContentReader& read) {
     std::string body;
+    std::size_t length_read = 0;
     bool over_limit = false;
-    bool complete = read([&](const char* data, std::size_t length) {
-      over_limit = body.size() + length > max_body;
-      if (!over_limit) body.append(data, length);
+    auto keep = [&](const char* data, std::size_t length, bool keep_bytes) {
+      length_read += length;
+      over_limit = length_read > max_body;
+      if (!over_limit && keep_bytes) body.append(data, length);
       return !over_limit;
-    });
+    };
+    // httplib parses a multipart/form-data body itself and only hands out its parts. Such a body
+    // is read to keep the connection in step, but not kept: the API refuses it as not JSON (415).
+    bool complete =
+        req.is_multipart_form_data()
+            ? read([](const httplib::MultipartFormData&) { return true; },
+                   [&](const char* data, std::size_t length) { return keep(data, length, false); })
+            : read([&](const char* data, std::size_t length) { return keep(data, length, true); });
     if (over_limit) return answer_itself(req, res, too_large(max_body));
-    if (!complete) return answer_itself(req, res, problem_for_status(400));
+    if (!complete) return answer_itself(req, res, problem_for_status(400));  // cut short or stalled
     auto with_content = req;
     with_content.body = std::move(body);
     counted(with_content, res);
@@ -204,16 +235,21 @@ std::expected<std::uint16_t, std::string> server::bind() {
     return std::unexpected("cannot serve HTTPS with http.tls.cert " + options_.tls_cert +
                            " and http.tls.key " + options_.tls_key +
                            ": unreadable or not a matching PEM pair");
-  if (options_.port == 0) {
-    auto port = http_->bind_to_any_port(options_.host);
-    if (port <= 0)
+  std::uint16_t port = options_.port;
+  if (port == 0) {
+    auto any = http_->bind_to_any_port(options_.host);
+    if (any <= 0)
       return std::unexpected("cannot listen on " + options_.host + ": " + std::strerror(errno));
-    return static_cast<std::uint16_t>(port);
+    port = static_cast<std::uint16_t>(any);
+  } else if (!http_->bind_to_port(options_.host, port)) {
+    return std::unexpected("cannot listen on " + options_.host + ":" + std::to_string(port) + ": " +
+                           std::strerror(errno));
   }
-  if (!http_->bind_to_port(options_.host, options_.port))
-    return std::unexpected("cannot listen on " + options_.host + ":" +
-                           std::to_string(options_.port) + ": " + std::strerror(errno));
-  return options_.port;
+  // Listening again on a listening socket only changes its backlog.
+  if (::listen(listening_socket_, listen_backlog) != 0)
+    return std::unexpected("cannot listen on " + options_.host + ":" + std::to_string(port) + ": " +
+                           std::strerror(errno));
+  return port;
 }
 
 void server::serve() {

@@ -69,6 +69,7 @@ class server {
   answer_observer on_own_answer_;
   std::shared_ptr<admission> admitted_;
   std::unique_ptr<httplib::Server> http_;
+  int listening_socket_ = -1;  // set by httplib's socket-options hook while binding
 };
 
 }  // namespace ordo::http

@@ -177,10 +177,10 @@ std::string raw_exchange(int port, const std::string& request) {
   return answer;
 }
 
-api_client::api_client(int port, std::string token)
+api_client::api_client(int port, std::string token, int read_timeout_s)
     : client_("127.0.0.1", port), token_(std::move(token)) {
   client_.set_connection_timeout(5);
-  client_.set_read_timeout(30);
+  client_.set_read_timeout(read_timeout_s);
   client_.set_keep_alive(true);
 }
 

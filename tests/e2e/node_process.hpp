@@ -66,10 +66,11 @@ struct response {
   nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
 };
 
-// A client of one node. Bodies are sent as application/json unless a Content-Type is given.
+// A client of one node. Bodies are sent as application/json unless a Content-Type is given. A
+// request unanswered after `read_timeout_s` seconds gets status 0.
 class api_client {
  public:
-  explicit api_client(int port, std::string token = {});
+  explicit api_client(int port, std::string token = {}, int read_timeout_s = 30);
   response call(const std::string& method, const std::string& path, const std::string& body = "",
                 httplib::Headers headers = {});
   response get(const std::string& path, httplib::Headers headers = {}) {

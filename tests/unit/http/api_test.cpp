@@ -34,6 +34,7 @@ class ApiTest : public actors::testing::runtime_fixture {
                          const std::string& body = "", httplib::Headers headers = {}) {
     httplib::Request req;
     req.method = method;
+    req.target = path;  // as sent; the router decodes it segment by segment
     req.path = path.substr(0, path.find('?'));
     if (auto query = path.find('?'); query != std::string::npos)
       httplib::detail::parse_query_text(path.substr(query + 1), req.params);

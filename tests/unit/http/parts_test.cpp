@@ -48,6 +48,27 @@ TEST(Router, KnownPathWithWrongMethodListsTheAllowedOnes) {
   EXPECT_NE(routes.find("HEAD", "/v1/orders/o1").found, nullptr);  // HEAD is GET
 }
 
+TEST(Router, DecodesEachSegmentAfterSplitting) {
+  auto routes = sample_routes();
+  auto m = routes.find("GET", "/v1/orders/o%201");
+  ASSERT_NE(m.found, nullptr);
+  EXPECT_EQ(m.params.at("id"), "o 1");
+  m = routes.find("POST", "/v1/orders/o1%2Fitems");  // one segment: the id "o1/items"
+  EXPECT_EQ(m.found, nullptr);
+  EXPECT_EQ(m.allowed, std::vector<std::string>{"GET"});
+  m = routes.find("DELETE", "/v1/orders/o1/items/a%2F..%2Fb");
+  ASSERT_NE(m.found, nullptr);
+  EXPECT_EQ(m.params.at("sku"), "a/../b");
+  EXPECT_NE(routes.find("POST", "/v1/%6Frders").found, nullptr);
+}
+
+TEST(Router, PercentDecodingLeavesStrayPercentSigns) {
+  EXPECT_EQ(percent_decode("a%2fb%2F%00"), std::string("a/b/\0", 5));
+  EXPECT_EQ(percent_decode("100%"), "100%");
+  EXPECT_EQ(percent_decode("%zz%4"), "%zz%4");
+  EXPECT_EQ(target_path("/v1/orders?x=%2F"), "/v1/orders");
+}
+
 TEST(Problem, HasTheRfc9457MembersAndTheApiCode) {
   auto r = problem("version_conflict", "expected 3", {{"expected", 3}, {"actual", 4}});
   EXPECT_EQ(r.status, 412);
@@ -171,7 +192,9 @@ struct fake_request {
 TEST(Input, PathIdsAreChecked) {
   fake_request ok{{}, {{"id", "o-1.a_b"}}};
   EXPECT_EQ(path_id(ok.view(), "id").value(), "o-1.a_b");
-  for (auto bad : {"-o1", ".o", std::string(65, 'a').c_str(), "o 1", "o%201"}) {
+  // Strings, not pointers: a pointer into a temporary string would dangle in the loop.
+  for (const std::string& bad :
+       std::vector<std::string>{"-o1", ".o", std::string(65, 'a'), "o 1", "o%201"}) {
     fake_request r{{}, {{"id", bad}}};
     auto checked = path_id(r.view(), "id");
     ASSERT_FALSE(checked) << bad;
