@@ -171,7 +171,8 @@ struct fake_request {
 TEST(Input, PathIdsAreChecked) {
   fake_request ok{{}, {{"id", "o-1.a_b"}}};
   EXPECT_EQ(path_id(ok.view(), "id").value(), "o-1.a_b");
-  for (auto bad : {"-o1", ".o", std::string(65, 'a').c_str(), "o 1", "o%201"}) {
+  const std::string too_long(65, 'a');  // outlives the list that points into it
+  for (auto bad : {"-o1", ".o", too_long.c_str(), "o 1", "o%201"}) {
     fake_request r{{}, {{"id", bad}}};
     auto checked = path_id(r.view(), "id");
     ASSERT_FALSE(checked) << bad;
