@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "actors/projections/json_text.hpp"
 #include "domain/codec.hpp"
 #include "domain/deciders.hpp"
 #include "domain/json_reader.hpp"
@@ -18,15 +19,6 @@ constexpr std::string_view order_stream_prefix = "order-";
 std::unexpected<persistence::storage_error> corrupt_row(std::string_view key, std::string why) {
   return persistence::storage_failure(persistence::storage_errc::corrupt,
                                       "unreadable view row " + std::string(key) + ": " + why);
-}
-
-json write_items(const std::vector<order::line_item>& items) {
-  json out = json::array();
-  for (auto& item : items)
-    out.push_back({{"sku", item.sku},
-                   {"quantity", item.quantity},
-                   {"unit_price_cents", item.unit_price_cents}});
-  return out;
 }
 
 std::vector<order::line_item> read_items(domain::json_reader& r) {
@@ -85,18 +77,78 @@ json summary_json(const order_view& view) {
           {"updated_at", domain::format_rfc3339(s.updated_at)}};
 }
 
-// Times stay integers here (exact); only the summary formats them.
+namespace {
+
+void write_summary(json_text& out, const order_view& view) {
+  const auto& s = view.state;
+  out.begin_object();
+  out.key("customer_id");
+  out.value(s.customer_id);
+  out.key("item_count");
+  out.value(item_count(s.items));
+  out.key("order_id");
+  out.value(s.order_id);
+  out.key("status");
+  out.value(order::to_string(s.status));
+  out.key("total_cents");
+  out.value(order::total_cents(s.items));
+  out.key("updated_at");
+  out.value(domain::format_rfc3339(s.updated_at));
+  out.key("version");
+  out.value(view.version);
+  out.end_object();
+}
+
+}  // namespace
+
+std::string encode_summary(const order_view& view) {
+  json_text out;
+  write_summary(out, view);
+  return out.take();
+}
+
+// Times stay integers here (exact); only the summary formats them. Keys in ascending order (see
+// json_text).
 std::string encode_order_view(const order_view& view) {
   const auto& s = view.state;
-  json stored{{"order_id", s.order_id},
-              {"customer_id", s.customer_id},
-              {"status", std::string(order::to_string(s.status))},
-              {"items", write_items(s.items)},
-              {"created_at", s.created_at},
-              {"updated_at", s.updated_at},
-              {"version", view.version}};
-  if (s.reason) stored["reason"] = *s.reason;
-  return domain::compact_json(json{{"summary", summary_json(view)}, {"order", std::move(stored)}});
+  json_text out;
+  out.begin_object();
+  out.key("order");
+  out.begin_object();
+  out.key("created_at");
+  out.value(s.created_at);
+  out.key("customer_id");
+  out.value(s.customer_id);
+  out.key("items");
+  out.begin_array();
+  for (auto& item : s.items) {
+    out.begin_object();
+    out.key("quantity");
+    out.value(item.quantity);
+    out.key("sku");
+    out.value(item.sku);
+    out.key("unit_price_cents");
+    out.value(item.unit_price_cents);
+    out.end_object();
+  }
+  out.end_array();
+  out.key("order_id");
+  out.value(s.order_id);
+  if (s.reason) {
+    out.key("reason");
+    out.value(*s.reason);
+  }
+  out.key("status");
+  out.value(order::to_string(s.status));
+  out.key("updated_at");
+  out.value(s.updated_at);
+  out.key("version");
+  out.value(view.version);
+  out.end_object();
+  out.key("summary");
+  write_summary(out, view);
+  out.end_object();
+  return out.take();
 }
 
 persistence::result<order_view> decode_order_view(std::string_view key, std::string_view bytes) {
@@ -120,13 +172,6 @@ persistence::result<order_view> decode_order_view(std::string_view key, std::str
   if (version < 0) return corrupt_row(key, "negative version");
   view.version = static_cast<std::uint64_t>(version);
   return view;
-}
-
-persistence::result<order_view> read_order_view(const row_batch& rows, std::string_view key) {
-  auto bytes = rows.get(key);
-  if (!bytes) return std::unexpected(std::move(bytes.error()));
-  if (!*bytes) return order_view{};
-  return decode_order_view(key, **bytes);
 }
 
 }  // namespace ordo::actors::projections

@@ -10,7 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include "actors/projection.hpp"
 #include "domain/order.hpp"
 #include "persistence/event_record.hpp"
 #include "persistence/result.hpp"
@@ -46,13 +45,13 @@ std::int64_t item_count(const std::vector<domain::order::line_item>& items);
 // "version", "updated_at" (RFC 3339)}.
 nlohmann::json summary_json(const order_view& view);
 
+// summary_json(view) as compact JSON text (what domain::compact_json writes for it).
+std::string encode_summary(const order_view& view);
+
 // Row bytes: {"summary": {...}, "order": {...}}, compact JSON. Queries read only "summary";
 // projections read "order" back to evolve it.
 std::string encode_order_view(const order_view& view);
 // `key` only names the row in errors.
 persistence::result<order_view> decode_order_view(std::string_view key, std::string_view bytes);
-
-// The view stored under `key` as this batch leaves it; an empty view if there is none.
-persistence::result<order_view> read_order_view(const row_batch& rows, std::string_view key);
 
 }  // namespace ordo::actors::projections

@@ -1,6 +1,5 @@
 #include "actors/projections/orders_by_customer.hpp"
 
-#include "domain/codec.hpp"
 #include "domain/validation.hpp"
 
 namespace ordo::actors::projections {
@@ -28,8 +27,7 @@ persistence::result<void> orders_by_customer::apply(
       [&](std::string_view key, std::string_view order_id, const order_view& view) {
         rows.put(key, encode_order_view(view));
         if (!view.state.customer_id.empty())
-          rows.put(index_key(view.state.customer_id, order_id),
-                   domain::compact_json(summary_json(view)));
+          rows.put(index_key(view.state.customer_id, order_id), encode_summary(view));
       });
   return {};
 }
