@@ -82,12 +82,13 @@ TEST_F(Durability, GracefulRestartKeepsEverything) {
 
 TEST_F(Durability, SigtermAnswersTheRequestsInFlightThenExitsZero) {
   node_process node(dir_);
-  // A request that takes a second: it waits for a position the journal never reaches.
+  // A request that takes four seconds: it waits for a position the journal never reaches. The
+  // stop comes well inside them, late enough that a loaded machine has sent the request.
   auto in_flight = std::async(std::launch::async, [&] {
     return api_client(node.port())
-        .get("/v1/views/stats?wait_ms=1000", {{"X-Consistency-Token", "p999999999"}});
+        .get("/v1/views/stats?wait_ms=4000", {{"X-Consistency-Token", "p999999999"}});
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(node.stop(), 0);
   auto answer = in_flight.get();
   EXPECT_EQ(answer.status, 503);
