@@ -70,6 +70,14 @@ void take_snapshot(aggregate_ptr<D> self) {
   self->send(st.context->snapshot_writer, snapshot_job{std::move(s), st.context->settings.snapshots_keep});
 }
 
+// Tells the shard this incarnation is about to stop, before anyone hears of the failure: a caller
+// that retries at once is then held by the shard for a fresh incarnation instead of reaching
+// this one while it goes down.
+template <domain::decider D>
+void announce_stopping(aggregate_ptr<D> self) {
+  self->send(self->state.shard, idle_atom::value);
+}
+
 template <domain::decider D>
 void reply_unavailable_to_all(aggregate_ptr<D> self, const std::string& why) {
   auto& st = self->state;
@@ -161,6 +169,7 @@ void pump(aggregate_ptr<D> self) {
     // A decider that throws leaves the scratch state unknown: drop the whole append, answer
     // everyone, and stop. The next command recovers this aggregate from the journal.
     st.queue.erase(st.queue.begin(), st.queue.begin() + static_cast<std::ptrdiff_t>(std::min(taken + 1, take)));
+    announce_stopping<D>(self);
     reply_unavailable_to_all<D>(self, std::string("the aggregate failed: ") + e.what());
     throw;
   }
@@ -193,6 +202,7 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
   if (!outcome.result) {
     // Nothing of the batch is durable. Stop, so that the next command recovers from the journal.
     announce_wake_up<D>(self, /*durable=*/false);
+    announce_stopping<D>(self);
     reply_unavailable_to_all<D>(self, "the journal could not write: " + outcome.result.error().message);
     self->quit(journal_failed());
     return;

@@ -128,13 +128,15 @@ void on_down(shard_ptr self, const caf::down_msg& down) {
   st.recency.erase(e.lru);
   st.live.erase(it);
   st.context->stats.aggregates_live.fetch_sub(1, std::memory_order_relaxed);
-  if (e.stopping && !down.reason) st.context->stats.passivated.fetch_add(1, std::memory_order_relaxed);
+  if (e.stopping && !down.reason)
+    st.context->stats.passivated.fetch_add(1, std::memory_order_relaxed);
 
   auto now = now_ms();
   if (is_recovery_failure(down.reason)) {
     auto& b = st.failing[key];
     auto& s = st.context->settings;
-    b.delay_ms = b.delay_ms == 0 ? s.recovery_backoff_ms : std::min(b.delay_ms * 2, s.recovery_backoff_max_ms);
+    b.delay_ms = b.delay_ms == 0 ? s.recovery_backoff_ms
+                                 : std::min(b.delay_ms * 2, s.recovery_backoff_max_ms);
     b.until_ms = now + b.delay_ms;
   } else {
     st.failing.erase(key);
@@ -190,6 +192,14 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
   self->delayed_send(self, sweep_interval, tick_atom::value);
 
   return {
+      // An aggregate about to stop (after a failure): hold its messages for the next incarnation.
+      [self](idle_atom) {
+        auto& st = self->state;
+        auto k = st.key_by_addr.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+        if (k == st.key_by_addr.end()) return;
+        if (auto it = st.live.find(k->second); it != st.live.end())
+          begin_passivation(self, it->second);
+      },
       [self](command_envelope& envelope) -> caf::result<command_reply> {
         auto rp = self->make_response_promise<command_reply>();
         auto type = envelope.aggregate_type;
@@ -202,21 +212,26 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
             [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
         return rp;
       },
-      [self](query_atom, const std::string& type, const std::string& id) -> caf::result<command_reply> {
+      [self](query_atom, const std::string& type,
+             const std::string& id) -> caf::result<command_reply> {
         auto rp = self->make_response_promise<command_reply>();
         route(
-            self, type, id, [rp](const caf::actor& a) mutable { rp.delegate(a, query_atom::value); },
+            self, type, id,
+            [rp](const caf::actor& a) mutable { rp.delegate(a, query_atom::value); },
             [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
         return rp;
       },
-      [self](snapshot_atom, const std::string& type, const std::string& id) -> caf::result<command_reply> {
+      [self](snapshot_atom, const std::string& type,
+             const std::string& id) -> caf::result<command_reply> {
         auto rp = self->make_response_promise<command_reply>();
         route(
-            self, type, id, [rp](const caf::actor& a) mutable { rp.delegate(a, snapshot_atom::value); },
+            self, type, id,
+            [rp](const caf::actor& a) mutable { rp.delegate(a, snapshot_atom::value); },
             [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
         return rp;
       },
-      [self](inspect_atom, const std::string& type, const std::string& id) -> caf::result<aggregate_info> {
+      [self](inspect_atom, const std::string& type,
+             const std::string& id) -> caf::result<aggregate_info> {
         auto rp = self->make_response_promise<aggregate_info>();
         route(
             self, type, id,
@@ -232,8 +247,8 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
         begin_passivation(self, it->second);
         return true;
       },
-      [self](inspect_atom, const std::string& type, std::uint64_t limit)
-          -> caf::result<std::vector<aggregate_info>> {
+      [self](inspect_atom, const std::string& type,
+             std::uint64_t limit) -> caf::result<std::vector<aggregate_info>> {
         auto rp = self->make_response_promise<std::vector<aggregate_info>>();
         std::vector<caf::actor> targets;
         for (auto& key : self->state.recency) {
@@ -267,7 +282,8 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
         self->delayed_send(self, sweep_interval, tick_atom::value);
       },
       [self](stop_atom) {
-        for (auto& [key, e] : self->state.live) self->send_exit(e.actor, caf::exit_reason::user_shutdown);
+        for (auto& [key, e] : self->state.live)
+          self->send_exit(e.actor, caf::exit_reason::user_shutdown);
         self->quit();
       },
   };
