@@ -1,10 +1,12 @@
 // ordo_bench_http_baseline: the HTTP benchmark's baseline. A bare httplib server with the transport
 // settings of ordo's own (http/server.cpp: TCP_NODELAY, a pool of 64 threads, keep-alive up to
-// 1000 requests and 2 idle seconds, 5 s read and write timeouts) whose every handler answers a
-// fixed JSON body the size of an order's. What ordo adds on top of it is what the benchmark shows.
+// 1000 requests and 2 idle seconds, 5 s read and write timeouts, a listen backlog of 1024) whose
+// every handler answers a fixed JSON body the size of an order's. What ordo adds on top of it is
+// what the benchmark shows.
 //   ordo_bench_http_baseline [--port N]    prints "serving http://127.0.0.1:PORT" once listening;
 //                                          runs until killed
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +34,11 @@ int main(int argc, char** argv) {
     }
   }
   httplib::Server server;
+  int listening = -1;
+  server.set_socket_options([&listening](int sock) {
+    httplib::default_socket_options(sock);
+    listening = sock;
+  });
   server.set_tcp_nodelay(true);
   server.new_task_queue = [] { return new httplib::ThreadPool(64); };
   server.set_keep_alive_max_count(1000);
@@ -46,6 +53,9 @@ int main(int argc, char** argv) {
 
   int bound = port == 0 ? server.bind_to_any_port("127.0.0.1") : port;
   if (port != 0 && !server.bind_to_port("127.0.0.1", port)) bound = -1;
+  // httplib's own backlog is 5: connections wrk opens again after 1000 requests would wait
+  // for SYN retries.
+  if (bound > 0 && ::listen(listening, 1024) != 0) bound = -1;
   if (bound <= 0) {
     std::fprintf(stderr, "ordo_bench_http_baseline: cannot listen\n");
     return 1;
