@@ -182,6 +182,7 @@ api_client::api_client(int port, std::string token, int read_timeout_s)
   client_.set_connection_timeout(5);
   client_.set_read_timeout(read_timeout_s);
   client_.set_keep_alive(true);
+  client_.set_tcp_nodelay(true);  // a POST goes out in two writes: no Nagle wait between them
 }
 
 response api_client::call(const std::string& method, const std::string& path,
