@@ -20,22 +20,10 @@
 
 #include "actors/aggregate_state.hpp"
 #include "actors/deadline_store.hpp"
+#include "actors/outgoing_envelope.hpp"
 #include "actors/shard.hpp"
 
 namespace ordo::actors::detail {
-
-inline command_envelope envelope_of(const domain::outgoing_command& c, const std::string& from) {
-  command_envelope envelope;
-  envelope.aggregate_type = c.aggregate_type;
-  envelope.aggregate_id = c.aggregate_id;
-  envelope.command = c.command;
-  envelope.body = c.body;
-  envelope.command_id = c.command_id;
-  envelope.correlation_id = from;
-  envelope.causation_id = from;
-  envelope.issued_at_ms = now_ms();
-  return envelope;
-}
 
 // The target's status after a command: from the state in the reply (replies to repeated
 // commands carry the current state), else from an invalid_state error; empty when unknown.

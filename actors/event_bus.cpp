@@ -1,6 +1,8 @@
 #include "actors/event_bus.hpp"
 
+#include <algorithm>
 #include <deque>
+#include <iterator>
 
 #include "actors/messages.hpp"
 
@@ -16,18 +18,63 @@ struct parked_fetch {
 struct bus_state {
   static inline const char* name = "ordo.event_bus";
   runtime_context* context = nullptr;
-  std::deque<persistence::recorded_event> ring;  // contiguous positions
-  std::uint64_t last_position = 0;               // newest position the bus has seen
+  // Contiguous positions, oldest first; each entry part of a chunk the journal committed.
+  std::deque<event_batch> ring;
+  std::size_t events_in_ring = 0;
+  std::uint64_t last_position = 0;  // newest position the bus has seen
   std::vector<parked_fetch> parked;
 
-  std::uint64_t oldest_in_ring() const { return ring.empty() ? last_position + 1 : ring.front().position; }
+  static std::uint64_t first_position(const event_batch& b) { return b.events().front().position; }
 
-  // The events after `after`, at most `max`; REQUIRES: after + 1 >= oldest_in_ring().
+  std::uint64_t oldest_in_ring() const {
+    return ring.empty() ? last_position + 1 : first_position(ring.front());
+  }
+
+  void add(event_batch batch, std::size_t capacity) {
+    auto events = batch.events();
+    std::size_t known = 0;  // events at start-up that the bus counted in last_position
+    while (known < events.size() && events[known].position <= last_position) ++known;
+    if (known == events.size()) return;
+    batch.first += known;
+    batch.count -= known;
+    if (first_position(batch) != last_position + 1) {  // keep the ring contiguous
+      ring.clear();
+      events_in_ring = 0;
+    }
+    last_position = batch.events().back().position;
+    events_in_ring += batch.count;
+    ring.push_back(std::move(batch));
+    while (ring.size() > 1 && events_in_ring - ring.front().count >= capacity) {
+      events_in_ring -= ring.front().count;
+      ring.pop_front();
+    }
+  }
+
+  // The events after `after`, at most `max` (none when `after` is the newest); REQUIRES:
+  // oldest_in_ring() <= after + 1. A follower that keeps up gets a view of one chunk; one that
+  // is behind gets a copy of several, so that it commits them together.
   event_batch slice(std::uint64_t after, std::uint32_t max) const {
-    event_batch batch;
-    auto start = after + 1 - oldest_in_ring();
-    for (auto i = start; i < ring.size() && batch.events.size() < max; ++i) batch.events.push_back(ring[i]);
-    return batch;
+    if (ring.empty() || after >= last_position) return {};
+    auto holder = std::prev(std::upper_bound(
+        ring.begin(), ring.end(), after + 1,
+        [](std::uint64_t p, const event_batch& b) { return p < first_position(b); }));
+    event_batch batch = *holder;
+    auto skip = static_cast<std::size_t>(after + 1 - first_position(batch));
+    batch.first += skip;
+    batch.count -= skip;
+    if (batch.count >= max || std::next(holder) == ring.end()) {
+      batch.count = std::min<std::size_t>(batch.count, max);
+      return batch;
+    }
+    auto events = std::make_shared<std::vector<persistence::recorded_event>>();
+    events->reserve(std::min<std::uint64_t>(max, last_position - after));
+    for (auto it = holder; it != ring.end() && events->size() < max; ++it) {
+      auto part = it == holder ? batch.events() : it->events();
+      auto take = std::min<std::size_t>(part.size(), max - events->size());
+      events->insert(events->end(), part.begin(), part.begin() + static_cast<std::ptrdiff_t>(take));
+    }
+    auto count = events->size();
+    return {std::move(events), 0, count};
   }
 };
 
@@ -40,14 +87,7 @@ caf::behavior bus_behavior(bus_ptr self, runtime_context* context) {
   return {
       [self](event_batch& batch) {
         auto& st = self->state;
-        auto capacity = std::max<std::size_t>(1, st.context->settings.bus_buffer_events);
-        for (auto& e : batch.events) {
-          if (e.position <= st.last_position) continue;  // already known at start-up
-          if (e.position != st.last_position + 1) st.ring.clear();  // keep the ring contiguous
-          st.last_position = e.position;
-          st.ring.push_back(std::move(e));
-          if (st.ring.size() > capacity) st.ring.pop_front();
-        }
+        st.add(std::move(batch), std::max<std::size_t>(1, st.context->settings.bus_buffer_events));
         auto parked = std::move(st.parked);
         st.parked.clear();
         for (auto& p : parked) {
@@ -81,8 +121,12 @@ caf::actor spawn_event_bus(caf::actor_system& system, runtime_context* context) 
 }
 
 void connect_journal_to_bus(persistence::journal& journal, caf::actor bus) {
-  journal.set_commit_listener([bus](std::span<const persistence::recorded_event> events) {
-    caf::anon_send(bus, event_batch{{events.begin(), events.end()}});
+  journal.set_commit_listener([bus](std::vector<persistence::recorded_event>& events) {
+    auto count = events.size();
+    caf::anon_send(bus,
+                   event_batch{std::make_shared<const std::vector<persistence::recorded_event>>(
+                                   std::move(events)),
+                               0, count});
   });
 }
 

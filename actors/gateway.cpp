@@ -1,10 +1,10 @@
 #include "actors/gateway.hpp"
 
 #include <caf/all.hpp>
-
 #include <future>
 
 #include "actors/messages.hpp"
+#include "actors/reply_deadlines.hpp"
 #include "actors/shard.hpp"
 
 namespace ordo::actors {
@@ -30,7 +30,8 @@ caf::behavior carrier(caf::event_based_actor* self) {
 }
 
 command_reply from_error(const caf::error& e, caf::actor_system& system) {
-  if (e == caf::sec::request_timeout) return make_reply("unavailable", "the aggregate did not answer in time");
+  if (e == caf::sec::request_timeout)
+    return make_reply("unavailable", "the aggregate did not answer in time");
   return make_reply("unavailable", "the aggregate could not be reached: " + system.render(e));
 }
 
@@ -62,7 +63,11 @@ struct gateway::actors {
 
 gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
                  std::vector<caf::actor> projections, const runtime_settings& settings)
-    : actors_(std::make_unique<actors>()), settings_(settings) {
+    : actors_(std::make_unique<actors>()),
+      settings_(settings),
+      deadlines_(std::make_unique<reply_deadlines>(
+          std::chrono::milliseconds(settings.command_timeout_ms),
+          make_reply("unavailable", "the aggregate did not answer in time"))) {
   actors_->shards = std::move(shards);
   actors_->projections = std::move(projections);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, settings.gateway_actors); ++i)
@@ -87,16 +92,19 @@ void gateway::send_async(command_envelope command, reply_handler done) {
     return;
   }
   auto shard = actors_->shard_for(command.aggregate_type, command.aggregate_id);
-  auto timeout = std::chrono::milliseconds(settings_.command_timeout_ms);
-  auto finish = [this, done = std::move(done)](command_reply reply) {
+  auto reply = std::make_shared<one_reply>([this, done = std::move(done)](command_reply r) {
     in_flight_.fetch_sub(1, std::memory_order_acq_rel);
-    done(std::move(reply));
-  };
-  actors_->dispatch([shard, timeout, command = std::move(command), finish](caf::event_based_actor* self) mutable {
-    self->request(shard, timeout, std::move(command))
-        .then([finish](command_reply& reply) mutable { finish(std::move(reply)); },
-              [finish, self](caf::error& e) mutable { finish(from_error(e, self->system())); });
+    done(std::move(r));
   });
+  deadlines_->watch(reply);
+  // No CAF timeout: the deadline watch answers a late call. An aggregate always answers in the
+  // end (or its mailbox bounces the request when it stops), which frees the handler.
+  actors_->dispatch(
+      [shard, command = std::move(command), reply](caf::event_based_actor* self) mutable {
+        self->request(shard, caf::infinite, std::move(command))
+            .then([reply](command_reply& r) { reply->deliver(std::move(r)); },
+                  [reply, self](caf::error& e) { reply->deliver(from_error(e, self->system())); });
+      });
 }
 
 template <class T>
@@ -112,7 +120,9 @@ T gateway::wait(std::function<void(std::function<void(T)>)> start, T on_timeout)
 
 command_reply gateway::send(command_envelope command) {
   return wait<command_reply>(
-      [&](std::function<void(command_reply)> deliver) { send_async(std::move(command), std::move(deliver)); },
+      [&](std::function<void(command_reply)> deliver) {
+        send_async(std::move(command), std::move(deliver));
+      },
       make_reply("unavailable", "no reply in time"));
 }
 
@@ -120,7 +130,8 @@ namespace {
 
 // Issues one request of `Reply` to `shard` with xs and delivers the answer (or `fallback`).
 template <class Reply, class... Ts>
-std::function<void(caf::event_based_actor*)> request_job(caf::actor shard, std::chrono::milliseconds timeout,
+std::function<void(caf::event_based_actor*)> request_job(caf::actor shard,
+                                                         std::chrono::milliseconds timeout,
                                                          std::function<void(Reply)> deliver,
                                                          Reply fallback, Ts... xs) {
   return [=](caf::event_based_actor* self) {
@@ -136,9 +147,9 @@ command_reply gateway::query(const std::string& type, const std::string& id) {
   auto fallback = make_reply("unavailable", "no reply in time");
   return wait<command_reply>(
       [&](std::function<void(command_reply)> deliver) {
-        actors_->dispatch(request_job<command_reply>(actors_->shard_for(type, id),
-                                            std::chrono::milliseconds(settings_.command_timeout_ms),
-                                            deliver, fallback, query_atom::value, type, id));
+        actors_->dispatch(request_job<command_reply>(
+            actors_->shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
+            deliver, fallback, query_atom::value, type, id));
       },
       fallback);
 }
@@ -147,9 +158,9 @@ command_reply gateway::snapshot(const std::string& type, const std::string& id) 
   auto fallback = make_reply("unavailable", "no reply in time");
   return wait<command_reply>(
       [&](std::function<void(command_reply)> deliver) {
-        actors_->dispatch(request_job<command_reply>(actors_->shard_for(type, id),
-                                            std::chrono::milliseconds(settings_.command_timeout_ms),
-                                            deliver, fallback, snapshot_atom::value, type, id));
+        actors_->dispatch(request_job<command_reply>(
+            actors_->shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
+            deliver, fallback, snapshot_atom::value, type, id));
       },
       fallback);
 }
@@ -157,8 +168,9 @@ command_reply gateway::snapshot(const std::string& type, const std::string& id) 
 bool gateway::passivate(const std::string& type, const std::string& id) {
   return wait<bool>(
       [&](std::function<void(bool)> deliver) {
-        actors_->dispatch(request_job<bool>(actors_->shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
-                                   deliver, false, passivate_atom::value, type, id));
+        actors_->dispatch(request_job<bool>(actors_->shard_for(type, id),
+                                            std::chrono::milliseconds(settings_.command_timeout_ms),
+                                            deliver, false, passivate_atom::value, type, id));
       },
       false);
 }
@@ -166,9 +178,9 @@ bool gateway::passivate(const std::string& type, const std::string& id) {
 std::optional<aggregate_info> gateway::inspect(const std::string& type, const std::string& id) {
   auto info = wait<aggregate_info>(
       [&](std::function<void(aggregate_info)> deliver) {
-        actors_->dispatch(request_job<aggregate_info>(actors_->shard_for(type, id),
-                                             std::chrono::milliseconds(settings_.command_timeout_ms),
-                                             deliver, aggregate_info{}, inspect_atom::value, type, id));
+        actors_->dispatch(request_job<aggregate_info>(
+            actors_->shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
+            deliver, aggregate_info{}, inspect_atom::value, type, id));
       },
       aggregate_info{});
   if (info.aggregate_type.empty() || info.version == 0) return std::nullopt;
@@ -214,7 +226,8 @@ bool gateway::await_position(std::uint64_t position, std::chrono::milliseconds t
               [answer](caf::error&) mutable { answer(false); });
     }
   });
-  if (future.wait_for(timeout + std::chrono::milliseconds(500)) != std::future_status::ready) return false;
+  if (future.wait_for(timeout + std::chrono::milliseconds(500)) != std::future_status::ready)
+    return false;
   return future.get();
 }
 
@@ -223,9 +236,9 @@ std::vector<projection_status> gateway::projections() {
   for (auto& projection : actors_->projections) {
     auto info = wait<projection_info>(
         [&](std::function<void(projection_info)> deliver) {
-          actors_->dispatch(request_job<projection_info>(projection,
-                                                         std::chrono::milliseconds(settings_.command_timeout_ms),
-                                                         deliver, projection_info{}, inspect_atom::value));
+          actors_->dispatch(request_job<projection_info>(
+              projection, std::chrono::milliseconds(settings_.command_timeout_ms), deliver,
+              projection_info{}, inspect_atom::value));
         },
         projection_info{});
     if (!info.name.empty()) all.push_back(std::move(info));
@@ -237,16 +250,17 @@ bool gateway::rebuild_projection(const std::string& name) {
   for (auto& projection : actors_->projections) {
     auto info = wait<projection_info>(
         [&](std::function<void(projection_info)> deliver) {
-          actors_->dispatch(request_job<projection_info>(projection,
-                                                         std::chrono::milliseconds(settings_.command_timeout_ms),
-                                                         deliver, projection_info{}, inspect_atom::value));
+          actors_->dispatch(request_job<projection_info>(
+              projection, std::chrono::milliseconds(settings_.command_timeout_ms), deliver,
+              projection_info{}, inspect_atom::value));
         },
         projection_info{});
     if (info.name != name) continue;
     return wait<bool>(
         [&](std::function<void(bool)> deliver) {
-          actors_->dispatch(request_job<bool>(projection, std::chrono::milliseconds(settings_.command_timeout_ms),
-                                              deliver, false, rebuild_atom::value));
+          actors_->dispatch(
+              request_job<bool>(projection, std::chrono::milliseconds(settings_.command_timeout_ms),
+                                deliver, false, rebuild_atom::value));
         },
         false);
   }

@@ -22,17 +22,20 @@ class actor_system;
 
 namespace ordo::actors {
 
+class reply_deadlines;
+
 class gateway {
  public:
   using reply_handler = std::function<void(command_reply)>;
 
-  gateway(caf::actor_system& system, std::vector<caf::actor> shards, std::vector<caf::actor> projections,
-          const runtime_settings& settings);
+  gateway(caf::actor_system& system, std::vector<caf::actor> shards,
+          std::vector<caf::actor> projections, const runtime_settings& settings);
   ~gateway();
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
 
-  // Sends a command; `done` runs exactly once, on an actor thread, and must be quick.
+  // Sends a command; `done` runs exactly once, on an actor thread (or the thread that answers
+  // late calls), and must be quick.
   void send_async(command_envelope command, reply_handler done);
 
   // Blocking forms, for plain threads.
@@ -61,6 +64,7 @@ class gateway {
 
   std::unique_ptr<actors> actors_;
   runtime_settings settings_;
+  std::unique_ptr<reply_deadlines> deadlines_;
   std::atomic<std::size_t> in_flight_{0};
 };
 

@@ -102,7 +102,7 @@ void committed(projection_actor self, std::uint64_t position) {
 }
 
 // Applies and commits a batch from the bus; false (with last_error set) when that failed.
-bool commit_live(projection_actor self, const std::vector<persistence::recorded_event>& events) {
+bool commit_live(projection_actor self, std::span<const persistence::recorded_event> events) {
   auto& st = self->state;
   auto done = apply_and_commit(*st.view, st.kv(), events, st.position);
   if (!done) {
@@ -176,28 +176,29 @@ void fetch(projection_actor self) {
   // The bus answers a fetch with one of two shapes; then() takes a handler for one shape only,
   // so register a behavior for the response directly.
   self->add_multiplexed_response_handler(
-      handle.id(),
-      caf::behavior{
-          [self, stale](event_batch& batch) {
-            if (stale()) return;
-            auto& st = self->state;
-            if (!batch.events.empty() && batch.events.front().position > st.position + 1) {
-              st.next = step::read_journal;  // the bus's buffer does not reach back to us
-              return run(self);
-            }
-            if (!commit_live(self, batch.events)) return retry_later(self, st.last_error);
-            run(self);
-          },
-          [self, stale](catchup_atom, std::uint64_t) {
-            if (stale()) return;
-            self->state.next = step::read_journal;
-            run(self);
-          },
-          [self, stale](caf::error& err) {
-            if (stale()) return;
-            retry_later(self, "event bus: " + self->system().render(err));
-          },
-      });
+      handle.id(), caf::behavior{
+                       [self, stale](event_batch& batch) {
+                         if (stale()) return;
+                         auto& st = self->state;
+                         auto events = batch.events();
+                         if (!events.empty() && events.front().position > st.position + 1) {
+                           st.next =
+                               step::read_journal;  // the bus's buffer does not reach back to us
+                           return run(self);
+                         }
+                         if (!commit_live(self, events)) return retry_later(self, st.last_error);
+                         run(self);
+                       },
+                       [self, stale](catchup_atom, std::uint64_t) {
+                         if (stale()) return;
+                         self->state.next = step::read_journal;
+                         run(self);
+                       },
+                       [self, stale](caf::error& err) {
+                         if (stale()) return;
+                         retry_later(self, "event bus: " + self->system().render(err));
+                       },
+                   });
 }
 
 void run(projection_actor self) {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -13,11 +15,11 @@ namespace ordo::actors {
 
 // A command for one aggregate, from the gateway to the aggregate (possibly across nodes).
 struct command_envelope {
-  std::string aggregate_type;        // "order", "stock", "payment", "saga"
+  std::string aggregate_type;  // "order", "stock", "payment", "saga"
   std::string aggregate_id;
-  std::string command;               // the command's name, e.g. "add_item"
-  std::string body;                  // the command's fields as a JSON object
-  std::string command_id;            // duplicate detection; empty: none
+  std::string command;     // the command's name, e.g. "add_item"
+  std::string body;        // the command's fields as a JSON object
+  std::string command_id;  // duplicate detection; empty: none
   std::string correlation_id;
   std::string causation_id;
   std::int64_t expected_version = -1;  // -1: any version
@@ -100,9 +102,18 @@ struct saga_info {
   bool operator==(const saga_info&) const = default;
 };
 
-// Node-local: committed events from the journal writer to the event bus and subscribers.
+// Node-local: committed events from the journal writer to the event bus, and from the bus to
+// its followers. Events are shared, never copied: a batch is a view of part of one chunk (the
+// events of one journal write).
 struct event_batch {
-  std::vector<persistence::recorded_event> events;
+  std::shared_ptr<const std::vector<persistence::recorded_event>> chunk;
+  std::size_t first = 0;  // index of the batch's first event in *chunk
+  std::size_t count = 0;
+
+  std::span<const persistence::recorded_event> events() const {
+    if (!chunk) return {};
+    return std::span(*chunk).subspan(first, count);
+  }
 };
 
 }  // namespace ordo::actors

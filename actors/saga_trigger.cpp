@@ -8,6 +8,7 @@
 
 #include "actors/context.hpp"
 #include "actors/gateway.hpp"
+#include "actors/outgoing_envelope.hpp"
 #include "actors/projections/order_view.hpp"
 #include "domain/saga.hpp"
 
@@ -17,22 +18,16 @@ persistence::result<void> saga_trigger::apply(std::span<const persistence::recor
                                               row_batch& /*rows*/) {
   std::vector<command_envelope> commands;
   for (const auto& recorded : events) {
-    if (!projections::order_id_of(recorded)) continue;
+    if (!projections::order_id_of(recorded) || !domain::saga::acts_on_order_event(recorded.type))
+      continue;
     auto event = projections::decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
     auto command = domain::saga::on_order_event(*event, step_timeout_ms_);
     if (!command) continue;
-    command_envelope envelope;
-    envelope.aggregate_type = command->aggregate_type;
-    envelope.aggregate_id = command->aggregate_id;
-    envelope.command = command->command;
-    envelope.body = command->body;
-    envelope.command_id = command->command_id;
-    envelope.correlation_id = recorded.correlation_id;
-    envelope.causation_id = recorded.stream + "@" + std::to_string(recorded.version);
-    // The saga's clock: its first deadline counts from when it is started, also after a crash.
-    envelope.issued_at_ms = now_ms();
-    commands.push_back(std::move(envelope));
+    // The saga's clock: its first deadline counts from when it is started, also after a crash
+    // (envelope_of stamps the time of sending).
+    commands.push_back(envelope_of(*command, recorded.correlation_id,
+                                   recorded.stream + "@" + std::to_string(recorded.version)));
   }
   if (commands.empty()) return {};
   auto replies = deliver_(commands);

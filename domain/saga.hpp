@@ -295,4 +295,8 @@ std::optional<scheduled_command> wake_up(const state& s);
 // timeout), OrderCancelled from placed or confirmed and OrderShipped tell it; nullopt otherwise.
 std::optional<outgoing> on_order_event(const order::event& e, std::int64_t step_timeout_ms);
 
+// False for an order event type on_order_event never acts on, so that the event bus's follower
+// can skip it without decoding it (most order events are items added).
+bool acts_on_order_event(std::string_view type);
+
 }  // namespace ordo::domain::saga

@@ -206,4 +206,9 @@ std::optional<outgoing> on_order_event(const order::event& e, std::int64_t step_
   return std::nullopt;
 }
 
+bool acts_on_order_event(std::string_view type) {
+  return type == order::order_placed::type_name || type == order::order_cancelled::type_name ||
+         type == order::order_shipped::type_name;
+}
+
 }  // namespace ordo::domain::saga

@@ -90,7 +90,8 @@ struct journal_stats {
 };
 
 using append_callback = std::function<void(result<append_result>)>;
-using commit_listener = std::function<void(std::span<const recorded_event>)>;
+// Gets each committed batch's events, which it may move away (the writer has no further use).
+using commit_listener = std::function<void(std::vector<recorded_event>&)>;
 
 // Thread-safe. Appends from any number of threads are queued and written by one writer thread:
 // every append that arrives while a write is in flight goes into the next WriteBatch.

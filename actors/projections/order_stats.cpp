@@ -49,6 +49,12 @@ void follow(order_tally& tally, const order::event& event) {
              event);
 }
 
+// Items added or removed move no figure (see follow): such events are skipped undecoded, and
+// their tally row is left as it is. Every other type, known or not, goes through follow.
+bool moves_no_figure(std::string_view type) {
+  return type == order::item_added::type_name || type == order::item_removed::type_name;
+}
+
 std::unexpected<persistence::storage_error> corrupt_row(
     std::string_view key, const std::vector<domain::field_error>& errors) {
   auto why = errors.empty() ? std::string("not a JSON object")
@@ -127,7 +133,7 @@ persistence::result<void> order_stats::apply(std::span<const persistence::record
   auto& figures = *totals_;
   for (auto& recorded : events) {
     auto order_id = order_id_of(recorded);
-    if (!order_id) continue;
+    if (!order_id || moves_no_figure(recorded.type)) continue;
     auto event = decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
     auto found = tallies_.find(rows, *order_id);

@@ -1,6 +1,7 @@
 #include "driver.hpp"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +13,15 @@
 #include <thread>
 
 namespace ordo::bench::commands {
+
+double process_cpu_us() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto us = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec);
+  };
+  return us(usage.ru_utime) + us(usage.ru_stime);
+}
 
 struct run_state {
   run_state(unsigned window, std::size_t capacity) : slots(window), latency_ns(capacity) {}

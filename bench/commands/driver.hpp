@@ -40,7 +40,14 @@ struct point {
   std::uint64_t failed = 0;     // completed with an error (counted in per_second too)
   double events_per_batch = 0;  // journal WriteBatch size during the run, where measured
   double catch_up_ms = 0;       // commands: how long the projections took to catch up afterwards
+  // CPU time of the whole process (every thread) per completed operation, in µs: unlike the
+  // rates, it hardly moves when other processes load the machine. For commands it includes the
+  // projections' catch-up afterwards.
+  double cpu_us = 0;
 };
+
+// CPU time (user + system) this process has used so far, in µs.
+double process_cpu_us();
 
 struct run_state;
 

@@ -106,10 +106,12 @@ double peak_of(const throughput_result& t) {
 void print_throughput(const char* sync, const throughput_result& t) {
   for (auto& r : t.rows) {
     double ratio = r.raw.per_second > 0 ? r.commands.per_second / r.raw.per_second : 0;
-    std::printf("%-7s %9u %11.0f %9.0f %9.0f %8.1f %9.0f %13.0f %9.0f %9.0f %8.1f %7.2f", sync,
-                r.window, r.commands.per_second, r.commands.p50_us, r.commands.p99_us,
-                r.commands.events_per_batch, r.commands.catch_up_ms, r.raw.per_second, r.raw.p50_us,
-                r.raw.p99_us, r.raw.events_per_batch, ratio);
+    double cpu_ratio = r.commands.cpu_us > 0 ? r.raw.cpu_us / r.commands.cpu_us : 0;
+    std::printf(
+        "%-7s %9u %11.0f %9.0f %9.0f %8.1f %9.0f %8.1f %13.0f %9.0f %9.0f %8.1f %7.1f %7.2f %7.2f",
+        sync, r.window, r.commands.per_second, r.commands.p50_us, r.commands.p99_us,
+        r.commands.events_per_batch, r.commands.catch_up_ms, r.commands.cpu_us, r.raw.per_second,
+        r.raw.p50_us, r.raw.p99_us, r.raw.events_per_batch, r.raw.cpu_us, ratio, cpu_ratio);
     if (r.commands.failed > 0)
       std::printf("  (%llu commands failed)", static_cast<unsigned long long>(r.commands.failed));
     std::printf("\n");
@@ -152,9 +154,9 @@ int run(const options& o) {
       "%u hardware threads\n\n",
       o.quick ? " --quick" : "", o.aggregates, o.repeat, o.seconds,
       std::max(none.event_bytes, always.event_bytes), std::thread::hardware_concurrency());
-  std::printf("%-7s %9s %11s %9s %9s %8s %9s %13s %9s %9s %8s %7s\n", "sync", "in-flight",
-              "commands/s", "p50 us", "p99 us", "ev/batch", "views ms", "raw appends/s", "raw p50",
-              "raw p99", "ev/batch", "ratio");
+  std::printf("%-7s %9s %11s %9s %9s %8s %9s %8s %13s %9s %9s %8s %7s %7s %7s\n", "sync",
+              "in-flight", "commands/s", "p50 us", "p99 us", "ev/batch", "views ms", "cpu us",
+              "raw appends/s", "raw p50", "raw p99", "ev/batch", "raw cpu", "ratio", "cpu rat");
   print_throughput("none", none);
   print_throughput("always", always);
 

@@ -36,8 +36,11 @@ persistence::event_data sample_event(persistence::database& db, const std::strin
 point measure(persistence::journal& journal, unsigned window, double seconds,
               const issue_fn& issue) {
   auto before = journal.stats();
+  auto cpu_before = process_cpu_us();
   auto p = drive(window, seconds, UINT64_MAX, issue);
+  p.cpu_us = process_cpu_us() - cpu_before;  // a total for now; per operation below
   auto after = journal.stats();
+  if (p.completed > 0) p.cpu_us /= static_cast<double>(p.completed);
   if (after.batches > before.batches)
     p.events_per_batch = static_cast<double>(after.events_appended - before.events_appended) /
                          static_cast<double>(after.batches - before.batches);
@@ -105,10 +108,14 @@ throughput_result run_throughput(const options& o, sync_mode sync) {
       // Let the projections finish the backlog, so that it does not slow the raw run down.
       if (o.projections) {
         auto started = clock_type::now();
+        auto cpu_before = process_cpu_us();
         if (!gate.await_position(n.db->events().last_position(), std::chrono::seconds(300)))
           fail("the projections did not catch up");
-        commands.back().catch_up_ms =
+        auto& run = commands.back();
+        run.catch_up_ms =
             std::chrono::duration<double, std::milli>(clock_type::now() - started).count();
+        if (run.completed > 0)
+          run.cpu_us += (process_cpu_us() - cpu_before) / static_cast<double>(run.completed);
       }
       raws.push_back(o.raw ? measure(journal, window, o.seconds, raw) : point{});
       if (raws.back().failed > 0) fail("raw journal: appends failed");

@@ -316,6 +316,18 @@ TEST(SagaActions, OtherOrderEventsAreNotTheSagasBusiness) {
            order::item_added{"o1", "w1", 1, 1, "USD"}, order::item_removed{"o1", "w1"},
            order::order_confirmed{"o1"}, order::order_rejected{"o1", "out_of_stock"}}) {
     EXPECT_EQ(on_order_event(e, step_ms), std::nullopt) << order::event_type(e);
+    EXPECT_FALSE(acts_on_order_event(order::event_type(e))) << order::event_type(e);
+  }
+}
+
+TEST(SagaActions, TheTypeFilterLetsThroughEveryEventTheSagaActsOn) {
+  for (const order::event& e : std::vector<order::event>{
+           order::order_placed{"o1", "c1", {{"w1", 1, 100}}, 100, "tok_ok"},
+           order::order_cancelled{"o1", std::nullopt, order::order_status::placed},
+           order::order_cancelled{"o1", std::nullopt, order::order_status::confirmed},
+           order::order_shipped{"o1"}}) {
+    ASSERT_TRUE(on_order_event(e, step_ms)) << order::event_type(e);
+    EXPECT_TRUE(acts_on_order_event(order::event_type(e))) << order::event_type(e);
   }
 }
 

@@ -1,0 +1,80 @@
+// The gateway's deadline watch: a call nobody answers gets the timeout reply, once; a call
+// answered in time never hears of its deadline.
+#include "actors/reply_deadlines.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <mutex>
+#include <vector>
+
+namespace ordo::actors {
+namespace {
+
+using namespace std::chrono_literals;
+
+command_reply timed_out() {
+  command_reply r;
+  r.code = "unavailable";
+  r.message = "late";
+  return r;
+}
+
+// Collects every reply a call receives.
+struct recorder {
+  std::mutex mutex;
+  std::vector<std::string> codes;
+  std::promise<void> first;
+
+  std::shared_ptr<one_reply> call() {
+    return std::make_shared<one_reply>([this](command_reply r) {
+      std::lock_guard lock(mutex);
+      codes.push_back(r.code);
+      if (codes.size() == 1) first.set_value();
+    });
+  }
+};
+
+TEST(ReplyDeadlines, ACallNobodyAnswersGetsTheTimeoutReplyOnce) {
+  recorder got;
+  auto first = got.first.get_future();
+  {
+    reply_deadlines deadlines(20ms, timed_out());
+    auto call = got.call();
+    deadlines.watch(call);
+    ASSERT_EQ(first.wait_for(10s), std::future_status::ready);
+    call->deliver({});  // the aggregate's answer, too late: dropped
+  }
+  EXPECT_EQ(got.codes, std::vector<std::string>{"unavailable"});
+}
+
+TEST(ReplyDeadlines, AnAnsweredCallNeverHearsOfItsDeadline) {
+  recorder answered, unanswered;
+  auto second_done = unanswered.first.get_future();
+  reply_deadlines deadlines(20ms, timed_out());
+  auto call = answered.call();
+  deadlines.watch(call);
+  call->deliver({});  // code "ok"
+  // A call watched after the first expires after it: once it has, the first one's deadline has
+  // passed too.
+  auto later = unanswered.call();
+  deadlines.watch(later);
+  ASSERT_EQ(second_done.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(answered.codes, std::vector<std::string>{"ok"});
+  EXPECT_EQ(unanswered.codes, std::vector<std::string>{"unavailable"});
+}
+
+TEST(ReplyDeadlines, ACallThatIsGoneIsForgotten) {
+  reply_deadlines deadlines(10ms, timed_out());
+  recorder got;
+  deadlines.watch(got.call());  // nobody keeps the call: nothing to deliver to
+  recorder later;
+  auto done = later.first.get_future();
+  auto kept = later.call();
+  deadlines.watch(kept);
+  ASSERT_EQ(done.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(got.codes.empty());
+}
+
+}  // namespace
+}  // namespace ordo::actors
