@@ -176,20 +176,24 @@ result<event_record_view> decode_event_record_view(std::string_view value, std::
   return e;
 }
 
+void assign(recorded_event& e, const event_record_view& view) {
+  e.type.assign(view.type);
+  e.schema_version = view.schema_version;
+  e.timestamp_ms = view.timestamp_ms;
+  e.command_id.assign(view.command_id);
+  e.correlation_id.assign(view.correlation_id);
+  e.causation_id.assign(view.causation_id);
+  e.data.assign(view.data);
+  e.stream.assign(view.stream);
+  e.version = view.version;
+  e.position = view.position;
+}
+
 result<recorded_event> decode_event_record(std::string_view value, std::uint64_t position) {
   auto view = decode_event_record_view(value, position);
   if (!view) return std::unexpected(std::move(view.error()));
   recorded_event e;
-  e.type = view->type;
-  e.schema_version = view->schema_version;
-  e.timestamp_ms = view->timestamp_ms;
-  e.command_id = view->command_id;
-  e.correlation_id = view->correlation_id;
-  e.causation_id = view->causation_id;
-  e.data = view->data;
-  e.stream = view->stream;
-  e.version = view->version;
-  e.position = view->position;
+  assign(e, *view);
   return e;
 }
 

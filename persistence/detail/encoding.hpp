@@ -51,5 +51,7 @@ struct event_record_view {
 // REQUIRES for the view: `value` outlives it.
 result<event_record_view> decode_event_record_view(std::string_view value, std::uint64_t position);
 result<recorded_event> decode_event_record(std::string_view value, std::uint64_t position);
+// Copies the view's fields into `e`, reusing the capacity of its strings.
+void assign(recorded_event& e, const event_record_view& view);
 
 }  // namespace ordo::persistence::detail
