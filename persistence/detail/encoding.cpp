@@ -1,5 +1,6 @@
 #include "persistence/detail/encoding.hpp"
 
+#include <array>
 #include <cstring>
 
 #include "persistence/crc32c.hpp"
@@ -99,13 +100,18 @@ std::string position_key(std::uint64_t position) {
   return key;
 }
 
+std::array<char, 4> seal_header(std::string_view payload) {
+  std::uint32_t crc = crc32c(payload);
+  std::array<char, 4> le;
+  for (int i = 0; i < 4; ++i) le[i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  return le;
+}
+
 std::string seal(std::string_view payload) {
   std::string out;
   out.reserve(payload.size() + 4);
-  std::uint32_t crc = crc32c(payload);
-  char le[4];
-  for (int i = 0; i < 4; ++i) le[i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
-  out.append(le, 4);
+  auto header = seal_header(payload);
+  out.append(header.data(), header.size());
   out.append(payload);
   return out;
 }

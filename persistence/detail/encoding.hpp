@@ -2,6 +2,7 @@
 // varint-framed records, and the CRC32C envelope that every stored value carries.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ std::string position_key(std::uint64_t position);
 
 // Value envelope: crc32c(payload) (u32 LE) | payload. seal() frames, unseal() checks the CRC.
 std::string seal(std::string_view payload);
+// The 4 bytes seal() puts before `payload`, for writers that hand the parts to RocksDB as they
+// are (SliceParts) instead of copying them into one string.
+std::array<char, 4> seal_header(std::string_view payload);
 std::optional<std::string_view> unseal(std::string_view value);
 
 // The full event record stored in `positions`.
