@@ -130,7 +130,7 @@ persistence::result<void> order_stats::apply(std::span<const persistence::record
     if (!order_id) continue;
     auto event = decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
-    auto found = tallies_.find(rows, *order_id);
+    auto found = tallies_.find(rows, *order_id, row_source_of(recorded));
     if (!found) return std::unexpected(std::move(found.error()));
     auto& tally = **found;
     if (recorded.version <= tally.version) continue;  // already counted
