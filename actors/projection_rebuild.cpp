@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "actors/journal_prefetch.hpp"
+
 namespace ordo::actors {
 namespace {
 
@@ -51,13 +53,19 @@ persistence::result<rebuild_progress> rebuild_projection(
   }
   rebuild_progress progress;
   progress.last_position = db.events().last_position();
+  // The same steps as apply_journal_step, with the next batch read while this one is applied.
+  journal_prefetch journal(db.events(), 1, batch_events);
   for (;;) {
-    auto step = apply_journal_step(db.events(), db.kv(), view, progress.position, batch_events);
-    if (!step) return std::unexpected(std::move(step.error()));
-    progress.events += step->events;
-    progress.position = step->position;
-    if (step->events > 0 && on_progress) on_progress(progress);
-    if (step->caught_up) return progress;
+    auto events = journal.next();
+    if (!events) return std::unexpected(std::move(events.error()));
+    if (!events->empty()) {
+      auto committed = apply_and_commit(view, db.kv(), *events, progress.position);
+      if (!committed) return std::unexpected(std::move(committed.error()));
+      progress.events += events->size();
+      progress.position = *committed;
+      if (on_progress) on_progress(progress);
+    }
+    if (events->size() < batch_events) return progress;
   }
 }
 

@@ -27,6 +27,20 @@ namespace ordo::actors {
 
 inline constexpr std::size_t default_generation_rows = 1 << 15;
 
+// Where a row that is not kept in memory comes from.
+enum class row_source {
+  store,  // read it through the batch: its pending writes, then the store
+  none,   // there is none, without a read: see row_source_of
+};
+
+// A stream's first event (version 1) finds no stored row of its stream: events are applied
+// exactly once and in position order (the checkpoint), and all other events of the stream come
+// after it, so nothing of the stream was applied, hence stored, before it. Rows of every other
+// event are read. (Most rows a rebuild creates are new: this saves a store lookup for each.)
+inline row_source row_source_of(const persistence::recorded_event& e) {
+  return e.version == 1 ? row_source::none : row_source::store;
+}
+
 template <class Row>
 class row_cache {
   struct entry {
@@ -47,7 +61,9 @@ class row_cache {
   // Row `id` is stored under prefix + id.
   row_cache(std::string prefix, decode_fn decode,
             std::size_t generation_rows = default_generation_rows)
-      : prefix_(std::move(prefix)), decode_(decode), generation_rows_(generation_rows) {}
+      : prefix_(std::move(prefix)), decode_(decode), generation_rows_(generation_rows) {
+    young_.reserve(generation_rows_);
+  }
 
   // A row found in the cache. Valid until the next write_changed() or forget().
   class ref {
@@ -70,14 +86,17 @@ class row_cache {
 
   std::string key(std::string_view id) const { return std::string(prefix_).append(id); }
 
-  // Row `id` as this batch leaves it: from memory, else read through `rows` (its pending writes,
-  // then the store) and decoded; Row{} when there is no such row.
-  persistence::result<ref> find(const row_batch& rows, std::string_view id) {
+  // Row `id` as this batch leaves it: from memory, else from `source` (read through `rows` and
+  // decoded); Row{} when there is no such row.
+  persistence::result<ref> find(const row_batch& rows, std::string_view id,
+                                row_source source = row_source::store) {
     if (auto it = young_.find(id); it != young_.end()) return ref(this, &*it);
     if (auto it = old_.find(id); it != old_.end()) {
       auto moved = young_.insert(old_.extract(it));  // nodes keep their address
       return ref(this, &*moved.position);
     }
+    if (source == row_source::none)
+      return ref(this, &*young_.emplace(std::string(id), entry{}).first);
     auto row_key = key(id);
     auto bytes = rows.get(row_key);
     if (!bytes) return std::unexpected(std::move(bytes.error()));
@@ -106,6 +125,7 @@ class row_cache {
     if (young_.size() >= generation_rows_) {
       old_ = std::move(young_);
       young_ = generation();
+      young_.reserve(generation_rows_);
     }
   }
 

@@ -75,6 +75,10 @@ result<std::unique_ptr<database>> database::open(const database_options& options
       {"snapshots", column_options(cache, false)},
       {"kv", column_options(cache, true)},
   };
+  // Projections look up many rows that are not there (each new order's first event); without a
+  // whole-key bloom filter each such lookup searches the whole memtable skip list.
+  families.back().options.memtable_whole_key_filtering = true;
+  families.back().options.memtable_prefix_bloom_size_ratio = 0.05;
 
   auto db = std::make_unique<detail::rocks>();
   db->path = options.path;

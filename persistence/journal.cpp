@@ -159,25 +159,45 @@ result<std::vector<recorded_event>> journal::read(std::string_view stream, std::
 
 namespace {
 
-// Visits the log from `from_position` in order, handing each decoded event over (an rvalue the
-// visitor may keep) until the visitor returns false.
+// How a scan of the log uses the block cache.
+enum class scan_kind {
+  tail,  // the recent end, read again and again (a projection catching up): keep its blocks
+  bulk,  // a pass over much of the log (a rebuild): do not evict everything else for it
+};
+
+// Visits the log from `from_position` in order, handing each record over as a view of the
+// iterator's bytes (valid during the call) until the visitor returns false.
 template <class Visit>
-result<void> scan_log(detail::rocks& db, std::uint64_t from_position, Visit&& visit) {
+result<void> scan_log_views(detail::rocks& db, std::uint64_t from_position, scan_kind kind,
+                            Visit&& visit) {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;
+  ro.fill_cache = kind == scan_kind::tail;
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(ro, db.positions));
   for (it->Seek(detail::position_key(from_position)); it->Valid(); it->Next()) {
     auto key = it->key().ToStringView();
     if (key.size() != 8) {
       return storage_failure(storage_errc::corrupt, "malformed key in the global log");
     }
-    auto event = detail::decode_event_record(it->value().ToStringView(), detail::get_u64_be(key));
+    auto event =
+        detail::decode_event_record_view(it->value().ToStringView(), detail::get_u64_be(key));
     if (!event) return std::unexpected(event.error());
-    if (!visit(std::move(*event))) return {};
+    if (!visit(*event)) return {};
   }
   if (!it->status().ok())
     return std::unexpected(detail::from_status(it->status(), "reading the log"));
   return {};
+}
+
+// The same, handing each decoded event over (an rvalue the visitor may keep).
+template <class Visit>
+result<void> scan_log(detail::rocks& db, std::uint64_t from_position, Visit&& visit) {
+  auto copy = [&](const detail::event_record_view& view) {
+    recorded_event e;
+    detail::assign(e, view);
+    return visit(std::move(e));
+  };
+  return scan_log_views(db, from_position, scan_kind::tail, copy);
 }
 
 }  // namespace
@@ -198,6 +218,21 @@ result<std::vector<recorded_event>> journal::read_all(std::uint64_t from_positio
   });
   if (!r) return std::unexpected(r.error());
   return events;
+}
+
+result<void> journal::read_all(std::uint64_t from_position, std::uint64_t max,
+                               std::vector<recorded_event>& events) const {
+  std::size_t count = 0;
+  auto copy_into_next = [&](const detail::event_record_view& view) {
+    if (count == events.size()) events.emplace_back();
+    detail::assign(events[count++], view);
+    return count < max;
+  };
+  events.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(max, 1 << 16)));
+  auto r = max == 0 ? result<void>{}
+                    : scan_log_views(db_, from_position, scan_kind::bulk, copy_into_next);
+  events.resize(count);
+  return r;
 }
 
 result<void> journal::truncate_before(std::string_view stream, std::uint64_t version) {

@@ -128,6 +128,12 @@ class journal {
   // Events with position >= from_position, at most `max`, in position (commit) order.
   result<std::vector<recorded_event>> read_all(std::uint64_t from_position,
                                                std::uint64_t max = unbounded) const;
+  // The same into `events`, replacing what it held but reusing its elements' storage, so that a
+  // scan that reads batch after batch into one vector allocates (almost) nothing per event; for
+  // passes over much of the log, so its blocks do not fill the block cache. On failure `events`
+  // holds the events read before the damaged record.
+  result<void> read_all(std::uint64_t from_position, std::uint64_t max,
+                        std::vector<recorded_event>& events) const;
 
   // Visits events with position >= from_position in order without holding them all in memory.
   // The visitor returns false to stop early.

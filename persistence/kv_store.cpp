@@ -28,13 +28,21 @@ result<std::optional<std::string>> kv_store::get(std::string_view key) const {
 }
 
 result<void> kv_store::write(std::span<const kv_write> writes, bool sync) {
-  rocksdb::WriteBatch wb;
+  // Sized up front: a rebuild writes batches of many large rows, and growing the batch's buffer
+  // by doubling would copy them over and over.
+  std::size_t bytes = 64;
+  for (auto& w : writes) bytes += w.key.size() + (w.value ? w.value->size() : 0) + 24;
+  rocksdb::WriteBatch wb(bytes);
   for (auto& w : writes) {
     if (w.key.empty()) return storage_failure(storage_errc::invalid_argument, "empty kv key");
-    if (w.value)
-      wb.Put(db_.kv, w.key, detail::seal(*w.value));
-    else
-      wb.Delete(db_.kv, w.key);
+    rocksdb::Slice key(w.key);
+    if (w.value) {
+      auto header = detail::seal_header(*w.value);
+      rocksdb::Slice sealed[] = {{header.data(), header.size()}, rocksdb::Slice(*w.value)};
+      wb.Put(db_.kv, rocksdb::SliceParts(&key, 1), rocksdb::SliceParts(sealed, 2));
+    } else {
+      wb.Delete(db_.kv, key);
+    }
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync;

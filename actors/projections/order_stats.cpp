@@ -3,6 +3,7 @@
 #include <array>
 #include <variant>
 
+#include "actors/projections/json_text.hpp"
 #include "actors/projections/order_view.hpp"
 #include "domain/codec.hpp"
 #include "domain/json_reader.hpp"
@@ -49,8 +50,9 @@ void follow(order_tally& tally, const order::event& event) {
              event);
 }
 
-// Items added or removed move no figure (see follow): such events are skipped undecoded, and
-// their tally row is left as it is. Every other type, known or not, goes through follow.
+// Adding or removing items moves no figure (see follow): such events are skipped undecoded and
+// their tally row is left as it is (a rebuild reads millions of them). Every other type, known or
+// not, goes through follow.
 bool moves_no_figure(std::string_view type) {
   return type == order::item_added::type_name || type == order::item_removed::type_name;
 }
@@ -75,10 +77,19 @@ persistence::result<order_tally> decode_tally(std::string_view key, std::string_
   return tally;
 }
 
+// {"status", "total_cents", "version"} as domain::compact_json writes it (json_text: keys in
+// ascending order); one per changed order per batch, so no DOM.
 std::string encode_tally(const order_tally& tally) {
-  return domain::compact_json({{"status", std::string(order::to_string(tally.status))},
-                               {"total_cents", tally.total_cents},
-                               {"version", tally.version}});
+  json_text out;
+  out.begin_object();
+  out.key("status");
+  out.value(order::to_string(tally.status));
+  out.key("total_cents");
+  out.value(tally.total_cents);
+  out.key("version");
+  out.value(tally.version);
+  out.end_object();
+  return out.take();
 }
 
 persistence::result<totals> decode_totals(const std::optional<std::string>& bytes) {
@@ -136,7 +147,7 @@ persistence::result<void> order_stats::apply(std::span<const persistence::record
     if (!order_id || moves_no_figure(recorded.type)) continue;
     auto event = decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
-    auto found = tallies_.find(rows, *order_id);
+    auto found = tallies_.find(rows, *order_id, row_source_of(recorded));
     if (!found) return std::unexpected(std::move(found.error()));
     auto& tally = **found;
     if (recorded.version <= tally.version) continue;  // already counted

@@ -52,6 +52,8 @@ class order_stats final : public projection {
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }
   // Events of streams other than "order-<id>" are ignored (but still advance "position").
+  // ItemAdded and ItemRemoved are not decoded (they move no figure): a damaged payload of one
+  // stops the order views, not the stats.
   persistence::result<void> apply(std::span<const persistence::recorded_event> events,
                                   row_batch& rows) override;
   void forget() override;

@@ -9,7 +9,7 @@ persistence::result<void> order_summary::apply(std::span<const persistence::reco
     if (!order_id) continue;
     auto event = decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
-    auto view = views_.find(rows, *order_id);
+    auto view = views_.find(rows, *order_id, row_source_of(recorded));
     if (!view) return std::unexpected(std::move(view.error()));
     if (advance(**view, *event, recorded)) view->changed();
   }

@@ -5,6 +5,7 @@
 #include "actors/projections/json_text.hpp"
 #include "domain/codec.hpp"
 #include "domain/deciders.hpp"
+#include "domain/order_codec.hpp"
 #include "domain/json_reader.hpp"
 #include "domain/time_format.hpp"
 
@@ -38,7 +39,7 @@ std::optional<std::string_view> order_id_of(const persistence::recorded_event& e
 }
 
 persistence::result<order::event> decode_order_event(const persistence::recorded_event& e) {
-  auto decoded = domain::order_decider::decode({e.type, e.schema_version, e.data});
+  auto decoded = order::decode(e.type, e.schema_version, e.data);
   if (decoded) return std::move(*decoded);
   persistence::storage_error error{persistence::storage_errc::corrupt,
                                    "cannot apply " + e.stream + " v" + std::to_string(e.version) +

@@ -11,7 +11,7 @@ persistence::result<void> orders_by_customer::apply(
     if (!order_id) continue;
     auto event = decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
-    auto view = views_.find(rows, *order_id);
+    auto view = views_.find(rows, *order_id, row_source_of(recorded));
     if (!view) return std::unexpected(std::move(view.error()));
     if (!advance(**view, *event, recorded)) continue;
     view->changed();

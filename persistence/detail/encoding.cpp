@@ -1,5 +1,6 @@
 #include "persistence/detail/encoding.hpp"
 
+#include <array>
 #include <cstring>
 
 #include "persistence/crc32c.hpp"
@@ -99,13 +100,18 @@ std::string position_key(std::uint64_t position) {
   return key;
 }
 
+std::array<char, 4> seal_header(std::string_view payload) {
+  std::uint32_t crc = crc32c(payload);
+  std::array<char, 4> le;
+  for (int i = 0; i < 4; ++i) le[i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  return le;
+}
+
 std::string seal(std::string_view payload) {
   std::string out;
   out.reserve(payload.size() + 4);
-  std::uint32_t crc = crc32c(payload);
-  char le[4];
-  for (int i = 0; i < 4; ++i) le[i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
-  out.append(le, 4);
+  auto header = seal_header(payload);
+  out.append(header.data(), header.size());
   out.append(payload);
   return out;
 }
@@ -176,20 +182,24 @@ result<event_record_view> decode_event_record_view(std::string_view value, std::
   return e;
 }
 
+void assign(recorded_event& e, const event_record_view& view) {
+  e.type.assign(view.type);
+  e.schema_version = view.schema_version;
+  e.timestamp_ms = view.timestamp_ms;
+  e.command_id.assign(view.command_id);
+  e.correlation_id.assign(view.correlation_id);
+  e.causation_id.assign(view.causation_id);
+  e.data.assign(view.data);
+  e.stream.assign(view.stream);
+  e.version = view.version;
+  e.position = view.position;
+}
+
 result<recorded_event> decode_event_record(std::string_view value, std::uint64_t position) {
   auto view = decode_event_record_view(value, position);
   if (!view) return std::unexpected(std::move(view.error()));
   recorded_event e;
-  e.type = view->type;
-  e.schema_version = view->schema_version;
-  e.timestamp_ms = view->timestamp_ms;
-  e.command_id = view->command_id;
-  e.correlation_id = view->correlation_id;
-  e.causation_id = view->causation_id;
-  e.data = view->data;
-  e.stream = view->stream;
-  e.version = view->version;
-  e.position = view->position;
+  assign(e, *view);
   return e;
 }
 

@@ -2,6 +2,7 @@
 // varint-framed records, and the CRC32C envelope that every stored value carries.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ std::string position_key(std::uint64_t position);
 
 // Value envelope: crc32c(payload) (u32 LE) | payload. seal() frames, unseal() checks the CRC.
 std::string seal(std::string_view payload);
+// The 4 bytes seal() puts before `payload`, for writers that hand the parts to RocksDB as they
+// are (SliceParts) instead of copying them into one string.
+std::array<char, 4> seal_header(std::string_view payload);
 std::optional<std::string_view> unseal(std::string_view value);
 
 // The full event record stored in `positions`.
@@ -51,5 +55,7 @@ struct event_record_view {
 // REQUIRES for the view: `value` outlives it.
 result<event_record_view> decode_event_record_view(std::string_view value, std::uint64_t position);
 result<recorded_event> decode_event_record(std::string_view value, std::uint64_t position);
+// Copies the view's fields into `e`, reusing the capacity of its strings.
+void assign(recorded_event& e, const event_record_view& view);
 
 }  // namespace ordo::persistence::detail

@@ -55,6 +55,20 @@ TEST_F(JournalLog, ReadAllAgreesWithPerStreamReads) {
   }
 }
 
+TEST_F(JournalLog, ReadAllIntoAReusedVectorGivesTheSameBatches) {
+  append_interleaved();
+  // Longer payloads first, so that reused strings shrink as well as grow.
+  append_ok(make_request("d", expected_version::any(), {std::string(100, 'x'), "y"}));
+  std::vector<recorded_event> batch(5);  // stale elements to overwrite
+  batch[0].data = std::string(200, 'z');
+  for (std::uint64_t from = 1; from <= 9; from += 3) {
+    ASSERT_TRUE(events().read_all(from, 3, batch));
+    EXPECT_EQ(batch, read_all_ok(from, 3)) << "from " << from;
+  }
+  ASSERT_TRUE(events().read_all(1, 0, batch));
+  EXPECT_TRUE(batch.empty());
+}
+
 TEST_F(JournalLog, ReadAllFromPosition) {
   append_interleaved();
   EXPECT_EQ(positions_of(read_all_ok(4)), (numbers{4, 5, 6}));
