@@ -71,7 +71,8 @@ runtime::~runtime() {
   saga_trigger_ = nullptr;
   deadlines_ = nullptr;
   gateway_.reset();
-  // Stop the shards (and with them every aggregate) and wait until they are gone.
+  // Stop the shards and wait until they are gone: a shard quits only after its aggregates, so
+  // from here on no aggregate reads the context (the handles released below).
   stop_and_wait(*system_, shards_);
   shards_.clear();
   // Appends the aggregates started call back into actors: let them finish first.
@@ -85,8 +86,7 @@ runtime::~runtime() {
   context_.snapshot_writer = nullptr;
   context_.spawn_aggregate = nullptr;
   system_->await_all_actors_done();
-  // An aggregate that outlived the first flush may have started one more append; its callback
-  // sends into the actor system, so it must run before the system goes away.
+  // A journal callback sends into the actor system, so none may be pending when it goes away.
   context_.db->events().flush();
   system_.reset();
 }

@@ -57,6 +57,9 @@ struct shard_state {
   std::unordered_map<caf::actor_addr, std::string> key_by_addr;
   std::list<std::string> recency;  // front: most recently used
   std::unordered_map<std::string, backoff> failing;
+  // Set by stop_atom: no aggregate is spawned or reached any more, and the shard quits once the
+  // last of its aggregates is gone.
+  bool shutting_down = false;
 };
 
 using shard_ptr = caf::stateful_actor<shard_state>*;
@@ -86,6 +89,7 @@ template <class Deliver, class Refuse>
 void route(shard_ptr self, const std::string& type, const std::string& id, Deliver deliver,
            Refuse refuse) {
   auto& st = self->state;
+  if (st.shutting_down) return refuse(unavailable("the node is stopping"));
   auto key = key_of(type, id);
   auto now = now_ms();
   if (auto f = st.failing.find(key); f != st.failing.end() && f->second.until_ms > now)
@@ -146,6 +150,7 @@ void on_down(shard_ptr self, const caf::down_msg& down) {
   }
   // Messages that waited for the hand-off go to a fresh incarnation, in their original order.
   for (auto& h : e.held) route(self, e.type, e.id, std::move(h.deliver), std::move(h.refuse));
+  if (st.shutting_down && st.live.empty()) self->quit();
 }
 
 void sweep_idle(shard_ptr self) {
@@ -281,10 +286,14 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
         sweep_idle(self);
         self->delayed_send(self, sweep_interval, tick_atom::value);
       },
+      // Quits only after every aggregate it spawned is gone, so that whoever waits for the
+      // shard (the runtime's shutdown) knows that no aggregate still runs and may then release
+      // what they use (the runtime context's actor handles).
       [self](stop_atom) {
-        for (auto& [key, e] : self->state.live)
-          self->send_exit(e.actor, caf::exit_reason::user_shutdown);
-        self->quit();
+        auto& st = self->state;
+        st.shutting_down = true;
+        for (auto& [key, e] : st.live) self->send_exit(e.actor, caf::exit_reason::user_shutdown);
+        if (st.live.empty()) self->quit();
       },
   };
 }

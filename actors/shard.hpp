@@ -10,6 +10,7 @@
 //   (inspect_atom, type filter, limit)    -> std::vector<aggregate_info> of live aggregates
 //   (snapshot_atom, type, id)             -> command_reply
 //   (passivate_atom, type, id)            -> bool (whether it was live)
+//   stop_atom                             stops its aggregates, and itself once they are all gone
 #pragma once
 
 #include <caf/all.hpp>

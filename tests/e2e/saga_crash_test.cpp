@@ -33,7 +33,7 @@ std::string sku_name(int i) {
 
 // One client's load until `running` turns false: create, place, and ship some confirmed orders.
 void load(int port, int client, int round, std::atomic<bool>& running,
-          std::vector<std::string>& created) {
+          std::vector<std::string>& created, std::atomic<int>& progress) {
   api_client api(port);
   std::mt19937 rng(static_cast<unsigned>(round * 100 + client));
   for (int n = 0; running; ++n) {
@@ -48,6 +48,7 @@ void load(int port, int client, int round, std::atomic<bool>& running,
     auto r = api.post("/v1/orders", {{"order_id", id}, {"customer_id", "c"}, {"items", items}});
     if (r.status != 201) continue;
     created.push_back(id);
+    ++progress;
     api.post("/v1/orders/" + id + "/place", {{"payment_token", tokens[rng() % tokens.size()]}});
     // Ship an earlier order of this client now and then (only confirmed ones can ship).
     if (n % 3 == 2 && created.size() > 2)
@@ -76,8 +77,15 @@ TEST(SagaCrash, EverySagaFinishesAndStockAgreesWithOrdersAfterKills) {
     constexpr int clients = 4;
     std::vector<std::vector<std::string>> ids(clients);
     std::vector<std::thread> threads;
+    std::atomic<int> progress{0};
     for (int c = 0; c < clients; ++c)
-      threads.emplace_back(load, node.port(), c, round, std::ref(running), std::ref(ids[c]));
+      threads.emplace_back(load, node.port(), c, round, std::ref(running), std::ref(ids[c]),
+                           std::ref(progress));
+    // The kill lands at a random moment after the load has begun (the first order created), not
+    // after a fixed time: a slow node (a sanitizer build) would otherwise die before any order.
+    auto started = std::chrono::steady_clock::now() + 60s;
+    while (progress == 0 && std::chrono::steady_clock::now() < started)
+      std::this_thread::sleep_for(5ms);
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 600));
     node.kill_hard();
     running = false;

@@ -193,9 +193,10 @@ TEST_F(Saga, PendingDeadlineSurvivesARestartAndFires) {
 TEST_F(Saga, SagasViewCountsActiveAndFinished) {
   start(settings());
   restock("a", 1);
+  // One after the other: two sagas placed together race for the unit, and either may win.
   place("o1", {"a"});
-  place("o2", {"a"});
   ASSERT_EQ(settled_status("o1"), "confirmed");
+  place("o2", {"a"});
   ASSERT_EQ(settled_status("o2"), "rejected");
   ASSERT_TRUE(saga_finished("o1"));
   ASSERT_TRUE(saga_finished("o2"));
