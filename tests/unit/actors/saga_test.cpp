@@ -117,7 +117,10 @@ TEST_F(Saga, HangingPaymentTimesOutVoidsAndRejects) {
   EXPECT_EQ(state_of("order", "o1")["reason"], "payment_timeout");
   ASSERT_TRUE(saga_finished("o1"));
   EXPECT_EQ(stock("a")["reserved"], 0);
-  EXPECT_EQ(payment("o1")["status"], "voided");
+  // On a slow build (sanitizers) the 300 ms deadline can pass while the saga still reserves: then
+  // it never asked for the payment and there is nothing to void. What must never remain is a hold.
+  auto paid = payment("o1");
+  EXPECT_TRUE(paid.is_null() || paid["status"] == "voided") << paid.dump();
 }
 
 TEST_F(Saga, CancelAfterConfirmationReleasesAndVoids) {
