@@ -13,10 +13,9 @@ namespace ordo::actors {
 namespace {
 
 constexpr std::uint32_t fetch_max_events = 512;
-// One step of a catch-up or a clear: small enough that queries and awaits queued meanwhile are
+// One step of a catch-up: small enough that queries and awaits queued meanwhile are
 // answered soon.
 constexpr std::size_t journal_chunk_events = 1024;
-constexpr std::size_t clear_chunk_rows = 1000;
 constexpr std::chrono::milliseconds first_retry_delay{200};
 constexpr std::chrono::milliseconds max_retry_delay{5000};
 // Longer than the API's longest wait (wait_ms <= 10 000): a caller has given up before this.
@@ -48,7 +47,6 @@ struct projection_state {
   std::uint64_t epoch = 0;
   step next = step::load;
   bool rebuilding = false;     // from a rebuild request until caught up with the journal
-  std::string cleared_up_to;   // the last row key a clear step deleted
   std::uint32_t failures = 0;  // consecutive, for the retry backoff
   std::string last_error;
   std::multimap<std::uint64_t, parked_await> awaits;  // by the position they wait for
@@ -139,15 +137,13 @@ void load(projection_actor self) {
   run(self);
 }
 
-// Deletes a chunk of rows (see clear_projection_step).
+// Deletes every row and the checkpoint (see clear_projection).
 void clear(projection_actor self) {
   auto& st = self->state;
-  auto cleared = clear_projection_step(st.kv(), *st.view, st.cleared_up_to, clear_chunk_rows);
+  auto cleared = clear_projection(st.kv(), *st.view);
   if (!cleared) return retry_later(self, cleared.error().message);
   st.failures = 0;
   st.last_error.clear();
-  if (!*cleared) return continue_soon(self);
-  st.cleared_up_to.clear();
   st.position = 0;
   st.next = step::follow_bus;
   run(self);
@@ -220,7 +216,6 @@ void start_rebuild(projection_actor self) {
   ++st.epoch;  // orphans the fetch or timer under way
   st.rebuilding = true;
   st.position = 0;
-  st.cleared_up_to.clear();
   st.next = step::clear;
   st.failures = 0;
   st.last_error.clear();

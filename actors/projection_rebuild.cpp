@@ -1,32 +1,18 @@
 #include "actors/projection_rebuild.hpp"
 
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "actors/journal_prefetch.hpp"
 
 namespace ordo::actors {
-namespace {
 
-constexpr std::size_t clear_batch_rows = 10'000;
-
-}  // namespace
-
-persistence::result<bool> clear_projection_step(persistence::kv_store& kv, projection& view,
-                                                std::string& cleared_up_to, std::size_t max_rows) {
+persistence::result<void> clear_projection(persistence::kv_store& kv, projection& view) {
   view.forget();
-  auto rows = kv.scan(view.row_prefix(), cleared_up_to, max_rows);
-  if (!rows) return std::unexpected(std::move(rows.error()));
-  if (!rows->empty()) cleared_up_to = rows->back().first;
-  std::vector<persistence::kv_write> writes;
-  writes.reserve(rows->size() + 1);
-  for (auto& row : *rows) writes.push_back({std::move(row.first), std::nullopt});
-  if (rows->empty())
-    writes.push_back({checkpoint_key(view.name()), std::nullopt});
-  else
-    writes.push_back({checkpoint_key(view.name()), std::string(clearing_marker)});
-  if (auto written = kv.write(writes); !written) return std::unexpected(std::move(written.error()));
-  return rows->empty();
+  persistence::kv_write no_checkpoint{checkpoint_key(view.name()), std::nullopt};
+  return kv.erase_prefix_then_write(view.row_prefix(), std::span(&no_checkpoint, 1));
 }
 
 persistence::result<journal_step> apply_journal_step(const persistence::journal& journal,
@@ -45,12 +31,8 @@ persistence::result<journal_step> apply_journal_step(const persistence::journal&
 persistence::result<rebuild_progress> rebuild_projection(
     persistence::database& db, projection& view,
     const std::function<void(const rebuild_progress&)>& on_progress, std::size_t batch_events) {
-  std::string cleared_up_to;
-  for (;;) {
-    auto cleared = clear_projection_step(db.kv(), view, cleared_up_to, clear_batch_rows);
-    if (!cleared) return std::unexpected(std::move(cleared.error()));
-    if (*cleared) break;
-  }
+  if (auto cleared = clear_projection(db.kv(), view); !cleared)
+    return std::unexpected(std::move(cleared.error()));
   rebuild_progress progress;
   progress.last_position = db.events().last_position();
   // The same steps as apply_journal_step, with the next batch read while this one is applied.

@@ -14,15 +14,11 @@
 
 namespace ordo::actors {
 
-// Deletes up to `max_rows` of the projection's rows after key `cleared_up_to` (empty: from the
-// first; the step sets it to the last key it deleted, so that the next step does not scan past
-// the deleted ones again) and makes the projection forget the rows it keeps in memory. The
-// checkpoint says "clearing" until the last row is gone, then it is removed, so that a crash
-// midway resumes the clearing instead of applying events onto half-deleted rows. Returns true
-// once nothing is left.
-persistence::result<bool> clear_projection_step(persistence::kv_store& kv, projection& view,
-                                                std::string& cleared_up_to,
-                                                std::size_t max_rows = 1000);
+// Deletes every row of the projection and its checkpoint in one atomic write (a range
+// tombstone: as quick for millions of rows as for none), and makes the projection forget the
+// rows it keeps in memory. Afterwards the projection starts from position 0. A checkpoint that
+// still says "clearing" (written by nodes that cleared rows in chunks) is removed with them.
+persistence::result<void> clear_projection(persistence::kv_store& kv, projection& view);
 
 struct journal_step {
   std::uint64_t events = 0;    // events read from the journal

@@ -15,40 +15,72 @@ std::unexpected<storage_error> corrupt_value(std::string_view key) {
   return std::unexpected(std::move(err));
 }
 
-}  // namespace
-
-result<std::optional<std::string>> kv_store::get(std::string_view key) const {
-  rocksdb::PinnableSlice value;
-  auto status = db_.db->Get(rocksdb::ReadOptions(), db_.kv, rocksdb::Slice(key.data(), key.size()), &value);
-  if (status.IsNotFound()) return std::nullopt;
-  if (!status.ok()) return std::unexpected(detail::from_status(status, "reading " + std::string(key)));
-  auto payload = detail::unseal(value.ToStringView());
-  if (!payload) return corrupt_value(key);
-  return std::string(*payload);
+// The first key after every key that starts with `prefix`; empty when there is none (the prefix
+// is all 0xff bytes).
+std::string prefix_end(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
 }
 
-result<void> kv_store::write(std::span<const kv_write> writes, bool sync) {
+// Erases the keys under `prefix` (none when empty), then applies `writes`, in one WriteBatch.
+result<void> commit(detail::rocks& db, std::string_view prefix, std::span<const kv_write> writes,
+                    bool sync) {
   // Sized up front: a rebuild writes batches of many large rows, and growing the batch's buffer
   // by doubling would copy them over and over.
   std::size_t bytes = 64;
   for (auto& w : writes) bytes += w.key.size() + (w.value ? w.value->size() : 0) + 24;
   rocksdb::WriteBatch wb(bytes);
+  if (!prefix.empty()) {
+    auto end = prefix_end(prefix);
+    if (end.empty())
+      return storage_failure(storage_errc::invalid_argument, "kv prefix of 0xff bytes only");
+    if (auto status = wb.DeleteRange(db.kv, rocksdb::Slice(prefix), rocksdb::Slice(end));
+        !status.ok())
+      return std::unexpected(detail::from_status(status, "erasing kv prefix"));
+  }
   for (auto& w : writes) {
     if (w.key.empty()) return storage_failure(storage_errc::invalid_argument, "empty kv key");
     rocksdb::Slice key(w.key);
     if (w.value) {
       auto header = detail::seal_header(*w.value);
       rocksdb::Slice sealed[] = {{header.data(), header.size()}, rocksdb::Slice(*w.value)};
-      wb.Put(db_.kv, rocksdb::SliceParts(&key, 1), rocksdb::SliceParts(sealed, 2));
+      wb.Put(db.kv, rocksdb::SliceParts(&key, 1), rocksdb::SliceParts(sealed, 2));
     } else {
-      wb.Delete(db_.kv, key);
+      wb.Delete(db.kv, key);
     }
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  if (auto status = db_.db->Write(wo, &wb); !status.ok())
+  if (auto status = db.db->Write(wo, &wb); !status.ok())
     return std::unexpected(detail::from_status(status, "writing kv"));
   return {};
+}
+
+}  // namespace
+
+result<std::optional<std::string>> kv_store::get(std::string_view key) const {
+  rocksdb::PinnableSlice value;
+  auto status =
+      db_.db->Get(rocksdb::ReadOptions(), db_.kv, rocksdb::Slice(key.data(), key.size()), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok())
+    return std::unexpected(detail::from_status(status, "reading " + std::string(key)));
+  auto payload = detail::unseal(value.ToStringView());
+  if (!payload) return corrupt_value(key);
+  return std::string(*payload);
+}
+
+result<void> kv_store::write(std::span<const kv_write> writes, bool sync) {
+  return commit(db_, {}, writes, sync);
+}
+
+result<void> kv_store::erase_prefix_then_write(std::string_view prefix,
+                                               std::span<const kv_write> writes, bool sync) {
+  if (prefix.empty())
+    return storage_failure(storage_errc::invalid_argument, "empty kv prefix to erase");
+  return commit(db_, prefix, writes, sync);
 }
 
 result<void> kv_store::put(std::string_view key, std::string_view value, bool sync) {

@@ -28,6 +28,11 @@ class kv_store {
 
   // Applies all writes atomically; with sync, durable against power loss when it returns.
   result<void> write(std::span<const kv_write> writes, bool sync = false);
+  // Deletes every key that starts with `prefix` (non-empty), then applies `writes`, all in one
+  // atomic write. Costs one range tombstone however many keys there are, so that clearing a
+  // read model of millions of rows is as quick as clearing an empty one.
+  result<void> erase_prefix_then_write(std::string_view prefix, std::span<const kv_write> writes,
+                                       bool sync = false);
   result<void> put(std::string_view key, std::string_view value, bool sync = false);
   result<void> erase(std::string_view key, bool sync = false);
 

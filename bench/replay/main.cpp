@@ -127,13 +127,8 @@ bool clear_projections(const std::string& dir) {
   if (!db) return std::fprintf(stderr, "%s\n", db.error().message.c_str()), false;
   for (auto name : ordo::actors::projection_names()) {
     auto view = ordo::actors::make_projection(name);
-    std::string cleared_up_to;
-    for (;;) {
-      auto cleared =
-          ordo::actors::clear_projection_step((*db)->kv(), *view, cleared_up_to, 100'000);
-      if (!cleared) return std::fprintf(stderr, "%s\n", cleared.error().message.c_str()), false;
-      if (*cleared) break;
-    }
+    if (auto cleared = ordo::actors::clear_projection((*db)->kv(), *view); !cleared)
+      return std::fprintf(stderr, "%s\n", cleared.error().message.c_str()), false;
   }
   return true;
 }
@@ -151,6 +146,7 @@ int main(int argc, char** argv) {
   std::string dir = (std::filesystem::temp_directory_path() / "ordo-bench-replay").string();
   bool keep = false;
   bool reuse = false;
+  std::string only;  // empty: every projection
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--events" && i + 1 < argc)
@@ -161,9 +157,12 @@ int main(int argc, char** argv) {
       keep = true;
     else if (arg == "--reuse")
       reuse = keep = true;
+    else if (arg == "--only" && i + 1 < argc)
+      only = argv[++i];
     else
       return std::fprintf(stderr,
-                          "usage: ordo_bench_replay [--events N] [--dir DIR] [--keep] [--reuse]\n"),
+                          "usage: ordo_bench_replay [--events N] [--dir DIR] [--keep] [--reuse] "
+                          "[--only PROJECTION]\n"),
              2;
   }
   auto start = clock_type::now();
@@ -194,6 +193,7 @@ int main(int argc, char** argv) {
         {.path = dir, .create_if_missing = false, .sync = ordo::persistence::sync_mode::none});
     if (!db) return std::fprintf(stderr, "%s\n", db.error().message.c_str()), 1;
     for (auto name : ordo::actors::projection_names()) {
+      if (!only.empty() && name != only) continue;
       auto view = ordo::actors::make_projection(name);
       start = clock_type::now();
       auto rebuilt = ordo::actors::rebuild_projection(**db, *view);

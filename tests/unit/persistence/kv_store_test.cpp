@@ -171,6 +171,49 @@ TEST_F(KvStore, ScanOfPrefixEndingInMaxByteStopsAtItsEdge) {
   EXPECT_EQ(scan(prefix), (rows{{prefix + "a", "1"}, {prefix + "\xff", "2"}}));
 }
 
+TEST_F(KvStore, ErasePrefixRemovesExactlyTheKeysUnderIt) {
+  put_scan_keys();
+  ASSERT_TRUE(kv().erase_prefix_then_write("p/", {}));
+  EXPECT_TRUE(scan("p/").empty());
+  for (const char* kept : {"o", "p", "p.", "p0", "q"})
+    EXPECT_EQ(get(kept), std::string("v:") + kept);
+}
+
+TEST_F(KvStore, ErasePrefixAndWritesAreOneWriteWithTheWritesLast) {
+  put_scan_keys();
+  std::vector<kv_write> writes{{"p/b", "new"}, {"q", std::nullopt}, {"r", "added"}};
+  ASSERT_TRUE(kv().erase_prefix_then_write("p/", writes));
+  EXPECT_EQ(scan("p/"), (rows{{"p/b", "new"}}));  // written after the erase: it stays
+  EXPECT_EQ(get("q"), std::nullopt);
+  EXPECT_EQ(get("r"), "added");
+  EXPECT_EQ(get("p0"), "v:p0");
+}
+
+TEST_F(KvStore, ErasePrefixEndingInMaxBytesStopsAtItsEdge) {
+  const std::string prefix("p\xff\xff", 3);
+  const std::string inside = prefix + "x", after("q", 1), before("p\xfe", 2);
+  for (auto& key : {inside, after, before}) ASSERT_TRUE(kv().put(key, "v"));
+  ASSERT_TRUE(kv().erase_prefix_then_write(prefix, {}));
+  EXPECT_EQ(get(inside), std::nullopt);
+  EXPECT_EQ(get(after), "v");
+  EXPECT_EQ(get(before), "v");
+}
+
+TEST_F(KvStore, ErasePrefixRefusesAPrefixThatWouldEraseEverything) {
+  put_scan_keys();
+  EXPECT_FALSE(kv().erase_prefix_then_write("", {}));
+  EXPECT_FALSE(kv().erase_prefix_then_write(std::string("\xff", 1), {}));
+  EXPECT_EQ(scan("p/").size(), 4u);
+}
+
+TEST_F(KvStore, ErasedRowsStayErasedAcrossAReopen) {
+  put_scan_keys();
+  ASSERT_TRUE(kv().erase_prefix_then_write("p/", {}, /*sync=*/true));
+  reopen();
+  EXPECT_TRUE(scan("p/").empty());
+  EXPECT_EQ(get("p0"), "v:p0");
+}
+
 TEST_F(KvStore, KvKeysAreSeparateFromJournalStreams) {
   append_ok(make_request("order-1", expected_version::any(), {"e"}));
   EXPECT_TRUE(scan("").empty());
