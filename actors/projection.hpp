@@ -7,6 +7,7 @@
 // its checkpoint lives under "checkpoint/<name>".
 #pragma once
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cstdint>
@@ -26,16 +27,26 @@
 namespace ordo::actors {
 
 // The rows one apply() produces. Reads go through the pending writes of this batch, so a row that
-// an earlier event of the batch changed is read back changed; nothing reaches the store until the
-// caller commits take_writes().
+// an earlier event of the batch changed is read back changed, then through the writes of an
+// earlier batch that are still being written (a rebuild writes one batch while it applies the
+// next), then the store; nothing reaches the store until the caller commits take_writes().
 class row_batch {
  public:
   // REQUIRES: `kv` outlives the batch. Every key written must start with `prefix`.
-  row_batch(const persistence::kv_store& kv, std::string_view prefix) : kv_(kv), prefix_(prefix) {}
+  // `being_written`: an earlier batch's writes in key order (take_writes), not yet in `kv`;
+  // REQUIRES: it outlives the batch and does not change meanwhile.
+  row_batch(const persistence::kv_store& kv, std::string_view prefix,
+            std::span<const persistence::kv_write> being_written = {})
+      : kv_(kv), prefix_(prefix), being_written_(being_written) {}
 
-  // The row as this batch leaves it: the pending write if there is one, else the stored row.
+  // The row as this batch leaves it: the pending write if there is one, else the one being
+  // written, else the stored row.
   persistence::result<std::optional<std::string>> get(std::string_view key) const {
     if (auto it = pending_.find(key); it != pending_.end()) return it->second;
+    auto earlier = std::ranges::lower_bound(
+        being_written_, key, std::less<>{},
+        [](const persistence::kv_write& w) -> std::string_view { return w.key; });
+    if (earlier != being_written_.end() && earlier->key == key) return earlier->value;
     return kv_.get(key);
   }
 
@@ -64,6 +75,7 @@ class row_batch {
   const persistence::kv_store& kv_;
   std::string prefix_;
   std::map<std::string, std::optional<std::string>, std::less<>> pending_;
+  std::span<const persistence::kv_write> being_written_;
 };
 
 class projection {
@@ -124,6 +136,39 @@ inline persistence::kv_write checkpoint_write(std::string_view projection_name,
   return {checkpoint_key(projection_name), std::to_string(position)};
 }
 
+// What applying a batch produced: the rows in key order, then the checkpoint, for one write.
+struct applied_batch {
+  std::vector<persistence::kv_write> writes;
+  std::uint64_t position = 0;  // the new checkpoint
+  // The row writes alone (all but the checkpoint), in key order: a later row_batch's
+  // being_written.
+  std::span<const persistence::kv_write> rows() const {
+    return std::span(writes).first(writes.empty() ? 0 : writes.size() - 1);
+  }
+};
+
+// Applies the events of `events` after position `after` (a batch may overlap what is applied, a
+// retried fetch: that part is skipped, never applied twice) and returns the rows and the new
+// checkpoint to write together; no writes when no event was newer. `being_written`: see
+// row_batch. On failure the projection has forgotten its rows in memory.
+inline persistence::result<applied_batch> apply_batch(
+    projection& view, const persistence::kv_store& kv,
+    std::span<const persistence::recorded_event> events, std::uint64_t after,
+    std::span<const persistence::kv_write> being_written = {}) {
+  std::size_t skip = 0;
+  while (skip < events.size() && events[skip].position <= after) ++skip;
+  events = events.subspan(skip);
+  if (events.empty()) return applied_batch{{}, after};
+  row_batch rows(kv, view.row_prefix(), being_written);
+  if (auto applied = view.apply(events, rows); !applied) {
+    view.forget();
+    return std::unexpected(std::move(applied.error()));
+  }
+  applied_batch batch{rows.take_writes(), events.back().position};
+  batch.writes.push_back(checkpoint_write(view.name(), batch.position));
+  return batch;
+}
+
 // Applies the events of `events` after position `after` and commits their rows together with
 // the new checkpoint in one atomic write (not synced: a crash loses rows and checkpoint
 // together, and the events are applied again). Returns the new checkpoint (`after` when no event
@@ -131,23 +176,14 @@ inline persistence::kv_write checkpoint_write(std::string_view projection_name,
 inline persistence::result<std::uint64_t> apply_and_commit(
     projection& view, persistence::kv_store& kv,
     std::span<const persistence::recorded_event> events, std::uint64_t after) {
-  // A batch may overlap what is applied (a retried fetch): skip that part, never apply twice.
-  std::size_t skip = 0;
-  while (skip < events.size() && events[skip].position <= after) ++skip;
-  events = events.subspan(skip);
-  if (events.empty()) return after;
-  row_batch rows(kv, view.row_prefix());
-  if (auto applied = view.apply(events, rows); !applied) {
-    view.forget();
-    return std::unexpected(std::move(applied.error()));
-  }
-  auto writes = rows.take_writes();
-  writes.push_back(checkpoint_write(view.name(), events.back().position));
-  if (auto written = kv.write(writes, /*sync=*/false); !written) {
+  auto batch = apply_batch(view, kv, events, after);
+  if (!batch) return std::unexpected(std::move(batch.error()));
+  if (batch->writes.empty()) return after;
+  if (auto written = kv.write(batch->writes, /*sync=*/false); !written) {
     view.forget();
     return std::unexpected(std::move(written.error()));
   }
-  return events.back().position;
+  return batch->position;
 }
 
 }  // namespace ordo::actors

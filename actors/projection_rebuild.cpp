@@ -1,5 +1,6 @@
 #include "actors/projection_rebuild.hpp"
 
+#include <future>
 #include <optional>
 #include <span>
 #include <string>
@@ -35,19 +36,53 @@ persistence::result<rebuild_progress> rebuild_projection(
     return std::unexpected(std::move(cleared.error()));
   rebuild_progress progress;
   progress.last_position = db.events().last_position();
-  // The same steps as apply_journal_step, with the next batch read while this one is applied.
+  // Three stages: the journal is read one batch ahead (journal_prefetch), and each batch's rows
+  // are written while the next batch is applied. One write at a time, in batch order, so the
+  // checkpoints reach the store in order; the batch being applied reads the rows of the one
+  // being written through row_batch, not from the store, which may not have them yet.
   journal_prefetch journal(db.events(), 1, batch_events);
+  applied_batch writing_batch;
+  std::future<persistence::result<void>> writing;  // valid while writing_batch is being written
+  std::uint64_t writing_events = 0;
+  auto finish_write = [&]() -> persistence::result<void> {
+    if (!writing.valid()) return {};
+    auto written = writing.get();
+    if (!written) {
+      view.forget();  // it holds rows that never reached the store
+      return written;
+    }
+    progress.events += writing_events;
+    progress.position = writing_batch.position;
+    if (on_progress) on_progress(progress);
+    return {};
+  };
+  std::uint64_t applied = 0;  // the last position applied, written or not
   for (;;) {
     auto events = journal.next();
-    if (!events) return std::unexpected(std::move(events.error()));
-    if (!events->empty()) {
-      auto committed = apply_and_commit(view, db.kv(), *events, progress.position);
-      if (!committed) return std::unexpected(std::move(committed.error()));
-      progress.events += events->size();
-      progress.position = *committed;
-      if (on_progress) on_progress(progress);
+    if (!events) {
+      (void)finish_write();
+      return std::unexpected(std::move(events.error()));
     }
-    if (events->size() < batch_events) return progress;
+    if (!events->empty()) {
+      auto batch = apply_batch(view, db.kv(), *events, applied, writing_batch.rows());
+      if (!batch) {
+        (void)finish_write();
+        return std::unexpected(std::move(batch.error()));
+      }
+      if (auto written = finish_write(); !written) return std::unexpected(written.error());
+      applied = batch->position;
+      if (!batch->writes.empty()) {
+        writing_batch = std::move(*batch);
+        writing_events = events->size();
+        writing = std::async(std::launch::async, [&kv = db.kv(), &writing_batch] {
+          return kv.write(writing_batch.writes, /*sync=*/false);
+        });
+      }
+    }
+    if (events->size() < batch_events) {
+      if (auto written = finish_write(); !written) return std::unexpected(written.error());
+      return progress;
+    }
   }
 }
 

@@ -45,8 +45,9 @@ inline constexpr std::size_t rebuild_batch_events = 1 << 15;
 
 // Rebuilds the projection from position 0: clears its rows, then applies the whole journal in
 // steps of `batch_events`, each committing rows and checkpoint together (a node that starts
-// after an interrupted rebuild goes on from that checkpoint). `on_progress` is called after each
-// step.
+// after an interrupted rebuild goes on from that checkpoint). The journal is read a batch ahead
+// and each batch's rows are written while the next batch is applied, on two more threads.
+// `on_progress` is called after each step's write.
 persistence::result<rebuild_progress> rebuild_projection(
     persistence::database& db, projection& view,
     const std::function<void(const rebuild_progress&)>& on_progress = {},
