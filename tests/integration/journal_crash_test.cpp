@@ -2,12 +2,7 @@
 // SIGKILL at a random moment, over and over on the same directory. After every kill the database
 // must hold every acknowledged event intact, contiguous streams, whole batches only, and a log
 // that agrees with the streams.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,8 +16,7 @@
 
 #include "persistence/database.hpp"
 #include "tests/integration/crash_event.hpp"
-
-extern char** environ;
+#include "tests/integration/kill_child.hpp"
 
 namespace ordo::persistence::crash {
 namespace {
@@ -56,53 +50,6 @@ class JournalCrash : public ::testing::Test {
     } else {
       std::filesystem::remove_all(dir_);
     }
-  }
-
-  // Runs the child for `run_for`, kills it with SIGKILL and returns what it printed.
-  std::string run_child_and_kill(milliseconds run_for) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-      ADD_FAILURE() << "pipe2 failed";
-      return {};
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    const std::string child = ORDO_CRASH_CHILD_PATH;
-    const std::string path = dir_.string();
-    char* argv[] = {const_cast<char*>(child.c_str()), const_cast<char*>(path.c_str()), nullptr};
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, child.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (spawned != 0) {
-      ::close(fds[0]);
-      ADD_FAILURE() << "cannot start " << child;
-      return {};
-    }
-
-    std::string out;
-    char buffer[4096];
-    const auto deadline = steady_clock::now() + run_for;
-    for (auto now = steady_clock::now(); now < deadline; now = steady_clock::now()) {
-      pollfd p{fds[0], POLLIN, 0};
-      const auto wait = std::chrono::duration_cast<milliseconds>(deadline - now).count();
-      if (poll(&p, 1, static_cast<int>(wait) + 1) <= 0) continue;
-      const auto n = read(fds[0], buffer, sizeof buffer);
-      if (n <= 0) break;  // the child died early: its exit status tells why
-      out.append(buffer, static_cast<std::size_t>(n));
-    }
-    kill(pid, SIGKILL);
-    int status = 0;
-    EXPECT_EQ(waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-        << "the child ended on its own (exit status " << WEXITSTATUS(status)
-        << "): see its message on stderr";
-    for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) {
-      out.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fds[0]);
-    return out;
   }
 
   // Records the child's "stream first last" lines as acknowledged batches.
@@ -224,7 +171,9 @@ TEST_F(JournalCrash, AcknowledgedAppendsSurviveSigkillAndNoPartialBatchIsVisible
   std::uniform_int_distribution<int> run_ms(50, 400);
   for (int round = 0; round < rounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round) + ", seed " + std::to_string(seed_));
-    const auto out = run_child_and_kill(milliseconds(run_ms(rng_)));
+    const auto out = ordo::testing::run_and_kill({ORDO_CRASH_CHILD_PATH, dir_.string()},
+                                                 milliseconds(run_ms(rng_)))
+                         .out;
     ASSERT_FALSE(HasFailure());
     record_acknowledged(out);
     verify_database();

@@ -12,12 +12,7 @@
 //     acknowledged sums;
 //   - once the projections have caught up with the journal, every order's summary, the
 //     per-customer index and the stats count each durable event exactly once.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,8 +32,7 @@
 #include "actors/view_queries.hpp"
 #include "domain/deciders.hpp"
 #include "persistence/database.hpp"
-
-extern char** environ;
+#include "tests/integration/kill_child.hpp"
 
 namespace ordo::actors::crash {
 namespace {
@@ -96,58 +90,6 @@ class RuntimeCrash : public ::testing::Test {
                    seed_);
     else
       std::filesystem::remove_all(dir_);
-  }
-
-  // Starts the child, lets it run for `run_for` after it said "ready", kills it with SIGKILL and
-  // returns everything it printed.
-  std::string run_child_and_kill(const std::string& seed, milliseconds run_for) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-      ADD_FAILURE() << "pipe2 failed";
-      return {};
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    const std::string child = ORDO_RUNTIME_CRASH_CHILD_PATH;
-    const std::string path = dir_.string();
-    char* argv[] = {const_cast<char*>(child.c_str()), const_cast<char*>(path.c_str()),
-                    const_cast<char*>(seed.c_str()), nullptr};
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, child.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (spawned != 0) {
-      ::close(fds[0]);
-      ADD_FAILURE() << "cannot start " << child;
-      return {};
-    }
-    std::string out;
-    char buffer[4096];
-    bool ready = false;
-    auto deadline = steady_clock::now() + ready_timeout;
-    for (auto now = steady_clock::now(); now < deadline; now = steady_clock::now()) {
-      pollfd p{fds[0], POLLIN, 0};
-      const auto wait = std::chrono::duration_cast<milliseconds>(deadline - now).count();
-      if (poll(&p, 1, static_cast<int>(wait) + 1) <= 0) continue;
-      const auto n = read(fds[0], buffer, sizeof buffer);
-      if (n <= 0) break;  // the child died early: its exit status tells why
-      out.append(buffer, static_cast<std::size_t>(n));
-      if (!ready && out.starts_with("ready\n")) {
-        ready = true;
-        deadline = steady_clock::now() + run_for;
-      }
-    }
-    kill(pid, SIGKILL);
-    int status = 0;
-    EXPECT_EQ(waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(ready) << "the child did not get ready within " << ready_timeout.count() << " s";
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-        << "the child ended on its own (exit status " << WEXITSTATUS(status) << "): see its stderr";
-    for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;)
-      out.append(buffer, static_cast<std::size_t>(n));
-    ::close(fds[0]);
-    return out;
   }
 
   void record_acks(const std::string& out) {
@@ -375,8 +317,10 @@ TEST_F(RuntimeCrash, AcknowledgedCommandsSurviveSigkillAndProjectionsCountEachEv
   for (int round = 1; round <= rounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     const auto before = acks_.size();
-    auto out = run_child_and_kill(std::to_string(seed_) + "r" + std::to_string(round),
-                                  milliseconds(run_ms(rng_)));
+    auto out = ordo::testing::run_and_kill({ORDO_RUNTIME_CRASH_CHILD_PATH, dir_.string(),
+                                            std::to_string(seed_) + "r" + std::to_string(round)},
+                                           milliseconds(run_ms(rng_)), "ready", ready_timeout)
+                   .out;
     record_acks(out);
     if (HasFatalFailure() || HasFailure()) return;
     if (acks_.size() > before) ++rounds_with_acks;
