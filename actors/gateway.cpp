@@ -143,46 +143,33 @@ std::function<void(caf::event_based_actor*)> request_job(caf::actor shard,
 
 }  // namespace
 
-command_reply gateway::query(const std::string& type, const std::string& id) {
-  auto fallback = make_reply("unavailable", "no reply in time");
-  return wait<command_reply>(
-      [&](std::function<void(command_reply)> deliver) {
-        actors_->dispatch(request_job<command_reply>(
-            actors_->shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
-            deliver, fallback, query_atom::value, type, id));
+template <class Reply, class... Ts>
+Reply gateway::ask(const caf::actor& actor, Reply fallback, Ts... xs) {
+  return wait<Reply>(
+      [&](std::function<void(Reply)> deliver) {
+        actors_->dispatch(
+            request_job<Reply>(actor, std::chrono::milliseconds(settings_.command_timeout_ms),
+                               deliver, fallback, xs...));
       },
       fallback);
+}
+
+command_reply gateway::query(const std::string& type, const std::string& id) {
+  return ask(actors_->shard_for(type, id), make_reply("unavailable", "no reply in time"),
+             query_atom::value, type, id);
 }
 
 command_reply gateway::snapshot(const std::string& type, const std::string& id) {
-  auto fallback = make_reply("unavailable", "no reply in time");
-  return wait<command_reply>(
-      [&](std::function<void(command_reply)> deliver) {
-        actors_->dispatch(request_job<command_reply>(
-            actors_->shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
-            deliver, fallback, snapshot_atom::value, type, id));
-      },
-      fallback);
+  return ask(actors_->shard_for(type, id), make_reply("unavailable", "no reply in time"),
+             snapshot_atom::value, type, id);
 }
 
 bool gateway::passivate(const std::string& type, const std::string& id) {
-  return wait<bool>(
-      [&](std::function<void(bool)> deliver) {
-        actors_->dispatch(request_job<bool>(actors_->shard_for(type, id),
-                                            std::chrono::milliseconds(settings_.command_timeout_ms),
-                                            deliver, false, passivate_atom::value, type, id));
-      },
-      false);
+  return ask(actors_->shard_for(type, id), false, passivate_atom::value, type, id);
 }
 
 std::optional<aggregate_info> gateway::inspect(const std::string& type, const std::string& id) {
-  auto info = wait<aggregate_info>(
-      [&](std::function<void(aggregate_info)> deliver) {
-        actors_->dispatch(request_job<aggregate_info>(
-            actors_->shard_for(type, id), std::chrono::milliseconds(settings_.command_timeout_ms),
-            deliver, aggregate_info{}, inspect_atom::value, type, id));
-      },
-      aggregate_info{});
+  auto info = ask(actors_->shard_for(type, id), aggregate_info{}, inspect_atom::value, type, id);
   if (info.aggregate_type.empty() || info.version == 0) return std::nullopt;
   return info;
 }
@@ -191,13 +178,8 @@ std::vector<aggregate_info> gateway::inspect_live(const std::string& type, std::
   std::vector<aggregate_info> all;
   for (auto& shard : actors_->shards) {
     if (all.size() >= limit) break;
-    auto part = wait<std::vector<aggregate_info>>(
-        [&](std::function<void(std::vector<aggregate_info>)> deliver) {
-          actors_->dispatch(request_job<std::vector<aggregate_info>>(
-              shard, std::chrono::milliseconds(settings_.command_timeout_ms), deliver, {},
-              inspect_atom::value, type, static_cast<std::uint64_t>(limit - all.size())));
-        },
-        {});
+    auto part = ask(shard, std::vector<aggregate_info>{}, inspect_atom::value, type,
+                    static_cast<std::uint64_t>(limit - all.size()));
     for (auto& info : part) all.push_back(std::move(info));
   }
   return all;
@@ -234,13 +216,7 @@ bool gateway::await_position(std::uint64_t position, std::chrono::milliseconds t
 std::vector<projection_status> gateway::projections() {
   std::vector<projection_status> all;
   for (auto& projection : actors_->projections) {
-    auto info = wait<projection_info>(
-        [&](std::function<void(projection_info)> deliver) {
-          actors_->dispatch(request_job<projection_info>(
-              projection, std::chrono::milliseconds(settings_.command_timeout_ms), deliver,
-              projection_info{}, inspect_atom::value));
-        },
-        projection_info{});
+    auto info = ask(projection, projection_info{}, inspect_atom::value);
     if (!info.name.empty()) all.push_back(std::move(info));
   }
   return all;
@@ -248,13 +224,7 @@ std::vector<projection_status> gateway::projections() {
 
 bool gateway::rebuild_projection(const std::string& name) {
   for (auto& projection : actors_->projections) {
-    auto info = wait<projection_info>(
-        [&](std::function<void(projection_info)> deliver) {
-          actors_->dispatch(request_job<projection_info>(
-              projection, std::chrono::milliseconds(settings_.command_timeout_ms), deliver,
-              projection_info{}, inspect_atom::value));
-        },
-        projection_info{});
+    auto info = ask(projection, projection_info{}, inspect_atom::value);
     if (info.name != name) continue;
     return wait<bool>(
         [&](std::function<void(bool)> deliver) {

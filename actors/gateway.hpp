@@ -61,6 +61,10 @@ class gateway {
   bool admit();
   template <class T>
   T wait(std::function<void(std::function<void(T)>)> start, T on_timeout);
+  // Asks `actor` (a shard or a projection) with xs and waits for its Reply; `fallback` on an
+  // error or no reply in time.
+  template <class Reply, class... Ts>
+  Reply ask(const caf::actor& actor, Reply fallback, Ts... xs);
 
   std::unique_ptr<actors> actors_;
   runtime_settings settings_;
