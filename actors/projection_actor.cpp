@@ -27,7 +27,7 @@ constexpr std::size_t delay_samples = 1000;
 // tick, never both), per epoch.
 enum class step {
   load,          // read the checkpoint
-  clear,         // a rebuild deletes the rows, a chunk at a time
+  clear,         // a rebuild deletes the rows and the checkpoint (one range delete)
   read_journal,  // behind the bus's buffer: read the journal directly
   follow_bus,    // fetch from the bus
 };
