@@ -19,6 +19,12 @@ struct server::admission {
 
 namespace {
 
+// "200 while the process lives" (API.md): the liveness probe is never shed for load and takes no
+// in-flight slot, so that an orchestrator does not restart a node for being busy.
+bool is_liveness_probe(const httplib::Request& req) {
+  return req.path == "/healthz" && (req.method == "GET" || req.method == "HEAD");
+}
+
 // httplib 0.11 listens with a backlog of 5: a burst of new connections (64 clients starting at
 // once) would find the accept queue full and retry their SYN a second or more later.
 constexpr int listen_backlog = 1024;
@@ -152,6 +158,7 @@ void server::configure() {
         return refused->status;
       });
   auto counted = [this](const httplib::Request& req, httplib::Response& res) {
+    if (is_liveness_probe(req)) return handle_(req, res);
     admitted_->handling.fetch_add(1, std::memory_order_relaxed);
     struct leave {
       admission& a;
@@ -165,7 +172,7 @@ void server::configure() {
       answer_itself(req, res, *refused);
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (in_flight() >= options_.max_in_flight) {
+    if (in_flight() >= options_.max_in_flight && !is_liveness_probe(req)) {
       answer_itself(req, res,
                     problem("overloaded", "the node has " + std::to_string(options_.max_in_flight) +
                                               " requests in flight; retry later"));

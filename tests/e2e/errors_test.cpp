@@ -163,24 +163,32 @@ TEST_F(Errors, UnreachedConsistencyTokenIs503WithRetryAfter) {
   EXPECT_EQ(r.header("Retry-After"), "1");
 }
 
-TEST(Overload, BeyondMaxInFlightIs429WithRetryAfter) {
+TEST(Overload, BeyondMaxInFlightIs429WithRetryAfterButTheLivenessProbeStays200) {
   auto dir = fresh_data_dir("overload");
   node_process node(dir, {}, {"ORDO_HTTP_MAX_IN_FLIGHT=1"});
-  // One request holds the only slot: it waits for a position the journal never reaches.
+  const httplib::Headers unreachable{{"X-Consistency-Token", "p999999999"}};
+  // One request holds the only slot: it waits for a position the journal never reaches. It asks
+  // again while refused, since the requests below may hold the slot for a moment.
   auto held = std::async(std::launch::async, [&] {
-    return api_client(node.port())
-        .get("/v1/views/stats?wait_ms=3000", {{"X-Consistency-Token", "p999999999"}});
+    for (;;) {
+      auto r = api_client(node.port()).get("/v1/views/stats?wait_ms=3000", unreachable);
+      if (r.status != 429) return r;
+    }
   });
   // Asked until the held request has reached its slot (on a loaded machine or under a sanitizer
   // that takes longer than any fixed pause); from then until it ends, every other is refused.
   response refused;
   do {
-    refused = api_client(node.port()).get("/healthz");
+    refused = api_client(node.port()).get("/v1/views/stats");
   } while (refused.status == 200 &&
            held.wait_for(std::chrono::milliseconds(10)) == std::future_status::timeout);
+  auto probe = api_client(node.port()).get("/healthz");
+  bool slot_still_held = held.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout;
   EXPECT_EQ(refused.status, 429) << refused.body;
   EXPECT_EQ(refused.json()["code"], "overloaded");
   EXPECT_EQ(refused.header("Retry-After"), "1");
+  EXPECT_TRUE(slot_still_held);
+  EXPECT_EQ(probe.status, 200) << probe.body;
   EXPECT_EQ(held.get().status, 503);
   EXPECT_EQ(node.stop(), 0);
   std::filesystem::remove_all(dir);
