@@ -103,15 +103,16 @@ inline std::string checkpoint_key(std::string_view projection_name) {
   return "checkpoint/" + std::string(projection_name);
 }
 
-// Where a projection stands. `clearing`: a rebuild was deleting its rows when the node stopped;
-// the rows must be cleared before anything is applied again.
+// Where a projection stands. `clearing`: a node of an earlier version was deleting the rows in
+// chunks for a rebuild when it stopped; the rows must be cleared before anything is applied again.
+// (Clearing is one atomic range delete now, so nothing writes the marker any more.)
 struct checkpoint {
   std::uint64_t position = 0;  // the last position applied; 0: nothing applied
   bool clearing = false;
   bool operator==(const checkpoint&) const = default;
 };
 
-// The checkpoint value that marks a rebuild in progress (see checkpoint::clearing).
+// The checkpoint value of a rebuild interrupted while clearing (see checkpoint::clearing).
 inline constexpr std::string_view clearing_marker = "clearing";
 
 // The checkpoint is the position as decimal text, so that an operator can read it in a dump.

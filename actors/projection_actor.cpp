@@ -127,7 +127,7 @@ void load(projection_actor self) {
   if (!loaded) return retry_later(self, loaded.error().message);
   st.failures = 0;
   st.last_error.clear();
-  if (loaded->clearing) {  // the node stopped during a rebuild: finish it
+  if (loaded->clearing) {  // an earlier version stopped while clearing for a rebuild: finish it
     st.rebuilding = true;
     st.next = step::clear;
   } else {
