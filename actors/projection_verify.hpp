@@ -14,8 +14,7 @@ namespace ordo::actors {
 // For persistence::verify_options::check_kv. An unreadable checkpoint (fails its CRC32C or is
 // not a position) and one beyond `last_position` are problems naming the projection; a missing
 // checkpoint (nothing applied yet) or one marked "clearing" (an earlier version's interrupted
-// rebuild, which a node resumes) is
-// not. Fails only when the store cannot be read.
+// rebuild, which a node resumes) is not. Fails only when the store cannot be read.
 persistence::result<std::vector<persistence::journal_problem>> checkpoint_problems(
     const persistence::kv_store& kv, std::uint64_t last_position);
 
