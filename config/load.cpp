@@ -15,9 +15,39 @@ namespace {
 
 using json = nlohmann::json;
 
+// Text from the outside (a file's key, a variable's name, a flag) as it may appear in a one-line
+// error: control characters and bytes outside printable ASCII are written as escapes, so that a
+// key like "a\nb" (legal JSON) cannot break the line or the terminal. A name also escapes its
+// backslashes, so that the escape is unambiguous; a message (whose values are JSON-quoted already)
+// keeps its backslashes and its UTF-8.
+std::string one_line(std::string_view text, bool is_name = true) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c == '\\' && is_name) {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f || (is_name && c > 0x7f)) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::unexpected<std::string> refuse(std::string_view source, std::string_view key,
                                     std::string_view what) {
-  return std::unexpected(std::string(source) + ": " + std::string(key) + ": " + std::string(what));
+  return std::unexpected(one_line(source) + ": " + one_line(key) + ": " +
+                         one_line(what, /*is_name=*/false));
 }
 
 std::expected<void, std::string> assign(settings& s, std::string_view source, const key_spec& key,
@@ -54,7 +84,7 @@ std::expected<void, std::string> apply_environment(settings& s,
     for (const auto& key : all_keys())
       if (environment_name(key.name) == name) spec = &key;
     if (!spec)
-      return std::unexpected(std::string(name) +
+      return std::unexpected(one_line(name) +
                              ": unknown variable (ORDO_* variables set config keys, e.g. "
                              "ORDO_HTTP_PORT for http.port)");
     auto text = std::string_view(entry).substr(eq + 1);

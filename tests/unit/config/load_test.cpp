@@ -147,6 +147,18 @@ TEST(ConfigErrors, ChoicesAndTokensAreChecked) {
             "config.json: auth.tokens: [0].x: unknown key");
 }
 
+// Found by the fuzzer: JSON lets a key hold a newline, which an error naming the key printed raw.
+TEST(ConfigErrors, KeysWithControlCharactersStayOnOneLine) {
+  EXPECT_EQ(json_error(R"({"a\nb": 1})"), R"(config.json: a\nb: unknown key)");
+  EXPECT_EQ(json_error(R"({"http": {"x\u0000\r\u001b": 1}})"),
+            R"(config.json: http.x\x00\r\x1b: unknown key)");
+  EXPECT_EQ(json_error(R"({"back\\slash": 1})"), R"(config.json: back\\slash: unknown key)");
+  auto token_field =
+      json_error(R"({"auth": {"tokens": [{"token": "t", "role": "admin", "a\nb": 1}]}})");
+  EXPECT_EQ(token_field.find('\n'), std::string::npos) << token_field;
+  EXPECT_EQ(load_error({.environment = {"ORDO_X\nY=1"}}).find('\n'), std::string::npos);
+}
+
 TEST(ConfigErrors, MalformedJsonAndNonObjectsAreOneLine) {
   auto error = json_error(R"({"http": )");
   EXPECT_TRUE(error.starts_with("config.json: not valid JSON: ")) << error;
