@@ -47,6 +47,11 @@ std::string deadline_key(std::string_view stream) {
   return std::string(deadline_prefix) + std::string(stream);
 }
 
+std::optional<deadline_update> decode_deadline(std::string_view key, std::string_view value) {
+  if (!key.starts_with(deadline_prefix)) return std::nullopt;
+  return decode(key, value);
+}
+
 persistence::kv_write deadline_write(const deadline_update& update) {
   if (update.cancelled) return {deadline_key(update.stream), std::nullopt};
   return {deadline_key(update.stream), encode(update)};

@@ -4,6 +4,7 @@
 // scheduler loads them all when the node starts. No CAF here.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ std::string deadline_key(std::string_view stream);
 
 // The kv write that stores `update`, or deletes the stream's deadline when it is cancelled.
 persistence::kv_write deadline_write(const deadline_update& update);
+
+// The deadline stored under `key` ("deadline/<stream>"), or nullopt when `value` is not one.
+std::optional<deadline_update> decode_deadline(std::string_view key, std::string_view value);
 
 // Every stored deadline, in stream order. A value that cannot be read is reported on stderr and
 // left out: one damaged key must not keep the other sagas from being woken.

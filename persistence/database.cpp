@@ -1,5 +1,7 @@
 #include "persistence/database.hpp"
 
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -66,6 +68,12 @@ result<std::unique_ptr<database>> database::open(const database_options& options
   db_options.max_background_jobs = 2;
   db_options.bytes_per_sync = 1 << 20;
 
+  std::unique_ptr<rocksdb::Env> env;
+  if (options.file_system) {
+    env = rocksdb::NewCompositeEnv(options.file_system);
+    db_options.env = env.get();
+  }
+
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, column_options(cache, true)},
@@ -81,6 +89,7 @@ result<std::unique_ptr<database>> database::open(const database_options& options
   families.back().options.memtable_prefix_bloom_size_ratio = 0.05;
 
   auto db = std::make_unique<detail::rocks>();
+  db->env = std::move(env);
   db->path = options.path;
   rocksdb::DB* raw = nullptr;
   auto status = rocksdb::DB::Open(db_options, options.path, families, &db->handles, &raw);

@@ -10,6 +10,10 @@
 #include "persistence/result.hpp"
 #include "persistence/snapshot_store.hpp"
 
+namespace rocksdb {
+class FileSystem;
+}
+
 namespace ordo::persistence {
 
 struct database_options {
@@ -18,6 +22,9 @@ struct database_options {
   sync_mode sync = sync_mode::always;       // journal.sync
   std::size_t max_batch_events = 8192;      // group commit: most events in one WriteBatch
   std::size_t block_cache_bytes = 64 << 20; // shared read cache
+  // The file system RocksDB writes through; null: the real one. For tests that simulate a power
+  // loss (tests/unit/persistence/power_loss_fs.hpp).
+  std::shared_ptr<rocksdb::FileSystem> file_system;
 };
 
 class database {

@@ -55,7 +55,7 @@ result<std::unique_ptr<journal_importer>> journal_importer::open(const std::stri
       new journal_importer(std::move(*db), std::max<std::size_t>(batch_events, 1)));
 }
 
-result<void> journal_importer::add(const recorded_event& e) {
+result<void> import_validator::check(const recorded_event& e) {
   if (!detail::is_valid_stream(e.stream)) return rejected(e, "invalid stream id");
   if (e.version == 0) return rejected(e, "versions count from 1");
   if (e.position <= stats_.last_position)
@@ -64,30 +64,66 @@ result<void> journal_importer::add(const recorded_event& e) {
   auto [known, first] = versions_.try_emplace(e.stream, 0);
   if (!first && e.version != known->second + 1)
     return rejected(e, "the stream's previous version was " + std::to_string(known->second));
+  if (first && e.version > 1 && !allow_truncated_streams_) {
+    versions_.erase(known);
+    return rejected(e, "the stream's versions must start at 1");
+  }
   if (first) {
     ++stats_.streams;
-    if (e.version > 1) {
-      // Its earlier events were truncated at the source: say so, as truncate_before() would.
-      ++stats_.truncated_streams;
-      batch_->batch.Put(db_->streams, rocksdb::Slice(e.stream),
-                        detail::encode_marker({e.version, e.version - 1}));
-    }
+    if (e.version > 1) ++stats_.truncated_streams;
   }
   known->second = e.version;
+  stats_.last_position = e.position;
+  ++stats_.events;
+  return {};
+}
+
+result<void> import_validator::check_kv(std::string_view key) {
+  if (key.empty()) return storage_failure(storage_errc::invalid_argument, "an empty kv key");
+  if (stats_.kv_records > 0 && key <= last_key_)
+    return storage_failure(storage_errc::invalid_argument,
+                           "kv key " + std::string(key) + " is not after the previous one, " +
+                               last_key_ + " (keys are exported in order, each once)");
+  last_key_.assign(key);
+  ++stats_.kv_records;
+  return {};
+}
+
+std::uint64_t import_validator::highest_version(std::string_view stream) const {
+  auto known = versions_.find(std::string(stream));
+  return known == versions_.end() ? 0 : known->second;
+}
+
+result<void> journal_importer::add(const recorded_event& e) {
+  bool first = checked_.highest_version(e.stream) == 0;
+  if (auto ok = checked_.check(e); !ok) return ok;
+  if (first && e.version > 1) {
+    // Its earlier events were truncated at the source: say so, as truncate_before() would.
+    batch_->batch.Put(db_->streams, rocksdb::Slice(e.stream),
+                      detail::encode_marker({e.version, e.version - 1}));
+  }
   auto position = detail::position_key(e.position);
   batch_->batch.Put(db_->positions, position, detail::encode_event_record(e));
   batch_->batch.Put(db_->events, detail::stream_key(e.stream, e.version), detail::seal(position));
-  stats_.last_position = e.position;
-  ++stats_.events;
+  return queued();
+}
+
+result<void> journal_importer::add_kv(std::string_view key, std::string_view value) {
+  if (auto ok = checked_.check_kv(key); !ok) return ok;
+  batch_->batch.Put(db_->kv, rocksdb::Slice(key), detail::seal(value));
+  return queued();
+}
+
+result<void> journal_importer::queued() {
   if (++batch_->events >= batch_events_) return write_batch(/*sync=*/false);
   return {};
 }
 
 result<void> journal_importer::write_batch(bool sync) {
-  if (stats_.last_position > 0) {
+  if (auto last = checked_.stats().last_position; last > 0) {
     // The high-water mark travels with every batch, as the journal writer keeps it.
     batch_->batch.Put(db_->streams, rocksdb::Slice(detail::last_position_key.data(), 0),
-                      detail::seal(detail::position_key(stats_.last_position)));
+                      detail::seal(detail::position_key(last)));
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
@@ -102,7 +138,7 @@ result<import_stats> journal_importer::finish() {
   if (auto r = write_batch(/*sync=*/true); !r) return std::unexpected(r.error());
   if (auto status = db_->db->FlushWAL(true); !status.ok())
     return std::unexpected(detail::from_status(status, "syncing the import"));
-  return stats_;
+  return checked_.stats();
 }
 
 }  // namespace ordo::persistence

@@ -49,6 +49,12 @@ std::string_view to_string(problem_kind kind) {
       return "unreadable_checkpoint";
     case problem_kind::checkpoint_beyond_journal:
       return "checkpoint_beyond_journal";
+    case problem_kind::corrupt_kv_record:
+      return "corrupt_kv_record";
+    case problem_kind::unreadable_kv_record:
+      return "unreadable_kv_record";
+    case problem_kind::kv_record_without_stream:
+      return "kv_record_without_stream";
   }
   return "unknown";
 }
@@ -102,6 +108,7 @@ class verifier {
     if (auto r = check_watermark(); !r) return std::unexpected(r.error());
     if (auto r = scan_snapshots(); !r) return std::unexpected(r.error());
     if (auto r = check_kv(); !r) return std::unexpected(r.error());
+    if (auto r = scan_kv_records(); !r) return std::unexpected(r.error());
     // Without the second pass streams_ holds the truncation markers only.
     report_.streams = by_stream_ ? streams_.size()
                                  : index_highest_.size() + streams_.size() - marked_index_streams_;
@@ -439,6 +446,30 @@ class verifier {
       if (report_.problems.size() < options_.max_problems) report_.problems.push_back(std::move(p));
     }
     return {};
+  }
+
+  // Node state in the kv store (saga deadlines, idempotency records): each record's CRC32C, what
+  // its owner makes of it, and that the stream it belongs to exists.
+  result<void> scan_kv_records() {
+    if (!options_.check_kv_record) return {};
+    auto it = iterator(db_.kv);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto key = it->key().ToStringView();
+      auto payload = detail::unseal(it->value().ToStringView());
+      auto verdict = options_.check_kv_record(key, payload);
+      if (!verdict) continue;
+      auto slot = no_slot;
+      if (!payload)
+        slot = add(problem_kind::corrupt_kv_record, verdict->stream, 0, 0,
+                   "kv record fails its CRC32C");
+      else if (verdict->problem)
+        slot = add(problem_kind::unreadable_kv_record, verdict->stream, 0, 0, *verdict->problem);
+      else if (!verdict->stream.empty() && highest_version(verdict->stream) == 0)
+        slot = add(problem_kind::kv_record_without_stream, verdict->stream, 0, 0,
+                   "the record belongs to a stream that has no events");
+      if (slot != no_slot) report_.problems[slot].key = std::string(key);
+    }
+    return failed(*it, "reading the kv store");
   }
 
   detail::rocks& db_;

@@ -41,6 +41,9 @@ enum class problem_kind {
   undecodable_event,          // an event its aggregate cannot decode (only with check_event)
   unreadable_checkpoint,      // a read-model checkpoint that cannot be read (only with check_kv)
   checkpoint_beyond_journal,  // a read-model checkpoint past the journal's end (only with check_kv)
+  corrupt_kv_record,          // a kv record of node state fails its CRC32C (with check_kv_record)
+  unreadable_kv_record,       // a kv record of node state its owner cannot read (check_kv_record)
+  kv_record_without_stream,   // e.g. a saga deadline whose stream has no events (check_kv_record)
 };
 
 std::string_view to_string(problem_kind kind);
@@ -66,6 +69,12 @@ struct verify_report {
   bool ok() const { return problem_count == 0; }
 };
 
+// What the caller says of one kv record (verify_options::check_kv_record).
+struct kv_record_verdict {
+  std::optional<std::string> problem;  // why its owner cannot read the payload
+  std::string stream;  // the journal stream the record belongs to, which must exist; empty: none
+};
+
 struct verify_options {
   // Why the snapshot's bytes cannot be loaded by its aggregate, or nullopt when they can.
   // Called only for snapshots that pass their CRC32C. Empty: not asked.
@@ -78,6 +87,12 @@ struct verify_options {
   std::function<result<std::vector<journal_problem>>(const kv_store& kv,
                                                      std::uint64_t last_position)>
       check_kv;
+  // Asked of every kv record, with its payload (nullopt when it fails its CRC32C): nullopt when
+  // the record is none of the caller's concern (read-model rows and checkpoints, which check_kv
+  // looks at), else its verdict. Empty: the kv store's records are not scanned.
+  std::function<std::optional<kv_record_verdict>(std::string_view key,
+                                                 std::optional<std::string_view> payload)>
+      check_kv_record;
   // Called now and then during the scan of the log with the records read so far.
   std::function<void(std::uint64_t records)> progress;
   std::size_t max_problems = 10'000;

@@ -4,6 +4,7 @@
 #include "actors/projection_verify.hpp"
 #include "actors/replay.hpp"
 #include "app/offline/command_line.hpp"
+#include "app/offline/node_state.hpp"
 #include "app/offline/offline_commands.hpp"
 #include "persistence/verify.hpp"
 
@@ -15,7 +16,9 @@ constexpr const char* usage =
     "usage: ordo verify --data DIR [--decode-events] [--max-problems N]\n"
     "  checks every record's CRC32C, per-stream version contiguity, that the stream index and\n"
     "  the global log agree, the position high-water mark, that snapshots load, and that each\n"
-    "  projection's checkpoint is readable and within the journal;\n"
+    "  projection's checkpoint is readable and within the journal, and that the node state of\n"
+    "  the kv store (saga deadlines, idempotency records) is readable, each deadline's stream\n"
+    "  existing;\n"
     "  --decode-events also decodes every event with its aggregate's decider.\n"
     "  exit 0: all is well; 1: problems found; 2: refused.\n";
 
@@ -49,6 +52,7 @@ int run_verify(int argc, char** argv) {
   }
   options.check_snapshot = actors::snapshot_problem;
   options.check_kv = actors::checkpoint_problems;
+  options.check_kv_record = node_state_verdict;
   if (args->has("--decode-events")) options.check_event = actors::event_problem;
 
   auto report = persistence::verify_directory(*data_dir, options);

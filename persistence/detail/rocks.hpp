@@ -12,6 +12,7 @@
 namespace ordo::persistence::detail {
 
 struct rocks {
+  std::unique_ptr<rocksdb::Env> env;  // only with a database_options::file_system; outlives db
   std::string path;
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::ColumnFamilyHandle* events = nullptr;     // stream|0|version -> position

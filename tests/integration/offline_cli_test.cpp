@@ -1,5 +1,6 @@
 // The real `ordo` binary's offline commands over a data directory built here: replay, verify
-// (clean and damaged), export -> import -> export byte for byte, and the polite refusals.
+// (clean and damaged), export -> import -> export byte for byte (with the kv store's node state),
+// import's refusal of a bad file (naming its line, writing nothing), and the polite refusals.
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "domain/deciders.hpp"
+#include "persistence/crc32c.hpp"
 #include "persistence/database.hpp"
 
 namespace {
@@ -35,6 +37,37 @@ std::string slurp(const fs::path& file) {
   s << in.rdbuf();
   return s.str();
 }
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (auto& line : lines) text += line + "\n";
+  return text;
+}
+
+// An export line without its ,"crc":"…" field (format 1's shape), or with a CRC that matches
+// its bytes again after an edit.
+std::string without_crc(const std::string& line) {
+  auto at = line.rfind(",\"crc\":\"");
+  return at == std::string::npos ? line : line.substr(0, at) + "}";
+}
+std::string resealed(const std::string& line) {
+  auto body = without_crc(line);
+  char crc[9];
+  std::snprintf(crc, sizeof crc, "%08x", static_cast<unsigned>(ordo::persistence::crc32c(body)));
+  return body.substr(0, body.size() - 1) + ",\"crc\":\"" + crc + "\"}";
+}
+
+// A saga deadline as actors/deadline_store.cpp stores it.
+const std::string deadline_value =
+    R"({"body":"{}","command":"step_deadline","command_id":"saga-o1:deadline","due_ms":1,)"
+    R"("id":"o1","type":"saga"})";
 
 fs::path fresh_dir(const std::string& tag) {
   static int counter = 0;
@@ -194,9 +227,22 @@ TEST_F(offline_cli_test, VerifyNamesDamagedProjectionCheckpoints) {
 }
 
 TEST_F(offline_cli_test, ExportImportExportIsByteIdentical) {
+  {
+    // Node state (a deadline, an idempotency record and its expiry entry) travels; read-model
+    // rows and checkpoints do not: the importing node rebuilds them.
+    auto db = open_db();
+    ASSERT_TRUE(db->kv().put("deadline/order-o1", deadline_value));
+    ASSERT_TRUE(db->kv().put("idem/key-1", R"({"fingerprint":"f","stored_at_ms":1})"));
+    ASSERT_TRUE(db->kv().put("idem-at/0000000000000001/key-1", ""));
+    ASSERT_TRUE(db->kv().put("checkpoint/order_summary", "60"));
+    ASSERT_TRUE(db->kv().put("view/order_summary/o1", "row"));
+  }
   auto first = ordo("export " + data());
   ASSERT_EQ(first.code, 0) << first.err;
-  EXPECT_EQ(std::count(first.out.begin(), first.out.end(), '\n'), 60);
+  auto lines = lines_of(first.out);
+  ASSERT_EQ(lines.size(), 1u + 60u + 3u + 1u);  // format line, events, kv records, end line
+  EXPECT_EQ(without_crc(lines.front()), R"({"from_position":1,"ordo_export":2})");
+  EXPECT_EQ(without_crc(lines.back()), R"({"end":{"events":60,"kv_records":3}})");
   auto file = scratch_ / "events.jsonl";
   std::ofstream(file) << first.out;
   auto copy = fresh_dir("copy");
@@ -205,6 +251,15 @@ TEST_F(offline_cli_test, ExportImportExportIsByteIdentical) {
   auto second = ordo("export --data " + copy.string());
   ASSERT_EQ(second.code, 0) << second.err;
   EXPECT_EQ(second.out, first.out);
+  EXPECT_EQ(ordo("verify --data " + copy.string()).code, 0);
+  {
+    auto db = ordo::persistence::database::open({.path = copy.string()});
+    ASSERT_TRUE(db);
+    EXPECT_EQ(*(*db)->kv().get("deadline/order-o1"), std::optional(deadline_value));
+    EXPECT_EQ(*(*db)->kv().get("idem-at/0000000000000001/key-1"), std::optional(std::string()));
+    EXPECT_EQ(*(*db)->kv().get("checkpoint/order_summary"), std::nullopt);
+    EXPECT_EQ(*(*db)->kv().get("view/order_summary/o1"), std::nullopt);
+  }
   auto from_stdin = fresh_dir("stdin");
   EXPECT_EQ(ordo("import --data " + from_stdin.string() + " -", file.string()).code, 0);
   EXPECT_EQ(ordo("export --data " + from_stdin.string()).out, first.out);
@@ -212,9 +267,108 @@ TEST_F(offline_cli_test, ExportImportExportIsByteIdentical) {
   EXPECT_EQ(again.code, 2) << again.err;
   auto one = ordo("export " + data() + " --stream order-o1 --from-position 21");
   ASSERT_EQ(one.code, 0) << one.err;
-  EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 20);
+  EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 22);  // 20 events, no kv records
   fs::remove_all(copy);
   fs::remove_all(from_stdin);
+}
+
+TEST_F(offline_cli_test, ImportReadsTheFormatOfEarlierExports) {
+  // Format 1: event envelopes only, no format line, no CRC, no end line.
+  auto lines = lines_of(ordo("export " + data()).out);
+  std::vector<std::string> events(lines.begin() + 1, lines.end() - 1);
+  for (auto& line : events) line = without_crc(line);
+  auto file = scratch_ / "format1.jsonl";
+  std::ofstream(file) << joined(events);
+  auto copy = fresh_dir("format1");
+  auto imported = ordo("import --data " + copy.string() + " " + file.string());
+  EXPECT_EQ(imported.code, 0) << imported.err;
+  EXPECT_NE(imported.err.find("imported 60 events"), std::string::npos) << imported.err;
+  fs::remove_all(copy);
+}
+
+TEST_F(offline_cli_test, ImportRefusesABadFileNamingTheLineAndWritesNothing) {
+  auto good = lines_of(ordo("export " + data()).out);
+  ASSERT_EQ(good.size(), 62u);
+  // Line 4 is position 3, order-o1 version 2; line 6 is order-o1 version 3.
+  ASSERT_NE(good[3].find(R"("stream":"order-o1","timestamp")"), std::string::npos) << good[3];
+  struct bad_file {
+    std::string name;
+    std::vector<std::string> lines;
+    std::string expected;  // in the one line on stderr
+  };
+  std::vector<bad_file> cases;
+  auto damaged = good;
+  damaged[4][damaged[4].find("order-o")] = 'X';  // a byte changed, the CRC not
+  cases.push_back({"damaged", damaged, "line 5: the line fails its CRC32C"});
+  auto gap = good;
+  gap.erase(gap.begin() + 3);
+  gap.back() = resealed(R"({"end":{"events":59,"kv_records":0}})");
+  cases.push_back({"gap", gap,
+                   "line 5: cannot import order-o1 version 3 at position 5: the "
+                   "stream's previous version was 1"});
+  auto unknown = good;
+  auto at = unknown[3].find(R"("type":"ItemAdded")");
+  ASSERT_NE(at, std::string::npos) << unknown[3];
+  unknown[3] = resealed(unknown[3].replace(at, 18, R"("type":"ItemBogus")"));
+  cases.push_back({"unknown type", unknown, "line 4: order-o1 version 2 (ItemBogus)"});
+  auto bad_stream = good;
+  at = bad_stream[2].find(R"("stream":"order-o2")");
+  bad_stream[2] = resealed(bad_stream[2].replace(at, 19, R"("stream":"order-o1")"));
+  cases.push_back({"duplicate version", bad_stream, "line 3: cannot import order-o1 version 1"});
+  auto orphan_deadline = good;
+  orphan_deadline.back() = resealed(R"({"end":{"events":60,"kv_records":1}})");
+  orphan_deadline.insert(
+      orphan_deadline.end() - 1,
+      resealed(nlohmann::json{{"kv", "deadline/saga-nobody"}, {"value", deadline_value}}.dump()));
+  cases.push_back({"orphan deadline", orphan_deadline,
+                   "line 62: kv record deadline/saga-nobody belongs to stream saga-nobody, which "
+                   "has no events in the file"});
+  auto derived = good;
+  derived.back() = resealed(R"({"end":{"events":60,"kv_records":1}})");
+  derived.insert(derived.end() - 1, resealed(R"({"kv":"checkpoint/stats","value":"1"})"));
+  cases.push_back({"derived record", derived, "line 62: kv record checkpoint/stats is read-model"});
+  auto cut = good;
+  cut.pop_back();
+  cases.push_back({"cut short", cut, "line 61: the file ends without its end line"});
+  auto miscounted = good;
+  miscounted.back() = resealed(R"({"end":{"events":61,"kv_records":0}})");
+  cases.push_back({"miscounted", miscounted, "line 62: the end line counts 61 events"});
+
+  for (auto& c : cases) {
+    auto file = scratch_ / "bad.jsonl";
+    std::ofstream(file) << joined(c.lines);
+    auto missing = fresh_dir("bad-missing");
+    auto r = ordo("import --data " + missing.string() + " " + file.string());
+    EXPECT_EQ(r.code, 1) << c.name;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find("nothing was imported"), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(missing)) << c.name;
+    auto empty = fresh_dir("bad-empty");
+    fs::create_directories(empty);
+    EXPECT_EQ(ordo("import --data " + empty.string() + " -", file.string()).code, 1) << c.name;
+    EXPECT_TRUE(fs::is_empty(empty)) << c.name;
+    fs::remove_all(empty);
+  }
+}
+
+TEST_F(offline_cli_test, VerifyNamesUnreadableAndOrphanDeadlinesAndIdempotencyRecords) {
+  {
+    auto db = open_db();
+    ASSERT_TRUE(db->kv().put("deadline/order-o1", deadline_value));
+    ASSERT_TRUE(db->kv().put("deadline/saga-gone", deadline_value));
+    ASSERT_TRUE(db->kv().put("deadline/order-o2", "not a deadline"));
+    ASSERT_TRUE(db->kv().put("idem/key-1", "[]"));
+    ASSERT_TRUE(db->kv().put("idem-at/12/key-1", ""));
+  }
+  auto r = ordo("verify " + data());
+  EXPECT_EQ(r.code, 1);
+  for (std::string expected :
+       {"kv_record_without_stream stream=saga-gone key=deadline/saga-gone",
+        "unreadable_kv_record stream=order-o2 key=deadline/order-o2: the deadline is not",
+        "unreadable_kv_record key=idem/key-1: the idempotency record is not a JSON object",
+        "unreadable_kv_record key=idem-at/12/key-1", "problems       4"})
+    EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
 }
 
 TEST_F(offline_cli_test, RefusesPolitely) {
