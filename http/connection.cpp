@@ -55,7 +55,8 @@ io_result read_some(connection& c, char* into, std::size_t size) {
   }
   ERR_clear_error();  // SSL_get_error reads this thread's error queue
   std::size_t got = 0;
-  return tls_result(c.ssl, SSL_read_ex(c.ssl, into, size, &got), got);
+  int rc = SSL_read_ex(c.ssl, into, size, &got);
+  return tls_result(c.ssl, rc, got);
 }
 
 io_result write_some(connection& c, const char* from, std::size_t size) {
@@ -68,7 +69,8 @@ io_result write_some(connection& c, const char* from, std::size_t size) {
   }
   ERR_clear_error();
   std::size_t sent = 0;
-  return tls_result(c.ssl, SSL_write_ex(c.ssl, from, size, &sent), sent);
+  int rc = SSL_write_ex(c.ssl, from, size, &sent);
+  return tls_result(c.ssl, rc, sent);
 }
 
 connection_stream::connection_stream(connection& c, std::chrono::milliseconds timeout)

@@ -255,15 +255,18 @@ void front::continue_handshake(std::uint64_t id) {
 void front::read_head(std::uint64_t id) {
   auto& c = *waiting_.at(id).conn;
   // Never more than one byte past the cap: enough to know that the head is too long.
-  while (c.buffered.size() <= max_head_bytes) {
+  bool ended = false;  // the client closed (perhaps only its sending side) or the socket failed
+  while (!ended && c.buffered.size() <= max_head_bytes) {
     auto old_size = c.buffered.size();
     c.buffered.resize(std::min(old_size + read_chunk, max_head_bytes + 1));
     auto r = read_some(c, c.buffered.data() + old_size, c.buffered.size() - old_size);
     c.buffered.resize(old_size + r.bytes);
     if (r.state == io_state::want_read || r.state == io_state::want_write) break;
-    if (r.state != io_state::done) return close_connection(id);
+    ended = r.state != io_state::done;
   }
-  dispatch_if_complete(id);
+  // A whole request followed by the end of the client's sending is still answered.
+  if (dispatch_if_complete(id) || !ended) return;
+  close_connection(id);
 }
 
 void front::drain(std::uint64_t id) {
@@ -276,13 +279,13 @@ void front::drain(std::uint64_t id) {
   }
 }
 
-void front::dispatch_if_complete(std::uint64_t id) {
+bool front::dispatch_if_complete(std::uint64_t id) {
   auto& w = waiting_.at(id);
   auto& c = *w.conn;
   auto end = head_end(c.buffered, c.head_scanned);
   if (end != 0 && end <= max_head_bytes) {
     dispatch_(take(id));
-    return;
+    return true;
   }
   if (c.buffered.size() > max_head_bytes) {
     if (w.counted) {
@@ -294,7 +297,9 @@ void front::dispatch_if_complete(std::uint64_t id) {
     c.buffered.clear();
     c.buffered.shrink_to_fit();
     answer_and_drain(id, render(refused), refused.status);
+    return true;
   }
+  return false;
 }
 
 void front::answer_and_drain(std::uint64_t id, const std::string& bytes, int status) {

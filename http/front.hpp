@@ -87,7 +87,8 @@ class front {
   std::uint64_t add(std::unique_ptr<connection> c, phase state, bool counted);
   // Starts waiting for a head on `c` (or dispatches at once if one is buffered already).
   void wait_for_head(std::unique_ptr<connection> c, bool counted);
-  void dispatch_if_complete(std::uint64_t id);
+  // Hands `id` to a worker if its head is whole, or refuses a head over the cap: true if either.
+  bool dispatch_if_complete(std::uint64_t id);
   // Sends the front's own answer, stops writing, and reads until the client closes (or a short
   // while), so that the answer is not lost to a reset.
   void answer_and_drain(std::uint64_t id, const std::string& bytes, int status);
