@@ -31,6 +31,9 @@ class request_runner final : public httplib::Server {
   bool answer_one(httplib::Stream& stream, bool last, bool& closed) {
     return process_request(stream, last, closed, nullptr);
   }
+  // httplib writes a content provider's body only while its own listening socket is valid; the
+  // front's listener stands in for it (httplib never listens, so it never closes it).
+  void serving_on(int listener) { svr_sock_ = listener; }
 };
 
 namespace {
@@ -294,6 +297,7 @@ std::expected<std::uint16_t, std::string> server::bind() {
   auto port = bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
                                           : reinterpret_cast<sockaddr_in&>(bound).sin_port;
 
+  runner_->serving_on(listening_socket_);
   workers_ = std::make_unique<counting_pool>(options_.threads, admitted_);
   front_ = std::make_unique<front>(
       listening_socket_,
