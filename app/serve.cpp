@@ -43,6 +43,7 @@ http::server_options server_options_from(const config::settings& s) {
           .max_in_flight = s.http.max_in_flight,
           .threads = s.http.threads,
           .read_timeout_ms = s.http.read_timeout_ms,
+          .max_connections_per_client = s.http.max_connections_per_client,
           .tls_cert = s.http.tls.cert,
           .tls_key = s.http.tls.key};
 }

@@ -122,6 +122,10 @@ std::vector<key_spec> build_keys() {
           "http.read_timeout_ms",
           +[](settings& s) -> std::int64_t& { return s.http.read_timeout_ms; }, 1, 3600000),
       integer_key(
+          "http.max_connections_per_client",
+          +[](settings& s) -> std::size_t& { return s.http.max_connections_per_client; }, 1,
+          1000000),
+      integer_key(
           "http.idempotency_ttl_hours",
           +[](settings& s) -> std::int64_t& { return s.http.idempotency_ttl_hours; }, 24, 24 * 365),
       text_key(

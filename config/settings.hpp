@@ -43,6 +43,8 @@ struct http_settings {
   std::size_t max_in_flight = 1024;     // http.max_in_flight: requests admitted at once; then 429
   std::size_t threads = 64;             // http.threads: request-handling threads
   std::int64_t read_timeout_ms = 5000;  // http.read_timeout_ms: a client slower than this is cut
+  // http.max_connections_per_client: open connections per client address; then 429
+  std::size_t max_connections_per_client = 256;
   std::int64_t idempotency_ttl_hours = 24;  // http.idempotency_ttl_hours: replay window of keys
   tls_settings tls;
   bool operator==(const http_settings&) const = default;

@@ -1,14 +1,20 @@
 #include "http/server.hpp"
 
 #include <httplib.h>
+#include <netdb.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
+#include "http/connection.hpp"
 #include "http/framing.hpp"
+#include "http/front.hpp"
 #include "http/reply.hpp"
 #include "http/request_id.hpp"
+#include "http/tls.hpp"
 
 namespace ordo::http {
 
@@ -17,7 +23,23 @@ struct server::admission {
   std::atomic<std::size_t> handling{0};  // requests inside the handler
 };
 
+// httplib's parsing, routing and answer writing for one request on a stream the front prepared.
+class request_runner final : public httplib::Server {
+ public:
+  // False if the connection must close (unreadable request, failed write, or an answer that
+  // ends the connection); `closed`: the request asked to close it.
+  bool answer_one(httplib::Stream& stream, bool last, bool& closed) {
+    return process_request(stream, last, closed, nullptr);
+  }
+  // httplib writes a content provider's body only while its own listening socket is valid; the
+  // front's listener stands in for it (httplib never listens, so it never closes it).
+  void serving_on(int listener) { svr_sock_ = listener; }
+};
+
 namespace {
+
+// Requests one connection may send before the node closes it.
+constexpr std::size_t max_requests_per_connection = 1000;
 
 // "200 while the process lives" (API.md): the liveness probe is never shed for load and takes no
 // in-flight slot, so that an orchestrator does not restart a node for being busy.
@@ -25,8 +47,8 @@ bool is_liveness_probe(const httplib::Request& req) {
   return req.path == "/healthz" && (req.method == "GET" || req.method == "HEAD");
 }
 
-// httplib 0.11 listens with a backlog of 5: a burst of new connections (64 clients starting at
-// once) would find the accept queue full and retry their SYN a second or more later.
+// A burst of new connections (64 clients starting at once) must find room in the accept queue,
+// or they retry their SYN a second or more later.
 constexpr int listen_backlog = 1024;
 
 // httplib's thread pool, counting the connections that wait in its queue: under a burst they
@@ -35,6 +57,7 @@ class counting_pool : public httplib::TaskQueue {
  public:
   counting_pool(std::size_t threads, std::shared_ptr<server::admission> admitted)
       : pool_(threads), admitted_(std::move(admitted)) {}
+  ~counting_pool() override { shutdown(); }
 
   void enqueue(std::function<void()> fn) override {
     admitted_->waiting.fetch_add(1, std::memory_order_relaxed);
@@ -43,10 +66,15 @@ class counting_pool : public httplib::TaskQueue {
       fn();
     });
   }
-  void shutdown() override { pool_.shutdown(); }
+  // Runs the jobs already queued, then joins. Once: httplib's ThreadPool cannot join twice.
+  void shutdown() override {
+    if (!shut_down_) pool_.shutdown();
+    shut_down_ = true;
+  }
 
  private:
   httplib::ThreadPool pool_;
+  bool shut_down_ = false;
   std::shared_ptr<server::admission> admitted_;
 };
 
@@ -103,17 +131,17 @@ server::server(server_options options, handler handle, answer_observer on_own_an
       handle_(std::move(handle)),
       on_own_answer_(std::move(on_own_answer)),
       admitted_(std::make_shared<admission>()) {
-  if (tls()) {
-    http_ =
-        std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
-  } else {
-    http_ = std::make_unique<httplib::Server>();
-  }
+  auto runner = std::make_unique<request_runner>();
+  runner_ = runner.get();
+  http_ = std::move(runner);
   configure();
 }
 
 server::~server() {
   stop();
+  front_.reset();
+  workers_.reset();
+  if (listening_socket_ >= 0) ::close(listening_socket_);
 }
 
 void server::answer_itself(const httplib::Request& req, httplib::Response& res, const reply& r) {
@@ -131,22 +159,10 @@ void server::answer_itself(const httplib::Request& req, httplib::Response& res, 
 
 void server::configure() {
   auto& s = *http_;
-  s.set_tcp_nodelay(true);
-  s.set_socket_options([this](int sock) {
-    httplib::default_socket_options(sock);
-    listening_socket_ = sock;
-  });
-  auto threads = options_.threads;
-  auto admitted = admitted_;
-  // httplib owns the queue it gets from this factory and deletes it.
-  s.new_task_queue = [threads, admitted] { return new counting_pool(threads, admitted); };
-  s.set_keep_alive_max_count(1000);
-  auto read_timeout = std::chrono::milliseconds(options_.read_timeout_ms);
-  s.set_read_timeout(read_timeout);
-  s.set_write_timeout(read_timeout);
-  // An idle keep-alive connection holds a thread, and a graceful stop waits for it: let it go
-  // after two idle seconds.
-  s.set_keep_alive_timeout(2);
+  // The front accepts and reads; httplib's settings that remain are what its answers announce
+  // (Keep-Alive: timeout, max) and its body limit.
+  s.set_keep_alive_max_count(max_requests_per_connection);
+  s.set_keep_alive_timeout(std::max<std::int64_t>(1, options_.read_timeout_ms / 1000));
   s.set_payload_max_length(options_.max_body_bytes);
 
   auto max_body = options_.max_body_bytes;
@@ -238,33 +254,86 @@ void server::configure() {
 }
 
 std::expected<std::uint16_t, std::string> server::bind() {
-  if (!http_->is_valid())
-    return std::unexpected("cannot serve HTTPS with http.tls.cert " + options_.tls_cert +
-                           " and http.tls.key " + options_.tls_key +
-                           ": unreadable or not a matching PEM pair");
-  std::uint16_t port = options_.port;
-  if (port == 0) {
-    auto any = http_->bind_to_any_port(options_.host);
-    if (any <= 0)
-      return std::unexpected("cannot listen on " + options_.host + ": " + std::strerror(errno));
-    port = static_cast<std::uint16_t>(any);
-  } else if (!http_->bind_to_port(options_.host, port)) {
-    return std::unexpected("cannot listen on " + options_.host + ":" + std::to_string(port) + ": " +
-                           std::strerror(errno));
+  std::shared_ptr<tls_context> tls_sessions;
+  if (tls()) {
+    auto loaded = tls_context::load(options_.tls_cert, options_.tls_key);
+    if (!loaded) return std::unexpected(loaded.error());
+    tls_sessions = std::move(*loaded);
   }
-  // Listening again on a listening socket only changes its backlog.
-  if (::listen(listening_socket_, listen_backlog) != 0)
-    return std::unexpected("cannot listen on " + options_.host + ":" + std::to_string(port) + ": " +
-                           std::strerror(errno));
-  return port;
+  // A TLS session writes with write(2), which raises SIGPIPE on a connection the client reset;
+  // ignored, the write reports EPIPE and the connection closes.
+  std::signal(SIGPIPE, SIG_IGN);
+  auto where =
+      options_.port == 0 ? options_.host : options_.host + ":" + std::to_string(options_.port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  auto port_text = std::to_string(options_.port);
+  if (int rc = ::getaddrinfo(options_.host.c_str(), port_text.c_str(), &hints, &found); rc != 0)
+    return std::unexpected("cannot listen on " + where + ": " + ::gai_strerror(rc));
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, ::freeaddrinfo);
+  int error = 0;
+  for (auto* a = found; a != nullptr; a = a->ai_next) {
+    int sock = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (sock < 0) {
+      error = errno;
+      continue;
+    }
+    httplib::default_socket_options(sock);  // as httplib would: SO_REUSEADDR
+    if (::bind(sock, a->ai_addr, a->ai_addrlen) == 0 && ::listen(sock, listen_backlog) == 0) {
+      listening_socket_ = sock;
+      break;
+    }
+    error = errno;
+    ::close(sock);
+  }
+  if (listening_socket_ < 0)
+    return std::unexpected("cannot listen on " + where + ": " + std::strerror(error));
+  sockaddr_storage bound{};
+  socklen_t length = sizeof bound;
+  ::getsockname(listening_socket_, reinterpret_cast<sockaddr*>(&bound), &length);
+  auto port = bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
+                                          : reinterpret_cast<sockaddr_in&>(bound).sin_port;
+
+  runner_->serving_on(listening_socket_);
+  workers_ = std::make_unique<counting_pool>(options_.threads, admitted_);
+  front_ = std::make_unique<front>(
+      listening_socket_,
+      front_options{.head_timeout = std::chrono::milliseconds(options_.read_timeout_ms),
+                    .max_connections_per_client = options_.max_connections_per_client,
+                    .tls = std::move(tls_sessions)},
+      [this](std::unique_ptr<connection> c) {
+        // The pool takes copyable jobs: the job owns the connection until it gives it back.
+        workers_->enqueue([this, c = c.release()] { answer_on(std::unique_ptr<connection>(c)); });
+      },
+      [this](int status) {
+        if (on_own_answer_) on_own_answer_(httplib::Request{}, status);
+      });
+  return ntohs(port);
+}
+
+void server::answer_on(std::unique_ptr<connection> c) {
+  bool keep_alive = false;
+  {
+    connection_stream stream(*c, std::chrono::milliseconds(options_.read_timeout_ms));
+    bool last = ++c->requests >= max_requests_per_connection || stopping_;
+    bool closed = false;
+    keep_alive = runner_->answer_one(stream, last, closed) && !closed && !last;
+  }
+  front_->give_back(std::move(c), keep_alive);
 }
 
 void server::serve() {
-  http_->listen_after_bind();
+  front_->run();
+  workers_->shutdown();  // answers the requests already handed over, then joins
+  front_->close_returned();
 }
 
 void server::stop() {
-  if (http_) http_->stop();
+  stopping_ = true;
+  if (front_) front_->stop();
 }
 
 std::size_t server::in_flight() const {

@@ -1,7 +1,13 @@
-// The HTTP transport: an httplib server (HTTPS when a certificate is configured) with a bounded
-// number of requests in flight, a body size limit answered before the body is read, short read
-// timeouts, and problem+json for every error httplib raises itself. Every request that passes
-// those checks goes to one handler (http::api::handle).
+// The HTTP transport: httplib's request handling (HTTPS when a certificate is configured) with a
+// bounded number of requests in flight, a body size limit answered before the body is read,
+// deadlines on reading, and problem+json for every error httplib raises itself. Every request
+// that passes those checks goes to one handler (http::api::handle).
+//
+// An event-loop front (http/front.hpp) accepts every connection, does the TLS handshake for
+// HTTPS, caps connections per client address and hands a connection to a worker only once its
+// whole request head arrived in time; the worker runs httplib's parsing, routing and answer
+// writing over it (http/connection.hpp), then gives it back to wait for its next head. Slow
+// clients hold no thread.
 #pragma once
 
 #include <atomic>
@@ -14,6 +20,7 @@
 
 namespace httplib {
 class Server;
+class TaskQueue;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -21,6 +28,9 @@ struct Response;
 namespace ordo::http {
 
 struct reply;
+struct connection;
+class front;
+class request_runner;
 
 struct server_options {
   std::string host = "127.0.0.1";
@@ -28,8 +38,9 @@ struct server_options {
   std::size_t max_body_bytes = 65536;
   std::size_t max_in_flight = 1024;
   std::size_t threads = 64;
-  std::int64_t read_timeout_ms = 5000;
-  std::string tls_cert;  // both set: HTTPS
+  std::int64_t read_timeout_ms = 5000;           // a request head, then the rest of the request
+  std::size_t max_connections_per_client = 256;  // open connections per client address
+  std::string tls_cert;                          // both set: HTTPS
   std::string tls_key;
 };
 
@@ -63,13 +74,19 @@ class server {
  private:
   void configure();
   void answer_itself(const httplib::Request& req, httplib::Response& res, const reply& r);
+  // On a worker: answers the request whose head `c` holds, then gives `c` back to the front.
+  void answer_on(std::unique_ptr<connection> c);
 
   server_options options_;
   handler handle_;
   answer_observer on_own_answer_;
   std::shared_ptr<admission> admitted_;
   std::unique_ptr<httplib::Server> http_;
-  int listening_socket_ = -1;  // set by httplib's socket-options hook while binding
+  request_runner* runner_ = nullptr;  // http_
+  int listening_socket_ = -1;
+  std::unique_ptr<front> front_;
+  std::unique_ptr<httplib::TaskQueue> workers_;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace ordo::http

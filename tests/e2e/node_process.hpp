@@ -42,6 +42,7 @@ class node_process {
 
   int port() const { return port_; }
   bool tls() const { return tls_; }
+  pid_t pid() const { return pid_; }
   // SIGTERM and wait: the exit code (0 for a graceful stop).
   int stop();
   // SIGKILL and wait: a crash at an arbitrary moment.
