@@ -80,7 +80,8 @@ class GatewayHandoff : public runtime_fixture {
 
   std::vector<std::string> skus_of(const std::string& order) {
     std::vector<std::string> skus;
-    for (auto& i : state_of("order", order)["items"]) skus.push_back(i["sku"]);
+    auto state = state_of("order", order);
+    for (auto& i : state["items"]) skus.push_back(i["sku"]);
     return skus;
   }
 
