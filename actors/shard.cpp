@@ -75,11 +75,15 @@ void begin_passivation(shard_ptr self, shard_state::entry& e) {
   self->send(e.actor, passivate_atom::value);
 }
 
-// Passivates least recently used aggregates while the shard holds more than its share.
+// Passivates least recently used aggregates while the shard holds more than its share. Never the
+// most recent one, which is being used now: while busy ones hold the others' places, that one
+// would otherwise be passivated as soon as it is spawned, again and again.
 void enforce_max_live(shard_ptr self) {
   auto& st = self->state;
   std::size_t running = st.live.size();
-  for (auto it = st.recency.rbegin(); running > st.max_live && it != st.recency.rend(); ++it) {
+  if (st.recency.empty()) return;
+  auto most_recent = std::prev(st.recency.rend());
+  for (auto it = st.recency.rbegin(); running > st.max_live && it != most_recent; ++it) {
     auto& e = st.live.at(*it);
     if (!e.stopping && !e.busy) {
       begin_passivation(self, e);
