@@ -7,9 +7,8 @@
 // (504).
 #pragma once
 
-#include <caf/all.hpp>
-
 #include <atomic>
+#include <caf/all.hpp>
 #include <memory>
 
 #include "actors/protocol.hpp"

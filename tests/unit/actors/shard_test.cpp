@@ -39,8 +39,8 @@ TEST_F(Shard, AnAggregateWhoseRecoveryFailsIsAnsweredAtOnce) {
   ASSERT_TRUE(db().events().append(std::move(bad)));
 
   auto started = std::chrono::steady_clock::now();
-  auto command = run("order", "broken", "add_item",
-                     {{"sku", "a"}, {"quantity", 1}, {"unit_price_cents", 1}});
+  auto command =
+      run("order", "broken", "add_item", {{"sku", "a"}, {"quantity", 1}, {"unit_price_cents", 1}});
   auto read = gate().query("order", "broken");
   auto waited = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(command.code, "unavailable") << command.message;
