@@ -330,6 +330,7 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
         return info;
       },
       [self](passivate_atom) {
+        if (!detail::may_passivate<D>(self)) return;  // answers awaited: see aggregate_effects.hpp
         self->state.passivating = true;
         if (!self->state.writing && self->state.queue.empty()) self->quit();
       },

@@ -9,6 +9,10 @@
 // as a command to the actor itself, so that what the saga learnt is journaled before it acts on
 // it. Transient answers (unavailable, overloaded, no answer) make it send again a little later;
 // the durable step deadline covers anything lost with a crash.
+// Busy: while answers are awaited (or a resend is due) the actor must not stop, or the answers go
+// to nobody and the step runs into its deadline. It tells its shard (busy_atom), which then
+// passivates it neither for idleness nor for room, and it refuses a passivation that crossed that
+// message.
 #pragma once
 
 #include <caf/all.hpp>
@@ -68,6 +72,31 @@ void announce_wake_up(aggregate_ptr<D> self, bool durable) {
 template <domain::decider D>
 void send_actions(aggregate_ptr<D> self);
 
+// Tells the shard when the aggregate starts or stops awaiting answers.
+template <domain::decider D>
+void report_busy(aggregate_ptr<D> self) {
+  if constexpr (domain::drives_others<D>) {
+    auto& st = self->state;
+    bool busy = !st.process.awaiting.empty() || st.process.resend_scheduled;
+    if (busy == st.process.reported_busy) return;
+    st.process.reported_busy = busy;
+    self->send(st.shard, busy_atom::value, busy);
+  }
+}
+
+// On passivate_atom: false (and the shard is told again that it is busy) while answers are awaited.
+template <domain::decider D>
+bool may_passivate(aggregate_ptr<D> self) {
+  if constexpr (domain::drives_others<D>) {
+    auto& st = self->state;
+    if (!st.process.awaiting.empty() || st.process.resend_scheduled) {
+      self->send(st.shard, busy_atom::value, true);
+      return false;
+    }
+  }
+  return true;
+}
+
 template <domain::decider D>
 void on_answer(aggregate_ptr<D> self, const domain::outgoing_command& action,
                const command_reply& reply) {
@@ -82,11 +111,12 @@ void on_answer(aggregate_ptr<D> self, const domain::outgoing_command& action,
       }
       return;
     }
-    auto record = D::interpret(st.state, action, reply.code, status_of(reply));
-    if (!record) return;
     // Through the mailbox, like any command: it waits for the append in flight, and nobody
-    // waits for its reply.
-    caf::anon_send(caf::actor_cast<caf::actor>(self), envelope_of(*record, st.stream));
+    // waits for its reply. Queued before the shard may hear that nothing is awaited any more, so
+    // a passivation that follows finds it in the mailbox first.
+    if (auto record = D::interpret(st.state, action, reply.code, status_of(reply)))
+      caf::anon_send(caf::actor_cast<caf::actor>(self), envelope_of(*record, st.stream));
+    report_busy<D>(self);
   }
 }
 
@@ -99,6 +129,10 @@ void send_actions(aggregate_ptr<D> self) {
     auto timeout = std::chrono::milliseconds(st.context->settings.command_timeout_ms);
     for (auto& action : D::next_actions(st.state)) {
       if (!st.process.awaiting.insert(action.command_id).second) continue;
+      // A passivation accepted while the last batch was written is called off: the answers must
+      // reach this incarnation. The shard hears of it before the targets are spawned.
+      st.passivating = false;
+      report_busy<D>(self);
       const auto& shard = shard_for(*st.context, action.aggregate_type, action.aggregate_id);
       self->request(shard, timeout, envelope_of(action, st.stream))
           .then([self, action](command_reply& reply) { on_answer<D>(self, action, reply); },
@@ -116,6 +150,7 @@ void on_resend(aggregate_ptr<D> self) {
   if constexpr (domain::drives_others<D>) {
     self->state.process.resend_scheduled = false;
     send_actions<D>(self);
+    report_busy<D>(self);
   }
 }
 

@@ -40,6 +40,7 @@ struct process_state<D> {
   std::optional<deadline_update> deadline_to_announce;
   std::set<std::string> awaiting;  // command ids of actions sent, answer not yet in
   bool resend_scheduled = false;
+  bool reported_busy = false;  // what the shard last heard: answers are awaited (not passivated)
 };
 
 }  // namespace ordo::actors

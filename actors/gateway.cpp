@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <future>
 
+#include "actors/handoff.hpp"
 #include "actors/messages.hpp"
 #include "actors/reply_deadlines.hpp"
 #include "actors/shard.hpp"
@@ -29,10 +30,14 @@ caf::behavior carrier(caf::event_based_actor* self) {
   };
 }
 
-command_reply from_error(const caf::error& e, caf::actor_system& system) {
-  if (e == caf::sec::request_timeout)
-    return make_reply("unavailable", "the aggregate did not answer in time");
-  return make_reply("unavailable", "the aggregate could not be reached: " + system.render(e));
+// A command that reached nobody, or that a receiver bounced unread when it stopped, was never
+// applied; after any other failure it is unknown whether it was, unless the caller can still stop
+// the hand-off.
+command_reply from_error(const caf::error& e, handoff& decision, caf::actor_system& system) {
+  if (e == caf::sec::request_receiver_down || decision.give_up())
+    return make_reply("unavailable", "the aggregate could not be reached: " + system.render(e));
+  return outcome_unknown_reply("the aggregate failed after it received the command: " +
+                               system.render(e));
 }
 
 }  // namespace
@@ -42,6 +47,10 @@ command_reply make_reply(std::string code, std::string message) {
   reply.code = std::move(code);
   reply.message = std::move(message);
   return reply;
+}
+
+command_reply outcome_unknown_reply(std::string why) {
+  return make_reply("outcome_unknown", std::move(why) + "; the command may still be applied");
 }
 
 struct gateway::actors {
@@ -67,7 +76,9 @@ gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
       settings_(settings),
       deadlines_(std::make_unique<reply_deadlines>(
           std::chrono::milliseconds(settings.command_timeout_ms),
-          make_reply("unavailable", "the aggregate did not answer in time"))) {
+          make_reply("unavailable",
+                     "the aggregate did not receive the command in time; nothing was applied"),
+          outcome_unknown_reply("the aggregate did not answer in time"))) {
   actors_->shards = std::move(shards);
   actors_->projections = std::move(projections);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, settings.gateway_actors); ++i)
@@ -96,15 +107,18 @@ void gateway::send_async(command_envelope command, reply_handler done) {
     in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     done(std::move(r));
   });
-  deadlines_->watch(reply);
+  auto decision = std::make_shared<handoff>();
+  deadlines_->watch(reply, decision);
   // No CAF timeout: the deadline watch answers a late call. An aggregate always answers in the
   // end (or its mailbox bounces the request when it stops), which frees the handler.
-  actors_->dispatch(
-      [shard, command = std::move(command), reply](caf::event_based_actor* self) mutable {
-        self->request(shard, caf::infinite, std::move(command))
-            .then([reply](command_reply& r) { reply->deliver(std::move(r)); },
-                  [reply, self](caf::error& e) { reply->deliver(from_error(e, self->system())); });
-      });
+  actors_->dispatch([shard, command = std::move(command), reply,
+                     decision](caf::event_based_actor* self) mutable {
+    self->request(shard, caf::infinite, tracked_command{std::move(command), decision})
+        .then([reply](command_reply& r) { reply->deliver(std::move(r)); },
+              [reply, decision, self](caf::error& e) {
+                reply->deliver(from_error(e, *decision, self->system()));
+              });
+  });
 }
 
 template <class T>
@@ -123,7 +137,7 @@ command_reply gateway::send(command_envelope command) {
       [&](std::function<void(command_reply)> deliver) {
         send_async(std::move(command), std::move(deliver));
       },
-      make_reply("unavailable", "no reply in time"));
+      outcome_unknown_reply("no reply in time"));
 }
 
 namespace {

@@ -1,7 +1,9 @@
 // The gateway: the only door from non-actor threads (HTTP, CLI, tests) into the actors.
 // Each call sends one message to the shard that owns the aggregate and waits (or calls back)
 // with a typed reply. Past `max_in_flight` concurrent calls it answers `overloaded` at once; a
-// reply that does not come within `command_timeout_ms` is answered `unavailable`.
+// command that does not reach its aggregate within `command_timeout_ms` is answered `unavailable`
+// (and dropped: nothing was applied), one that reached it but was not answered in time
+// `outcome_unknown` (it may still be applied).
 #pragma once
 
 #include <atomic>
@@ -73,5 +75,7 @@ class gateway {
 };
 
 command_reply make_reply(std::string code, std::string message);
+// "outcome_unknown": the command may have been applied, or may still be; `why` says what happened.
+command_reply outcome_unknown_reply(std::string why);
 
 }  // namespace ordo::actors

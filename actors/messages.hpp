@@ -37,7 +37,7 @@ typename Inspector::result_type inspect(Inspector& f, aggregate_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, projection_info& x) {
   return f(caf::meta::type_name("ordo.projection_info"), x.name, x.position, x.lag_events, x.lag_ms,
-           x.apply_delay_p99_ms, x.status, x.last_error);
+           x.apply_delay_p99_ms, x.status, x.last_error, x.retrying);
 }
 
 template <class Inspector>
@@ -71,4 +71,5 @@ CAF_ADD_ATOM(ordo, ordo::actors, rebuild_atom, "rebuild")      // rebuild a proj
 CAF_ADD_ATOM(ordo, ordo::actors, tick_atom, "tick")            // periodic housekeeping
 CAF_ADD_ATOM(ordo, ordo::actors, stop_atom, "stop")
 CAF_ADD_ATOM(ordo, ordo::actors, resend_atom, "resend")  // a saga sends its step's commands again
+CAF_ADD_ATOM(ordo, ordo::actors, busy_atom, "busy")  // an aggregate awaits answers (or no more)
 CAF_END_TYPE_ID_BLOCK(ordo)

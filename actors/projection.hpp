@@ -97,6 +97,10 @@ class projection {
   // Drops every row kept in memory. Called when the rows of an apply() are not committed (a
   // failed apply or write) and when the rows are cleared, so that what is kept is never stale.
   virtual void forget() {}
+
+  // What it retries apart from its batches (the saga trigger's parked sagas), one line each, for
+  // inspection; empty for a plain read model.
+  virtual std::vector<std::string> retrying() const { return {}; }
 };
 
 inline std::string checkpoint_key(std::string_view projection_name) {

@@ -275,6 +275,7 @@ projection_info describe(projection_actor self) {
   else
     info.status = "catching_up";
   info.last_error = st.last_error;
+  info.retrying = st.view->retrying();
   return info;
 }
 

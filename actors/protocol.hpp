@@ -35,7 +35,7 @@ struct field_problem {
 
 // The answer to a command or a state query. `code` is "ok" or one of the error codes of
 // docs/API.md (validation_failed, invalid_state, not_found, already_exists, out_of_stock,
-// version_conflict, unavailable, overloaded).
+// version_conflict, unavailable, outcome_unknown, overloaded).
 struct command_reply {
   std::string code = "ok";
   std::string message;
@@ -75,6 +75,8 @@ struct projection_info {
   std::int64_t apply_delay_p99_ms = 0;
   std::string status;      // "live" | "catching_up" | "rebuilding"
   std::string last_error;  // why the last attempt failed (it is retried); empty when it did not
+  // What it retries on its own while it goes on (the saga trigger: sagas that keep refusing).
+  std::vector<std::string> retrying;
   bool operator==(const projection_info&) const = default;
 };
 

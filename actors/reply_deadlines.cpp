@@ -4,8 +4,11 @@
 
 namespace ordo::actors {
 
-reply_deadlines::reply_deadlines(std::chrono::milliseconds timeout, command_reply on_timeout)
-    : timeout_(timeout), on_timeout_(std::move(on_timeout)) {
+reply_deadlines::reply_deadlines(std::chrono::milliseconds timeout, command_reply never_handed,
+                                 command_reply maybe_applied)
+    : timeout_(timeout),
+      never_handed_(std::move(never_handed)),
+      maybe_applied_(std::move(maybe_applied)) {
   sweeper_ = std::thread([this] { sweep(); });
 }
 
@@ -18,15 +21,16 @@ reply_deadlines::~reply_deadlines() {
   sweeper_.join();
 }
 
-void reply_deadlines::watch(const std::shared_ptr<one_reply>& reply) {
+void reply_deadlines::watch(const std::shared_ptr<one_reply>& reply,
+                            std::shared_ptr<handoff> decision) {
   std::lock_guard lock(mutex_);
   bool was_empty = queue_.empty();
-  queue_.push_back({clock::now() + timeout_, reply});
+  queue_.push_back({clock::now() + timeout_, reply, std::move(decision)});
   if (was_empty) wake_.notify_one();
 }
 
 void reply_deadlines::sweep() {
-  std::vector<std::shared_ptr<one_reply>> expired;
+  std::vector<expired_call> expired;
   std::unique_lock lock(mutex_);
   for (;;) {
     if (stopping_) return;
@@ -40,12 +44,14 @@ void reply_deadlines::sweep() {
       continue;
     }
     while (!queue_.empty() && queue_.front().deadline <= now) {
-      if (auto reply = queue_.front().reply.lock()) expired.push_back(std::move(reply));
+      if (auto reply = queue_.front().reply.lock())
+        expired.push_back({std::move(reply), std::move(queue_.front().decision)});
       queue_.pop_front();
     }
     // Deliver outside the lock: a caller's handler may issue the next command at once.
     lock.unlock();
-    for (auto& reply : expired) reply->deliver(on_timeout_);
+    for (auto& call : expired)
+      call.reply->deliver(call.decision->give_up() ? never_handed_ : maybe_applied_);
     expired.clear();
     lock.lock();
   }

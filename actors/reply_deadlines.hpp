@@ -1,7 +1,8 @@
 // Answers the gateway's callers whose reply does not come in time, without a CAF request timeout
 // per command (each one costs a clock entry and, when it fires long after the reply, a stale
 // message to the requesting actor). Every call shares one timeout, so deadlines arrive in order
-// and a FIFO queue swept by one thread is enough.
+// and a FIFO queue swept by one thread is enough. A late call is answered according to its
+// hand-off (actors/handoff.hpp): never handed to its aggregate, or perhaps applied.
 #pragma once
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "actors/handoff.hpp"
 #include "actors/protocol.hpp"
 
 namespace ordo::actors {
@@ -35,26 +37,35 @@ class one_reply {
 
 class reply_deadlines {
  public:
-  reply_deadlines(std::chrono::milliseconds timeout, command_reply on_timeout);
+  // `never_handed`: the answer to a late call that its aggregate never received (and now never
+  // will); `maybe_applied`: to one that its aggregate received and may still apply.
+  reply_deadlines(std::chrono::milliseconds timeout, command_reply never_handed,
+                  command_reply maybe_applied);
   ~reply_deadlines();  // stops the sweeper; calls still watched are left to their actors
   reply_deadlines(const reply_deadlines&) = delete;
   reply_deadlines& operator=(const reply_deadlines&) = delete;
 
-  // Delivers `on_timeout` to `reply` once the timeout has passed, unless it was answered before
-  // or is gone.
-  void watch(const std::shared_ptr<one_reply>& reply);
+  // Once the timeout has passed, unless `reply` was answered before or is gone: gives up on
+  // `decision` and delivers `never_handed` if that stopped the hand-off, else `maybe_applied`.
+  void watch(const std::shared_ptr<one_reply>& reply, std::shared_ptr<handoff> decision);
 
  private:
   using clock = std::chrono::steady_clock;
   struct watched {
     clock::time_point deadline;
     std::weak_ptr<one_reply> reply;
+    std::shared_ptr<handoff> decision;
+  };
+  struct expired_call {
+    std::shared_ptr<one_reply> reply;
+    std::shared_ptr<handoff> decision;
   };
 
   void sweep();
 
   const std::chrono::milliseconds timeout_;
-  const command_reply on_timeout_;
+  const command_reply never_handed_;
+  const command_reply maybe_applied_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<watched> queue_;

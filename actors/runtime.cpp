@@ -42,7 +42,7 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
       return deliver_in_order(*gateway, std::move(commands));
     };
     saga_trigger_ = spawn_projection(
-        *system_, &context_, std::make_unique<saga_trigger>(deliver, settings.saga_step_timeout_ms));
+        *system_, &context_, std::make_unique<saga_trigger>(deliver, settings.saga_step_timeout_ms, db.kv()));
   }
 }
 

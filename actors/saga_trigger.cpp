@@ -1,6 +1,8 @@
 #include "actors/saga_trigger.hpp"
 
 #include <condition_variable>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,8 +16,98 @@
 
 namespace ordo::actors {
 
+namespace {
+
+nlohmann::json to_json(const command_envelope& c) {
+  return {{"aggregate_type", c.aggregate_type}, {"aggregate_id", c.aggregate_id},
+          {"command", c.command},               {"body", c.body},
+          {"command_id", c.command_id},         {"correlation_id", c.correlation_id},
+          {"causation_id", c.causation_id}};
+}
+
+std::optional<command_envelope> envelope_from(const nlohmann::json& j) {
+  if (!j.is_object()) return std::nullopt;
+  command_envelope c;
+  try {
+    c.aggregate_type = j.at("aggregate_type").get<std::string>();
+    c.aggregate_id = j.at("aggregate_id").get<std::string>();
+    c.command = j.at("command").get<std::string>();
+    c.body = j.at("body").get<std::string>();
+    c.command_id = j.at("command_id").get<std::string>();
+    c.correlation_id = j.at("correlation_id").get<std::string>();
+    c.causation_id = j.at("causation_id").get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  return c;
+}
+
+std::string row_key(const std::string& saga_id) {
+  return std::string(saga_trigger::retrying_prefix) + saga_id;
+}
+
+}  // namespace
+
+saga_trigger::saga_trigger(deliver_fn deliver, std::int64_t step_timeout_ms,
+                           const persistence::kv_store& kv, retry_policy policy)
+    : deliver_(std::move(deliver)), step_timeout_ms_(step_timeout_ms), policy_(policy) {
+  // Commands parked by an earlier run: due at once. An unreadable row is reported and skipped
+  // (its saga's deadline, or the order's next event, still moves it on).
+  std::string after;
+  for (;;) {
+    auto rows = kv.scan(retrying_prefix, after, 1000);
+    if (!rows) {
+      std::fprintf(stderr, "ordo: saga trigger cannot read its parked commands: %s\n",
+                   rows.error().message.c_str());
+      break;
+    }
+    for (auto& [key, value] : *rows) {
+      auto saga_id = key.substr(retrying_prefix.size());
+      auto list = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+      parked entry;
+      entry.due = clock::now();
+      entry.last_error = "parked before the node restarted";
+      for (auto& item : list.is_array() ? list : nlohmann::json::array())
+        if (auto command = envelope_from(item)) entry.commands.push_back(std::move(*command));
+      if (entry.commands.empty()) {
+        std::fprintf(stderr, "ordo: saga trigger skips unreadable row %s\n", key.c_str());
+        continue;
+      }
+      parked_.emplace(std::move(saga_id), std::move(entry));
+    }
+    if (rows->size() < 1000) break;
+    after = rows->back().first;
+  }
+  retrier_ = std::thread([this] { retry_loop(); });
+}
+
+saga_trigger::~saga_trigger() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  retrier_.join();
+}
+
+bool saga_trigger::transient(const command_reply& reply) {
+  return reply.code == "unavailable" || reply.code == "overloaded" ||
+         reply.code == "outcome_unknown";
+}
+
+void saga_trigger::park(const command_envelope& command, const std::string& why) {
+  auto [it, added] = parked_.try_emplace(command.aggregate_id);
+  if (added) {
+    it->second.due = clock::now() + policy_.first_delay;
+    it->second.last_error = why;
+    wake_.notify_all();
+  }
+  it->second.commands.push_back(command);
+  dirty_.insert(command.aggregate_id);
+}
+
 persistence::result<void> saga_trigger::apply(std::span<const persistence::recorded_event> events,
-                                              row_batch& /*rows*/) {
+                                              row_batch& rows) {
   std::vector<command_envelope> commands;
   for (const auto& recorded : events) {
     if (!projections::order_id_of(recorded) || !domain::saga::acts_on_order_event(recorded.type))
@@ -29,15 +121,103 @@ persistence::result<void> saga_trigger::apply(std::span<const persistence::recor
     commands.push_back(envelope_of(*command, recorded.correlation_id,
                                    recorded.stream + "@" + std::to_string(recorded.version)));
   }
-  if (commands.empty()) return {};
-  auto replies = deliver_(commands);
-  for (std::size_t i = 0; i < replies.size(); ++i) {
-    if (replies[i].code == "unavailable" || replies[i].code == "overloaded")
-      return persistence::storage_failure(persistence::storage_errc::io_error,
-                                          "saga " + commands[i].aggregate_id + " did not take " +
-                                              commands[i].command + ": " + replies[i].message);
+  // A saga with parked commands gets the new ones after those: they join its queue.
+  std::vector<command_envelope> to_send;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& command : commands) {
+      if (parked_.count(command.aggregate_id) > 0)
+        park(command, "");
+      else
+        to_send.push_back(std::move(command));
+    }
   }
+  auto replies = to_send.empty() ? std::vector<command_reply>{} : deliver_(to_send);
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < to_send.size(); ++i) {
+    // Once one command of a saga is parked, the later ones of the batch follow it (even those
+    // answered: sent again, they change nothing).
+    if (parked_.count(to_send[i].aggregate_id) > 0 || transient(replies[i]))
+      park(to_send[i], replies[i].code + ": " + replies[i].message);
+  }
+  // The rows follow what is parked now.
+  for (auto& saga_id : dirty_) {
+    auto it = parked_.find(saga_id);
+    if (it == parked_.end()) {
+      rows.erase(row_key(saga_id));
+      continue;
+    }
+    auto list = nlohmann::json::array();
+    for (auto& command : it->second.commands) list.push_back(to_json(command));
+    rows.put(row_key(saga_id), list.dump());
+  }
+  last_written_ = std::move(dirty_);
+  dirty_.clear();
   return {};
+}
+
+void saga_trigger::forget() {
+  // The rows of the last apply() were not committed: write them again with the next batch.
+  std::lock_guard lock(mutex_);
+  dirty_.insert(last_written_.begin(), last_written_.end());
+}
+
+std::vector<std::string> saga_trigger::retrying() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> lines;
+  for (auto& [saga_id, entry] : parked_)
+    lines.push_back("saga " + saga_id + ": " + std::to_string(entry.commands.size()) +
+                    " command(s) waiting, " + std::to_string(entry.attempts) +
+                    " attempt(s), last: " + entry.last_error);
+  return lines;
+}
+
+void saga_trigger::retry_loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    auto due = parked_.end();
+    for (auto it = parked_.begin(); it != parked_.end(); ++it)
+      if (due == parked_.end() || it->second.due < due->second.due) due = it;
+    if (due == parked_.end()) {
+      wake_.wait(lock);
+      continue;
+    }
+    if (due->second.due > clock::now()) {
+      wake_.wait_until(lock, due->second.due);
+      continue;
+    }
+    auto saga_id = due->first;
+    auto commands = due->second.commands;
+    lock.unlock();
+    retry(saga_id, std::move(commands));
+    lock.lock();
+  }
+}
+
+void saga_trigger::retry(const std::string& saga_id, std::vector<command_envelope> commands) {
+  for (auto& command : commands) command.issued_at_ms = now_ms();
+  auto replies = deliver_(commands);
+  std::lock_guard lock(mutex_);
+  auto it = parked_.find(saga_id);
+  if (it == parked_.end()) return;
+  auto& entry = it->second;
+  // Commands are answered in order: drop the ones taken before the first that was not.
+  std::size_t taken = 0;
+  while (taken < replies.size() && !transient(replies[taken])) ++taken;
+  entry.commands.erase(entry.commands.begin(),
+                       entry.commands.begin() + static_cast<std::ptrdiff_t>(taken));
+  dirty_.insert(saga_id);
+  if (entry.commands.empty()) {
+    parked_.erase(it);
+    return;
+  }
+  if (taken < replies.size()) {
+    entry.last_error = replies[taken].code + ": " + replies[taken].message;
+    ++entry.attempts;
+  }
+  auto delay = std::min(policy_.max_delay,
+                        policy_.first_delay * (1u << std::min<std::uint32_t>(entry.attempts, 5)));
+  entry.due = clock::now() + (taken == replies.size() ? std::chrono::milliseconds(0) : delay);
 }
 
 std::vector<command_reply> deliver_in_order(gateway& gateway,

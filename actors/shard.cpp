@@ -3,6 +3,7 @@
 #include <list>
 #include <unordered_map>
 
+#include "actors/handoff.hpp"
 #include "actors/messages.hpp"
 
 namespace ordo::actors {
@@ -38,6 +39,10 @@ struct shard_state {
     std::list<std::string>::iterator lru;  // position in `recency`
     std::int64_t last_used_ms = 0;
     bool stopping = false;
+    // It awaits answers to commands it sent (a saga's step): not passivated until they are in.
+    bool busy = false;
+    // A passivation it refused, or one asked for while it was busy: done once it is settled.
+    bool passivate_when_settled = false;
     // Deliveries held back while the actor stops; replayed to its successor.
     struct held_delivery {
       std::function<void(const caf::actor&)> deliver;
@@ -70,13 +75,17 @@ void begin_passivation(shard_ptr self, shard_state::entry& e) {
   self->send(e.actor, passivate_atom::value);
 }
 
-// Passivates least recently used aggregates while the shard holds more than its share.
+// Passivates least recently used aggregates while the shard holds more than its share. Never the
+// most recent one, which is being used now: while busy ones hold the others' places, that one
+// would otherwise be passivated as soon as it is spawned, again and again.
 void enforce_max_live(shard_ptr self) {
   auto& st = self->state;
   std::size_t running = st.live.size();
-  for (auto it = st.recency.rbegin(); running > st.max_live && it != st.recency.rend(); ++it) {
+  if (st.recency.empty()) return;
+  auto most_recent = std::prev(st.recency.rend());
+  for (auto it = st.recency.rbegin(); running > st.max_live && it != most_recent; ++it) {
     auto& e = st.live.at(*it);
-    if (!e.stopping) {
+    if (!e.stopping && !e.busy) {
       begin_passivation(self, e);
       --running;
     }
@@ -120,6 +129,44 @@ void route(shard_ptr self, const std::string& type, const std::string& id, Deliv
   deliver(e.actor);
 }
 
+// Whether (type, id) has no live actor and no events. A read of such an aggregate is answered by
+// the shard itself: spawning an actor for it would keep one alive per unknown id until it idles
+// out. Any live actor, even one that is stopping, knows more than the journal: ask it.
+bool never_written(shard_ptr self, const std::string& type, const std::string& id) {
+  auto& st = self->state;
+  if (st.shutting_down || st.live.count(key_of(type, id)) > 0) return false;
+  auto version = st.context->db->events().highest_version(type + "-" + id);
+  return version && *version == 0;
+}
+
+command_reply does_not_exist(const std::string& type, const std::string& id) {
+  command_reply reply;
+  reply.code = "not_found";
+  reply.message = type + " " + id + " does not exist";
+  return reply;
+}
+
+// Hands a command to its aggregate. With a `decision` (a call from this node's gateway), only if
+// the caller has not given up waiting: then nobody hears of the command any more, and it is
+// dropped unapplied.
+caf::result<command_reply> route_command(shard_ptr self, command_envelope envelope,
+                                         std::shared_ptr<handoff> decision) {
+  auto rp = self->make_response_promise<command_reply>();
+  auto type = envelope.aggregate_type;
+  auto id = envelope.aggregate_id;
+  route(
+      self, type, id,
+      [rp, envelope = std::move(envelope), decision](const caf::actor& a) mutable {
+        if (decision && !decision->hand_over()) {
+          rp.deliver(unavailable("the caller gave up before the command was handed over"));
+          return;
+        }
+        rp.delegate(a, std::move(envelope));
+      },
+      [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
+  return rp;
+}
+
 void on_down(shard_ptr self, const caf::down_msg& down) {
   auto& st = self->state;
   auto k = st.key_by_addr.find(down.source);
@@ -153,13 +200,45 @@ void on_down(shard_ptr self, const caf::down_msg& down) {
   if (st.shutting_down && st.live.empty()) self->quit();
 }
 
+// The live entry of the aggregate that sent the current message, or null.
+shard_state::entry* sender_entry(shard_ptr self) {
+  auto& st = self->state;
+  auto k = st.key_by_addr.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+  if (k == st.key_by_addr.end()) return nullptr;
+  auto it = st.live.find(k->second);
+  return it == st.live.end() ? nullptr : &it->second;
+}
+
+// An aggregate starts or stops awaiting answers. One that is stopping and says it is busy has
+// refused the passivation: it keeps running, and gets what was held for its successor.
+void on_busy(shard_ptr self, bool busy) {
+  auto* e = sender_entry(self);
+  if (!e) return;
+  e->busy = busy;
+  if (busy) {
+    if (!e->stopping) return;
+    e->stopping = false;
+    e->passivate_when_settled = true;
+    auto held = std::move(e->held);
+    e->held.clear();
+    for (auto& h : held) h.deliver(e->actor);
+    return;
+  }
+  if (e->passivate_when_settled) {
+    e->passivate_when_settled = false;
+    begin_passivation(self, *e);
+  } else {
+    enforce_max_live(self);  // it may have kept the shard over its share
+  }
+}
+
 void sweep_idle(shard_ptr self) {
   auto& st = self->state;
   auto horizon = now_ms() - st.context->settings.idle_timeout_ms;
   for (auto it = st.recency.rbegin(); it != st.recency.rend(); ++it) {
     auto& e = st.live.at(*it);
     if (e.last_used_ms > horizon) break;  // everything further front is more recent
-    begin_passivation(self, e);
+    if (!e.busy) begin_passivation(self, e);
   }
   for (auto it = st.failing.begin(); it != st.failing.end();) {
     it = it->second.until_ms + st.context->settings.recovery_backoff_max_ms < now_ms()
@@ -199,26 +278,18 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
   return {
       // An aggregate about to stop (after a failure): hold its messages for the next incarnation.
       [self](idle_atom) {
-        auto& st = self->state;
-        auto k = st.key_by_addr.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
-        if (k == st.key_by_addr.end()) return;
-        if (auto it = st.live.find(k->second); it != st.live.end())
-          begin_passivation(self, it->second);
+        if (auto* e = sender_entry(self)) begin_passivation(self, *e);
       },
+      [self](busy_atom, bool busy) { on_busy(self, busy); },
       [self](command_envelope& envelope) -> caf::result<command_reply> {
-        auto rp = self->make_response_promise<command_reply>();
-        auto type = envelope.aggregate_type;
-        auto id = envelope.aggregate_id;
-        route(
-            self, type, id,
-            [rp, envelope = std::move(envelope)](const caf::actor& a) mutable {
-              rp.delegate(a, std::move(envelope));
-            },
-            [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
-        return rp;
+        return route_command(self, std::move(envelope), nullptr);
+      },
+      [self](tracked_command& command) -> caf::result<command_reply> {
+        return route_command(self, std::move(command.envelope), std::move(command.decision));
       },
       [self](query_atom, const std::string& type,
              const std::string& id) -> caf::result<command_reply> {
+        if (never_written(self, type, id)) return does_not_exist(type, id);
         auto rp = self->make_response_promise<command_reply>();
         route(
             self, type, id,
@@ -228,6 +299,7 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
       },
       [self](snapshot_atom, const std::string& type,
              const std::string& id) -> caf::result<command_reply> {
+        if (never_written(self, type, id)) return does_not_exist(type, id);
         auto rp = self->make_response_promise<command_reply>();
         route(
             self, type, id,
@@ -237,6 +309,7 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
       },
       [self](inspect_atom, const std::string& type,
              const std::string& id) -> caf::result<aggregate_info> {
+        if (never_written(self, type, id)) return aggregate_info{type, id};
         auto rp = self->make_response_promise<aggregate_info>();
         route(
             self, type, id,
@@ -249,7 +322,10 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
       [self](passivate_atom, const std::string& type, const std::string& id) {
         auto it = self->state.live.find(key_of(type, id));
         if (it == self->state.live.end()) return false;
-        begin_passivation(self, it->second);
+        if (it->second.busy)
+          it->second.passivate_when_settled = true;  // its answers would be lost
+        else
+          begin_passivation(self, it->second);
         return true;
       },
       [self](inspect_atom, const std::string& type,

@@ -1,7 +1,8 @@
 // A shard: owns the aggregates whose hash(type, id) falls into it. It spawns them on demand,
-// forwards their messages, passivates idle and least recently used ones, buffers messages for an
-// aggregate that is stopping, backs off from aggregates that keep failing to recover, and answers
-// inspection queries.
+// forwards their messages, passivates idle and least recently used ones (but none that awaits
+// answers to commands it sent), buffers messages for an aggregate that is stopping, backs off
+// from aggregates that keep failing to recover, answers reads of aggregates that were never
+// written without spawning them, and answers inspection queries.
 //
 // Accepted messages:
 //   command_envelope                      -> command_reply (from the aggregate)
@@ -9,7 +10,9 @@
 //   (inspect_atom, type, id)              -> aggregate_info with the state
 //   (inspect_atom, type filter, limit)    -> std::vector<aggregate_info> of live aggregates
 //   (snapshot_atom, type, id)             -> command_reply
+//   tracked_command                       -> command_reply (a gateway call, see handoff.hpp)
 //   (passivate_atom, type, id)            -> bool (whether it was live)
+//   (busy_atom, bool)                     from an aggregate: it awaits answers (or no more)
 //   stop_atom                             stops its aggregates, and itself once they are all gone
 #pragma once
 

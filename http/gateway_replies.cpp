@@ -5,7 +5,28 @@
 
 namespace ordo::http {
 
+namespace {
+
+// 504: the command reached its aggregate but no answer came in time, so it may have been applied
+// (or still be). Unlike 503 (nothing was applied) the client must not simply send it again
+// without a key.
+reply outcome_unknown(const actors::command_reply& answer) {
+  nlohmann::json body{{"type", "/problems/outcome_unknown"},
+                      {"title", "Outcome unknown"},
+                      {"status", 504},
+                      {"detail", "the command may or may not have been applied (" + answer.message +
+                                     "); retry with the same Idempotency-Key is safe"},
+                      {"code", "outcome_unknown"}};
+  auto r = json_reply(504, body);
+  r.content_type = "application/problem+json";
+  r.with_header("Retry-After", "1");
+  return r;
+}
+
+}  // namespace
+
 reply problem_from(const actors::command_reply& answer, std::int64_t expected_version) {
+  if (answer.code == "outcome_unknown") return outcome_unknown(answer);
   nlohmann::json extra = nlohmann::json::object();
   if (answer.code == "validation_failed") {
     auto errors = nlohmann::json::array();

@@ -14,7 +14,7 @@ namespace ordo::http {
 
 // The problem+json for a reply whose code is not "ok": validation_failed lists "errors",
 // invalid_state carries "aggregate_status", version_conflict "expected" and "actual";
-// unavailable (503) and overloaded (429) carry Retry-After.
+// unavailable (503), outcome_unknown (504) and overloaded (429) carry Retry-After.
 reply problem_from(const actors::command_reply& answer, std::int64_t expected_version);
 
 // ETag: "<version>".

@@ -145,7 +145,8 @@ reply projections(route_context& context, const request&) {
                     {"lag_ms", p.lag_ms},
                     {"apply_delay_p99_ms", p.apply_delay_p99_ms},
                     {"status", p.status},
-                    {"last_error", p.last_error}});
+                    {"last_error", p.last_error},
+                    {"retrying", p.retrying}});
   return json_reply(200, {{"projections", std::move(list)}});
 }
 

@@ -170,6 +170,25 @@ TEST_F(Saga, ContendedSkuIsNeverOversold) {
   EXPECT_EQ(stock("hot")["available"], 0);
 }
 
+TEST_F(Saga, ASagaAwaitingAnswersIsNotPassivatedToMakeRoom) {
+  // One live aggregate per node: each step's target would push the saga out while it waits for
+  // the target's answer, and the answer would be lost (issue 12, finding 6).
+  auto s = settings();
+  s.max_live = 1;
+  s.shards = 1;
+  start(s);
+  restock("a", 5);
+  place("o1", {"a"});
+  EXPECT_EQ(settled_status("o1"), "confirmed") << state_of("order", "o1").dump();
+  EXPECT_EQ(stock("a")["reserved"], 1);
+  ASSERT_TRUE(saga_finished("o1"));
+  // Settled sagas make room again.
+  auto until = std::chrono::steady_clock::now() + 20s;
+  while (node().context().stats.aggregates_live.load() > 1 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_LE(node().context().stats.aggregates_live.load(), 1u);
+}
+
 TEST_F(Saga, PendingDeadlineSurvivesARestartAndFires) {
   // A long timeout, so that the saga is still waiting for the hanging payment when the node
   // stops; after the restart the deadline (now overdue or nearly) must still fire.

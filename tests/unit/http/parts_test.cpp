@@ -131,6 +131,22 @@ TEST(GatewayReplies, MapEachErrorToItsProblem) {
   EXPECT_EQ(body["actual"], 7);
 }
 
+TEST(GatewayReplies, OutcomeUnknownIs504WithRetryAfterAndSaysARetryWithTheKeyIsSafe) {
+  actors::command_reply late;
+  late.code = "outcome_unknown";
+  late.message = "the aggregate did not answer in time";
+  auto r = problem_from(late, -1);
+  EXPECT_EQ(r.status, 504);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  ASSERT_NE(r.header("Retry-After"), nullptr);
+  auto body = json::parse(r.body);
+  EXPECT_EQ(body["code"], "outcome_unknown");
+  EXPECT_EQ(body["type"], "/problems/outcome_unknown");
+  EXPECT_EQ(body["status"], 504);
+  EXPECT_NE(body["detail"].get<std::string>().find("retry with the same Idempotency-Key is safe"),
+            std::string::npos);
+}
+
 TEST(GatewayReplies, ConsistencyTokensRoundTrip) {
   EXPECT_EQ(consistency_token(42), "p42");
   EXPECT_EQ(parse_consistency_token("p42"), 42u);

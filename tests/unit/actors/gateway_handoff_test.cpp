@@ -1,0 +1,147 @@
+// What a caller is told when its command is not answered in time (issue 12, finding 4): a
+// command its aggregate received may still be applied, so it is `outcome_unknown`; only a command
+// that never reached its aggregate is `unavailable`, and that one is then never applied.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "runtime_fixture.hpp"
+
+namespace ordo::actors::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+// Holds the journal's writer inside its next batch (as a disk whose fsync takes long would) until
+// released.
+class held_journal {
+ public:
+  explicit held_journal(persistence::journal& journal) : journal_(journal) {
+    journal_.set_write_fault([this] {
+      std::unique_lock lock(mutex_);
+      holding_ = true;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return released_; });
+      return false;  // then write as usual
+    });
+  }
+  ~held_journal() {
+    release();
+    journal_.set_write_fault({});
+  }
+
+  // Waits until a batch is held; false if none comes within 10 s.
+  bool wait_until_holding() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, 10s, [this] { return holding_; });
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  persistence::journal& journal_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool holding_ = false;
+  bool released_ = false;
+};
+
+class GatewayHandoff : public runtime_fixture {
+ protected:
+  static json item(const std::string& sku) {
+    return {{"sku", sku}, {"quantity", 1}, {"unit_price_cents", 100}};
+  }
+
+  command_envelope add_item(const std::string& order, const std::string& sku) {
+    command_envelope e;
+    e.aggregate_type = "order";
+    e.aggregate_id = order;
+    e.command = "add_item";
+    e.body = item(sku).dump();
+    e.issued_at_ms = 1'700'000'000'000;
+    return e;
+  }
+
+  // Sends without waiting; the future holds the reply.
+  std::future<command_reply> send_later(command_envelope command) {
+    auto promise = std::make_shared<std::promise<command_reply>>();
+    auto future = promise->get_future();
+    gate().send_async(std::move(command),
+                      [promise](command_reply r) { promise->set_value(std::move(r)); });
+    return future;
+  }
+
+  std::vector<std::string> skus_of(const std::string& order) {
+    std::vector<std::string> skus;
+    auto state = state_of("order", order);
+    for (auto& i : state["items"]) skus.push_back(i["sku"]);
+    return skus;
+  }
+
+  // The order's skus once it has `count` of them (what it has after 10 s otherwise).
+  std::vector<std::string> skus_once(const std::string& order, std::size_t count) {
+    auto until = std::chrono::steady_clock::now() + 10s;
+    for (;;) {
+      auto skus = skus_of(order);
+      if (skus.size() >= count || std::chrono::steady_clock::now() > until) return skus;
+      std::this_thread::sleep_for(5ms);
+    }
+  }
+};
+
+TEST_F(GatewayHandoff, ACommandWhoseWriteOutlastsTheTimeoutIsOutcomeUnknownAndAppliedAfterwards) {
+  start({.command_timeout_ms = 300});
+  ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
+  held_journal journal(db().events());
+
+  auto late = run("order", "o1", "add_item", item("a"));
+  EXPECT_EQ(late.code, "outcome_unknown") << late.message;
+
+  journal.release();
+  EXPECT_EQ(skus_once("o1", 1), std::vector<std::string>{"a"});
+}
+
+TEST_F(GatewayHandoff, ACommandThatNeverReachedItsAggregateIsUnavailableAndNeverApplied) {
+  start({.command_timeout_ms = 300});
+  ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
+  held_journal journal(db().events());
+  auto first = send_later(add_item("o1", "a"));
+  ASSERT_TRUE(journal.wait_until_holding());
+  // The aggregate stops once its write is done; until then its shard holds what comes for it.
+  ASSERT_TRUE(gate().passivate("order", "o1"));
+
+  auto held = run("order", "o1", "add_item", item("b"));
+  EXPECT_EQ(held.code, "unavailable") << held.message;
+  EXPECT_EQ(first.get().code, "outcome_unknown");
+
+  journal.release();
+  // A later command reaches the aggregate after the held one would have: once it is answered,
+  // the held one was dropped or applied.
+  auto later = run("order", "o1", "add_item", item("c"));
+  ASSERT_TRUE(later.ok()) << later.code << " " << later.message;
+  EXPECT_EQ(skus_of("o1"), (std::vector<std::string>{"a", "c"}));
+}
+
+TEST_F(GatewayHandoff, CommandsRefusedBeforeTheHandOffAreNeverApplied) {
+  start({.command_timeout_ms = 300, .max_in_flight = 1});
+  ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
+  {
+    held_journal journal(db().events());
+    auto first = send_later(add_item("o1", "a"));
+    ASSERT_TRUE(journal.wait_until_holding());
+    EXPECT_EQ(run("order", "o1", "add_item", item("b")).code, "overloaded");
+    EXPECT_EQ(first.get().code, "outcome_unknown");
+  }
+  EXPECT_EQ(run("ledger", "l1", "add_item", item("b")).code, "not_found");
+  EXPECT_EQ(skus_once("o1", 1), std::vector<std::string>{"a"});
+}
+
+}  // namespace
+}  // namespace ordo::actors::testing
