@@ -44,6 +44,12 @@ struct http_settings {
   std::size_t threads = 64;             // http.threads: request-handling threads
   std::int64_t read_timeout_ms = 5000;  // http.read_timeout_ms: a client slower than this is cut
   std::int64_t idempotency_ttl_hours = 24;  // http.idempotency_ttl_hours: replay window of keys
+  // http.idempotency_ttl_seconds: when > 0, the replay window in seconds instead (for tests)
+  std::int64_t idempotency_ttl_seconds = 0;
+  std::int64_t idempotency_ttl_ms() const {
+    return idempotency_ttl_seconds > 0 ? idempotency_ttl_seconds * 1000
+                                       : idempotency_ttl_hours * 3600 * 1000;
+  }
   tls_settings tls;
   bool operator==(const http_settings&) const = default;
 };
