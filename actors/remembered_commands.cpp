@@ -9,7 +9,7 @@ namespace {
 // One record: origin (u8), code (u8), id length (u16 LE), id, then version, position and at_ms as
 // LEB128 varints.
 constexpr std::uint8_t table_format = 1;
-constexpr std::size_t max_id_bytes = 0xffff;
+constexpr std::size_t max_id_bytes = 4096;  // ids are ~150 bytes at most; keeps start_ in 32 bits
 
 constexpr std::array<std::string_view, 9> code_names{
     "ok",           "validation_failed", "invalid_state", "not_found", "already_exists",
@@ -134,9 +134,9 @@ void remembered_commands::remember(const remembered_outcome& outcome) {
 }
 
 void remembered_commands::drop_oldest() {
-  auto at = start_;
+  std::size_t at = start_;
   if (!read_record(packed_, at)) return;
-  start_ = at;
+  start_ = static_cast<std::uint32_t>(at);
   --count_;
   // Give the dropped bytes back once they are half the table: amortised O(1) per command.
   if (start_ * 2 >= packed_.size()) {

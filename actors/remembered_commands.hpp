@@ -5,6 +5,7 @@
 // full reply of a client command is kept durably (actors/command_outcome_store.hpp), not here.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,7 +53,9 @@ std::uint64_t legacy_command_id_hash(std::string_view id);
 
 class remembered_commands {
  public:
-  explicit remembered_commands(std::size_t capacity = 1000) : capacity_(capacity) {}
+  // At most 65535 entries.
+  explicit remembered_commands(std::size_t capacity = 1000)
+      : capacity_(static_cast<std::uint16_t>(std::min<std::size_t>(capacity, 0xffff))) {}
 
   // The newest outcome remembered for exactly `command_id`; nullopt when there is none, or when
   // it is a client entry issued `client_ttl_ms` or longer before `now_ms` (the key then runs
@@ -60,7 +63,7 @@ class remembered_commands {
   std::optional<remembered_outcome> find(std::string_view command_id, std::int64_t now_ms,
                                          std::int64_t client_ttl_ms) const;
   // Adds an outcome as the newest, dropping the oldest beyond capacity. An empty id or one longer
-  // than 65535 bytes is not remembered.
+  // than 4096 bytes (ids are far shorter) is not remembered.
   void remember(const remembered_outcome& outcome);
 
   std::vector<remembered_outcome> entries() const;  // oldest first
@@ -81,10 +84,11 @@ class remembered_commands {
  private:
   void drop_oldest();
 
-  std::size_t capacity_;
-  std::string packed_;     // records, oldest first, from start_
-  std::size_t start_ = 0;  // bytes of dropped records not yet given back
-  std::size_t count_ = 0;
+  // 40 bytes and no allocation while empty, like the table of hashes it replaced.
+  std::string packed_;       // records, oldest first, from start_
+  std::uint32_t start_ = 0;  // bytes of dropped records not yet given back
+  std::uint16_t capacity_;
+  std::uint16_t count_ = 0;
 };
 
 }  // namespace ordo::actors
