@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <cstdio>
@@ -18,6 +19,8 @@
 #include "actors/aggregate_codec.hpp"
 #include "actors/aggregate_effects.hpp"
 #include "actors/aggregate_state.hpp"
+#include "actors/command_ids.hpp"
+#include "actors/command_outcome_store.hpp"
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
 #include "actors/remembered_commands.hpp"
@@ -97,6 +100,76 @@ void reply_unavailable_to_all(aggregate_ptr<D> self, const std::string& why) {
   st.queue.clear();
 }
 
+// The index in in_flight of an earlier command of the append being decided with this id.
+template <domain::decider D>
+std::optional<std::size_t> decided_in_this_append(const aggregate_state<D>& st,
+                                                  const std::string& command_id) {
+  if (command_id.empty()) return std::nullopt;
+  for (std::size_t i = 0; i + 1 < st.in_flight.size(); ++i)
+    if (st.in_flight[i].command_id == command_id) return i;
+  return std::nullopt;
+}
+
+// The reply for a command whose id this aggregate has answered before, or nullopt to decide it.
+// Client commands get their first reply exactly, from the durable outcome (a point read, only for
+// keyed commands); internal ones (a saga's step) get the first outcome with the state as it is
+// now, to learn where the aggregate stands.
+template <domain::decider D>
+std::optional<command_reply> remembered_reply(aggregate_state<D>& st,
+                                              const command_envelope& command) {
+  if (command.command_id.empty()) return std::nullopt;
+  const auto ttl_ms = st.context->settings.client_command_ttl_ms;
+  if (is_client_command_id(command.command_id)) {
+    auto stored = find_command_outcome(*st.context->db, st.stream, command.command_id,
+                                       command.issued_at_ms, ttl_ms);
+    if (!stored) {
+      command_reply r;
+      r.code = "unavailable";
+      r.message = "cannot read the outcome of this Idempotency-Key: " + stored.error().message;
+      return r;
+    }
+    if (*stored) {
+      auto r = std::move((*stored)->reply);
+      r.duplicate = true;
+      return r;
+    }
+  }
+  auto remembered = st.remembered.find(command.command_id, command.issued_at_ms, ttl_ms);
+  if (!remembered) return std::nullopt;
+  // Internal ids, and client outcomes remembered without a durable record (recovered from the
+  // events of an older version).
+  command_reply r;
+  r.code = std::string(to_string(remembered->code));
+  r.version = remembered->version;
+  r.position = remembered->position;
+  r.duplicate = true;
+  if (st.next_version > 0) r.state = state_json<D>(*st.next_state, st.next_version);
+  if (!r.ok()) r.message = "a command with this id was rejected before";
+  return r;
+}
+
+// Once the append in flight is durable (or when there was nothing to write): remembers each
+// command's outcome and answers everyone.
+template <domain::decider D>
+void deliver_replies(aggregate_state<D>& st, std::uint64_t first_position) {
+  for (auto& d : st.in_flight) {
+    if (d.event_count > 0) d.reply.position = first_position + d.events_before + d.event_count - 1;
+    if (d.same_as) {
+      d.reply = st.in_flight[*d.same_as].reply;
+      d.reply.duplicate = true;
+    }
+    if (d.command_id.empty()) continue;
+    auto code = outcome_code_of(d.reply.code);
+    if (!code) continue;
+    st.remembered.remember(
+        {d.command_id,
+         is_client_command_id(d.command_id) ? command_origin::client : command_origin::internal,
+         *code, d.reply.version, d.reply.position, d.issued_at_ms});
+  }
+  for (auto& d : st.in_flight) d.promise.deliver(std::move(d.reply));
+  st.in_flight.clear();
+}
+
 // Decides queued commands against a scratch state and starts one append for all their events.
 template <domain::decider D>
 void pump(aggregate_ptr<D> self) {
@@ -108,6 +181,7 @@ void pump(aggregate_ptr<D> self) {
     decltype(st.queue){}.swap(st.queue);
     decltype(st.in_flight){}.swap(st.in_flight);
     st.next_state.reset();
+    st.remembered.shrink();
     if (st.passivating) self->quit();
     return;
   }
@@ -115,38 +189,35 @@ void pump(aggregate_ptr<D> self) {
   st.next_state = std::make_unique<typename D::state>(st.state);
   st.next_version = st.version;
   persistence::append_request request{st.stream, persistence::expected_version::exact(st.version), {}, {}};
-  std::vector<std::pair<std::string, command_reply>> decided_here;  // duplicates within this append
+  const auto ttl_ms = st.context->settings.client_command_ttl_ms;
 
   std::size_t taken = 0;
   try {
   for (; taken < take; ++taken) {
     auto& [command, promise] = st.queue[taken];
-    st.in_flight.push_back({std::move(promise), {}, command.command_id, request.events.size(), 0});
+    st.in_flight.push_back({.promise = std::move(promise),
+                            .command_id = command.command_id,
+                            .events_before = request.events.size(),
+                            .issued_at_ms = command.issued_at_ms});
     auto& d = st.in_flight.back();
-    auto remembered = st.remembered.find(command.command_id);
-    auto earlier = std::find_if(decided_here.begin(), decided_here.end(),
-                                [&](auto& p) { return !command.command_id.empty() && p.first == command.command_id; });
-    if (remembered) {
-      d.reply.code = std::string(outcome_codes[remembered->code]);
-      d.reply.version = remembered->version;
-      d.reply.position = remembered->position;
-      d.reply.duplicate = true;
-      // The state as it is now: whoever repeats a command (a saga after a crash) learns where
-      // the aggregate stands.
-      if (st.next_version > 0) d.reply.state = state_json<D>(*st.next_state, st.next_version);
-      if (!d.reply.ok()) d.reply.message = "a command with this id was rejected before";
+    if (auto repeated = decided_in_this_append<D>(st, command.command_id)) {
+      d.same_as = repeated;
       d.command_id.clear();
-    } else if (earlier != decided_here.end()) {
-      d.reply = earlier->second;
-      d.reply.duplicate = true;
+      continue;
+    }
+    if (auto known = remembered_reply<D>(st, command); known) {
+      d.reply = std::move(*known);
       d.command_id.clear();
-    } else if (command.expected_version >= 0 &&
-               static_cast<std::uint64_t>(command.expected_version) != st.next_version) {
+      continue;
+    }
+    if (command.expected_version >= 0 &&
+        static_cast<std::uint64_t>(command.expected_version) != st.next_version) {
       d.reply.code = "version_conflict";
       d.reply.message = "expected version " + std::to_string(command.expected_version) +
                         " but the aggregate is at " + std::to_string(st.next_version);
       d.reply.version = st.next_version;
-    } else if (auto parsed = domain::parse_command<D>(command.command, st.id, command.body); !parsed) {
+    } else if (auto parsed = domain::parse_command<D>(command.command, st.id, command.body);
+               !parsed) {
       d.reply = error_reply<D>(parsed.error(), st.next_version);
     } else if (auto events = D::decide(*st.next_state, *parsed, command.issued_at_ms); !events) {
       d.reply = error_reply<D>(events.error(), st.next_version);
@@ -163,7 +234,11 @@ void pump(aggregate_ptr<D> self) {
       d.reply.version = st.next_version;
       d.reply.state = state_json<D>(*st.next_state, st.next_version);
     }
-    if (!d.command_id.empty()) decided_here.emplace_back(d.command_id, d.reply);
+    // A client command's reply is kept durably with its events (or alone, when rejected), so
+    // that its key answers it for the whole TTL.
+    if (is_client_command_id(d.command_id))
+      request.kv_writes.push_back(command_outcome_write(st.stream, d.command_id, d.reply,
+                                                        d.issued_at_ms, ttl_ms, d.event_count > 0));
   }
   } catch (const std::exception& e) {
     // A decider that throws leaves the scratch state unknown: drop the whole append, answer
@@ -175,13 +250,9 @@ void pump(aggregate_ptr<D> self) {
   }
   st.queue.erase(st.queue.begin(), st.queue.begin() + static_cast<std::ptrdiff_t>(take));
 
-  if (request.events.empty()) {
+  if (request.events.empty() && request.kv_writes.empty()) {
     // Nothing to write: every answer rests on durable state already.
-    for (auto& d : st.in_flight) {
-      if (!d.command_id.empty()) st.remembered.remember(d.command_id, d.reply.version, 0, d.reply.code);
-      d.promise.deliver(std::move(d.reply));
-    }
-    st.in_flight.clear();
+    deliver_replies<D>(st, 0);
     return pump(self);
   }
   stage_wake_up<D>(st, request);
@@ -212,16 +283,55 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
   st.next_state.reset();
   st.version = st.next_version;
   announce_wake_up<D>(self, /*durable=*/true);
-  for (auto& d : st.in_flight) {
-    if (d.event_count > 0) d.reply.position = first_position + d.events_before + d.event_count - 1;
-    if (!d.command_id.empty())
-      st.remembered.remember(d.command_id, d.reply.version, d.reply.position, d.reply.code);
-    d.promise.deliver(std::move(d.reply));
-  }
-  st.in_flight.clear();
+  deliver_replies<D>(st, first_position);
   if (st.version - st.snapshot_version >= st.context->settings.snapshot_every) take_snapshot<D>(self);
   send_actions<D>(self);
   pump(self);
+}
+
+// The last event so far of one command while recovery replays events: a command's outcome is
+// remembered once, with the version and position of its last event.
+struct command_of_events {
+  std::string id;
+  std::uint64_t version = 0;
+  std::uint64_t position = 0;
+  std::int64_t issued_at_ms = 0;
+
+  void remember_in(remembered_commands& table) const {
+    if (id.empty()) return;
+    table.remember({id,
+                    is_client_command_id(id) ? command_origin::client : command_origin::internal,
+                    outcome_code::ok, version, position, issued_at_ms});
+  }
+};
+
+// A snapshot of format 1 remembered commands by a hash of their id only. Those that appended
+// events are found again, with their full ids, in the journal (the event at their version carries
+// the id: the journal, not the hash, says which command it was). Those that appended nothing
+// (rejections) cannot be, and are forgotten: running such a command again decides it afresh, and
+// cannot apply anything twice.
+template <domain::decider D>
+persistence::result<void> resolve_legacy_remembered(aggregate_state<D>& st,
+                                                    const std::vector<legacy_remembered>& legacy) {
+  std::uint64_t from = st.version + 1;
+  for (auto& entry : legacy)
+    if (entry.position != 0 && entry.version >= 1) from = std::min(from, entry.version);
+  if (from > st.version) return {};
+  auto events = st.context->db->events().read(st.stream, from, st.version);
+  if (!events) return std::unexpected(events.error());
+  command_of_events last;
+  auto was_remembered = [&](const command_of_events& c) {
+    return std::any_of(legacy.begin(), legacy.end(), [&](const legacy_remembered& entry) {
+      return entry.position == c.position && entry.version == c.version &&
+             entry.id_hash == legacy_command_id_hash(c.id);
+    });
+  };
+  for (auto& recorded : *events) {
+    if (recorded.command_id != last.id && was_remembered(last)) last.remember_in(st.remembered);
+    last = {recorded.command_id, recorded.version, recorded.position, recorded.timestamp_ms};
+  }
+  if (was_remembered(last)) last.remember_in(st.remembered);
+  return {};
 }
 
 // Loads the newest readable snapshot and replays the later events. A snapshot that cannot be
@@ -230,6 +340,7 @@ template <domain::decider D>
 persistence::result<void> recover(aggregate_state<D>& st) {
   auto& db = *st.context->db;
   persistence::snapshot_criteria criteria;
+  std::vector<legacy_remembered> legacy;
   for (;;) {
     auto loaded = db.snapshots().load_latest(st.stream, criteria);
     std::uint64_t skip_below = 0;
@@ -238,7 +349,7 @@ persistence::result<void> recover(aggregate_state<D>& st) {
       skip_below = loaded.error().version;
     } else if (!*loaded) {
       break;
-    } else if (decode_aggregate_snapshot<D>(**loaded, st.state, st.remembered)) {
+    } else if (decode_aggregate_snapshot<D>(**loaded, st.state, st.remembered, &legacy)) {
       st.version = st.snapshot_version = (*loaded)->version;
       break;
     } else {
@@ -249,6 +360,10 @@ persistence::result<void> recover(aggregate_state<D>& st) {
     if (skip_below <= 1) break;
     criteria.max_version = skip_below - 1;
   }
+  if (!legacy.empty()) {
+    if (auto resolved = resolve_legacy_remembered(st, legacy); !resolved) return resolved;
+  }
+  command_of_events last;  // the command of the events being replayed, remembered once complete
   for (;;) {
     auto events = db.events().read(st.stream, st.version + 1, persistence::unbounded, 1024);
     if (!events) return std::unexpected(events.error());
@@ -264,10 +379,12 @@ persistence::result<void> recover(aggregate_state<D>& st) {
       }
       D::evolve(st.state, *event, recorded.timestamp_ms);
       st.version = recorded.version;
-      st.remembered.remember(recorded.command_id, recorded.version, recorded.position, "ok");
+      if (recorded.command_id != last.id) last.remember_in(st.remembered);
+      last = {recorded.command_id, recorded.version, recorded.position, recorded.timestamp_ms};
     }
     if (events->size() < 1024) break;
   }
+  last.remember_in(st.remembered);
   return {};
 }
 

@@ -17,12 +17,14 @@
 
 #include <caf/all.hpp>
 #include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "actors/aggregate_state.hpp"
+#include "actors/command_ids.hpp"
 #include "actors/deadline_store.hpp"
 #include "actors/outgoing_envelope.hpp"
 #include "actors/shard.hpp"
@@ -128,6 +130,12 @@ void send_actions(aggregate_ptr<D> self) {
     if (st.context->shards.empty()) return;
     auto timeout = std::chrono::milliseconds(st.context->settings.command_timeout_ms);
     for (auto& action : D::next_actions(st.state)) {
+      if (is_client_command_id(action.command_id)) {
+        // Client ids are the clients' namespace (actors/command_ids.hpp): never send one.
+        std::fprintf(stderr, "ordo: %s refuses to send command id %s (the client namespace)\n",
+                     st.stream.c_str(), action.command_id.c_str());
+        continue;
+      }
       if (!st.process.awaiting.insert(action.command_id).second) continue;
       // A passivation accepted while the last batch was written is called off: the answers must
       // reach this incarnation. The shard hears of it before the targets are spawned.

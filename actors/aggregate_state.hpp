@@ -59,9 +59,12 @@ struct aggregate_state {
   struct deciding {
     caf::typed_response_promise<command_reply> promise;
     command_reply reply;
-    std::string command_id;
+    std::string command_id;           // empty: nothing to remember (none, or a duplicate)
     std::uint64_t events_before = 0;  // events of earlier commands in the same append
     std::uint64_t event_count = 0;
+    std::int64_t issued_at_ms = 0;
+    // A repeat of an earlier command of the same append: it gets that command's reply.
+    std::optional<std::size_t> same_as;
   };
 
   runtime_context* context = nullptr;

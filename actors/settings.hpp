@@ -15,6 +15,9 @@ struct runtime_settings {
   std::size_t max_pending_per_aggregate = 4096;  // commands queued at one aggregate before 429
   std::size_t max_commands_per_append = 256;   // commands of one aggregate folded into one append
   std::size_t remembered_command_ids = 1000;   // per aggregate, kept in snapshots
+  // http.idempotency_ttl_hours (or _seconds): how long a client command id ("idem/<key>") keeps
+  // its command from running again; its outcome is stored durably for as long.
+  std::int64_t client_command_ttl_ms = 24 * 3600 * 1000;
   std::uint32_t shards = 64;                   // cluster.shards
   std::int64_t command_timeout_ms = 5'000;     // gateway: how long a caller waits for a reply
   std::size_t max_in_flight = 4096;            // gateway: commands in flight before `overloaded`

@@ -33,6 +33,7 @@ actors::runtime_settings runtime_settings_from(const config::settings& s) {
   r.max_live = s.aggregates.max_live;
   r.shards = s.cluster.shards;
   r.saga_step_timeout_ms = s.sagas.step_timeout_ms;
+  r.client_command_ttl_ms = s.http.idempotency_ttl_ms();
   return r;
 }
 

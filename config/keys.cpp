@@ -128,6 +128,10 @@ std::vector<key_spec> build_keys() {
       integer_key(
           "http.idempotency_ttl_hours",
           +[](settings& s) -> std::int64_t& { return s.http.idempotency_ttl_hours; }, 24, 24 * 365),
+      integer_key(
+          "http.idempotency_ttl_seconds",
+          +[](settings& s) -> std::int64_t& { return s.http.idempotency_ttl_seconds; }, 0,
+          24 * 365 * 3600),
       text_key(
           "http.tls.cert", +[](settings& s) -> std::string& { return s.http.tls.cert; }, true),
       text_key(

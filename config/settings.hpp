@@ -46,6 +46,12 @@ struct http_settings {
   // http.max_connections_per_client: open connections per client address; then 429
   std::size_t max_connections_per_client = 256;
   std::int64_t idempotency_ttl_hours = 24;  // http.idempotency_ttl_hours: replay window of keys
+  // http.idempotency_ttl_seconds: when > 0, the replay window in seconds instead (for tests)
+  std::int64_t idempotency_ttl_seconds = 0;
+  std::int64_t idempotency_ttl_ms() const {
+    return idempotency_ttl_seconds > 0 ? idempotency_ttl_seconds * 1000
+                                       : idempotency_ttl_hours * 3600 * 1000;
+  }
   tls_settings tls;
   bool operator==(const http_settings&) const = default;
 };

@@ -10,8 +10,6 @@ namespace ordo::http {
 
 namespace {
 
-constexpr auto idempotency_expiry_interval = std::chrono::minutes(10);
-
 bool changes_state(std::string_view method) {
   return method == "POST" || method == "DELETE";
 }
@@ -32,7 +30,12 @@ std::int64_t now_ms() {
 api::api(node_services node)
     : context_{.node = node},
       auth_(node.settings.auth.tokens),
-      idempotency_(node.db.kv(), std::chrono::hours(node.settings.http.idempotency_ttl_hours)) {
+      idempotency_(node.db.kv(),
+                   std::chrono::milliseconds(node.settings.http.idempotency_ttl_ms())),
+      sweeper_(std::make_unique<idempotency_sweeper>(
+          idempotency_, node.db.kv(),
+          std::chrono::milliseconds(node.settings.http.idempotency_ttl_ms()))) {
+  context_.idempotency_keys_expired = &sweeper_->keys_expired();
   add_command_routes(routes_, context_);
   add_aggregate_read_routes(routes_, context_);
   add_view_routes(routes_, context_);
@@ -91,7 +94,6 @@ reply api::answer(const router::match& matched, const request& req) {
 
 reply api::run_idempotent(const route& r, const request& req, const std::string& key) {
   auto now = now_ms();
-  idempotency_.expire_now_and_then(now, idempotency_expiry_interval);
   auto fingerprint = request_fingerprint(req.raw.method, req.raw.path, req.body());
   auto decision = idempotency_.begin(key, fingerprint, now);
   if (!decision)

@@ -7,6 +7,7 @@
 
 #include "http/auth.hpp"
 #include "http/idempotency.hpp"
+#include "http/idempotency_sweeper.hpp"
 #include "http/request_metrics.hpp"
 #include "http/router.hpp"
 #include "http/routes.hpp"
@@ -39,6 +40,7 @@ class api {
   router routes_;
   authenticator auth_;
   idempotency_store idempotency_;
+  std::unique_ptr<idempotency_sweeper> sweeper_;  // after the store it sweeps
   std::unique_ptr<request_metrics> metrics_;
 };
 

@@ -55,7 +55,8 @@ reply send_command(route_context& context, const request& req, command_call call
                                  std::chrono::steady_clock::now() - started);
   if (!answer.ok()) return problem_from(answer, *expected);
   if (answer.state.empty()) {
-    // A repeated command id is answered from memory, without the state: read it.
+    // A repeated key is answered with its first reply, state included; only an outcome
+    // recovered without its reply (from the events of an older version) lacks it: read it.
     auto current = context.node.gateway.query(envelope.aggregate_type, envelope.aggregate_id);
     if (!current.ok()) return problem_from(current, *expected);
     answer.state = std::move(current.state);

@@ -116,12 +116,12 @@ persistence::result<void> idempotency_store::finish(std::string_view key,
   return write_record(key, record.dump(-1, ' ', false, json::error_handler_t::replace), now_ms);
 }
 
-persistence::result<std::size_t> idempotency_store::expire(std::int64_t now_ms,
-                                                           std::size_t max_records) {
+persistence::result<idempotency_store::expiry> idempotency_store::expire(std::int64_t now_ms,
+                                                                         std::size_t max_records) {
   auto cutoff = now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(ttl_).count();
   auto index = kv_.scan(time_prefix, {}, max_records);
   if (!index) return std::unexpected(index.error());
-  std::size_t expired = 0;
+  expiry expired;
   for (const auto& [entry, ignored] : *index) {
     auto stamp_and_key = std::string_view(entry).substr(time_prefix.size());
     std::int64_t stamp = 0;
@@ -136,19 +136,13 @@ persistence::result<std::size_t> idempotency_store::expire(std::int64_t now_ms,
     auto found = kv_.get(record_key(key));
     if (!found) return std::unexpected(found.error());
     auto record = *found ? json::parse(**found, nullptr, false) : json();
-    if (!record.is_object() || record.value("stored_at_ms", std::int64_t{0}) < cutoff)
-      writes.push_back({record_key(key), std::nullopt});
+    bool stale = !record.is_object() || record.value("stored_at_ms", std::int64_t{0}) < cutoff;
+    if (stale) writes.push_back({record_key(key), std::nullopt});
     if (auto written = kv_.write(writes); !written) return std::unexpected(written.error());
-    ++expired;
+    ++expired.index_entries;
+    if (stale && *found) ++expired.keys;
   }
   return expired;
-}
-
-void idempotency_store::expire_now_and_then(std::int64_t now_ms, std::chrono::milliseconds every) {
-  auto last = last_expiry_ms_.load(std::memory_order_relaxed);
-  if (now_ms - last < every.count()) return;
-  if (!last_expiry_ms_.compare_exchange_strong(last, now_ms)) return;  // another request does it
-  (void)expire(now_ms, 10'000);
 }
 
 }  // namespace ordo::http

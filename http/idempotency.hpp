@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "actors/command_ids.hpp"
 #include "http/reply.hpp"
 #include "persistence/kv_store.hpp"
 #include "persistence/result.hpp"
@@ -36,12 +37,13 @@ std::string request_fingerprint(std::string_view method, std::string_view path,
 
 // The command id of the command a request with this key sends to its aggregate.
 inline std::string command_id_for_key(std::string_view key) {
-  return "idem/" + std::string(key);
+  return actors::client_command_id(key);
 }
 
 class idempotency_store {
  public:
-  idempotency_store(persistence::kv_store& kv, std::chrono::hours ttl) : kv_(kv), ttl_(ttl) {}
+  idempotency_store(persistence::kv_store& kv, std::chrono::milliseconds ttl)
+      : kv_(kv), ttl_(ttl) {}
 
   enum class verdict {
     run,     // new key (or a pending one with the same fingerprint): run the request
@@ -62,11 +64,13 @@ class idempotency_store {
   persistence::result<void> finish(std::string_view key, std::string_view fingerprint,
                                    const reply& response, std::int64_t now_ms);
 
-  // Deletes up to `max_records` records older than the ttl, oldest first; returns how many.
-  persistence::result<std::size_t> expire(std::int64_t now_ms, std::size_t max_records);
-
-  // Runs expire() at most once per `every`, from whichever request comes by.
-  void expire_now_and_then(std::int64_t now_ms, std::chrono::milliseconds every);
+  struct expiry {
+    std::size_t index_entries = 0;  // time index entries deleted (at most max_records)
+    std::size_t keys = 0;           // key records among them deleted
+  };
+  // Deletes up to `max_records` time index entries older than the ttl, oldest first, with their
+  // key records unless stored again since. http/idempotency_sweeper.hpp calls it in the background.
+  persistence::result<expiry> expire(std::int64_t now_ms, std::size_t max_records);
 
  private:
   std::mutex& lock_for(std::string_view key);
@@ -74,8 +78,7 @@ class idempotency_store {
                                          std::int64_t now_ms);
 
   persistence::kv_store& kv_;
-  std::chrono::hours ttl_;
-  std::atomic<std::int64_t> last_expiry_ms_{0};
+  std::chrono::milliseconds ttl_;
   // begin() reads and then writes a key: requests with the same key take turns there. The kv store
   // has no compare-and-set, and one node serves each request, so a lock stripe per key hash is
   // enough.

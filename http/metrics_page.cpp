@@ -85,6 +85,12 @@ std::string render_metrics(route_context& context) {
   write_aggregates(out, context.node.stats);
   write_projections(out, context.node.gateway.projections());
   write_sagas_and_cluster(out, context.node.db.kv());
+  if (context.idempotency_keys_expired) {
+    out.family("ordo_idempotency_keys_expired_total", "counter",
+               "Idempotency-Key records deleted by the background sweep once past their TTL.");
+    out.sample("ordo_idempotency_keys_expired_total", {},
+               as_number(context.idempotency_keys_expired->load(std::memory_order_relaxed)));
+  }
   return out.text();
 }
 

@@ -27,6 +27,8 @@ struct route_context {
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
   std::atomic<bool> ready{false};      // /readyz
   request_metrics* metrics = nullptr;  // set once every route is known
+  // The idempotency sweeper's count of expired keys; null when none runs.
+  const std::atomic<std::uint64_t>* idempotency_keys_expired = nullptr;
 };
 
 // POST/DELETE on orders and inventory: the commands.

@@ -131,6 +131,60 @@ TEST_F(ApiTest, IdempotencyKeySurvivesALostAnswer) {
   EXPECT_EQ(db().events().read("order-o1").value().size(), 2u);
 }
 
+TEST_F(ApiTest, AKeyedRestockWhoseAnswerWasLostAppliesOnceAfterAThousandOtherKeys) {
+  // issue 12: a keyed restock applied but answered 503 (its key record stays pending, as here
+  // where it is gone), then 1000 other keyed restocks, then the retry: applied once.
+  auto first = call("POST", "/v1/inventory/s1/restock", R"({"quantity": 5})",
+                    {{"Idempotency-Key", "first"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_TRUE(db().kv().erase("idem/first"));
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_EQ(call("POST", "/v1/inventory/s1/restock", R"({"quantity": 1})",
+                   {{"Idempotency-Key", "other-" + std::to_string(i)}})
+                  .status,
+              200);
+  auto retry_answers_the_first_reply = [&] {
+    auto retry = call("POST", "/v1/inventory/s1/restock", R"({"quantity": 5})",
+                      {{"Idempotency-Key", "first"}});
+    EXPECT_EQ(retry.status, 200) << retry.body;
+    EXPECT_EQ(retry.body, first.body);
+    EXPECT_EQ(retry.get_header_value("ETag"), first.get_header_value("ETag"));
+    EXPECT_EQ(retry.get_header_value("X-Consistency-Token"),
+              first.get_header_value("X-Consistency-Token"));
+    EXPECT_EQ(body_of(call("GET", "/v1/inventory/s1"))["on_hand"], 1005);
+  };
+  retry_answers_the_first_reply();
+  ASSERT_TRUE(db().kv().erase("idem/first"));
+  api_.reset();
+  start();  // a restart
+  open_api();
+  retry_answers_the_first_reply();
+}
+
+TEST_F(ApiTest, ARepeatedKeyedCommandGetsItsFirstReplyNotTheCurrentState) {
+  std::string item = R"({"sku": "s1", "quantity": 2, "unit_price_cents": 100})";
+  ASSERT_EQ(call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})").status, 201);
+  auto first = call("POST", "/v1/orders/o1/items", item, {{"Idempotency-Key", "add-1"}});
+  ASSERT_EQ(first.status, 200);
+  auto shipped = call("POST", "/v1/orders/o2/ship", "", {{"Idempotency-Key", "ship-1"}});
+  ASSERT_EQ(shipped.status, 404);
+  auto rejected = call("POST", "/v1/orders/o1/ship", "", {{"Idempotency-Key", "ship-2"}});
+  ASSERT_EQ(rejected.status, 409);
+  ASSERT_EQ(
+      call("POST", "/v1/orders/o1/items", R"({"sku": "s2", "quantity": 1, "unit_price_cents": 1})")
+          .status,
+      200);
+  for (auto key : {"idem/add-1", "idem/ship-2"}) ASSERT_TRUE(db().kv().erase(key));
+  auto again = call("POST", "/v1/orders/o1/items", item, {{"Idempotency-Key", "add-1"}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.get_header_value("ETag"), first.get_header_value("ETag"));
+  auto rejected_again = call("POST", "/v1/orders/o1/ship", "", {{"Idempotency-Key", "ship-2"}});
+  EXPECT_EQ(rejected_again.status, 409);
+  EXPECT_EQ(body_of(rejected_again)["aggregate_status"], "draft");
+  EXPECT_EQ(body_of(rejected_again)["detail"], body_of(rejected)["detail"]);
+}
+
 TEST_F(ApiTest, IfMatchMismatchIsVersionConflict) {
   ASSERT_EQ(call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})").status, 201);
   auto res = call("POST", "/v1/orders/o1/cancel", "", {{"If-Match", "\"5\""}});

@@ -4,8 +4,11 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 
+#include "actors/command_outcome_store.hpp"
 #include "http/idempotency.hpp"
+#include "http/idempotency_sweeper.hpp"
 #include "http/prometheus_text.hpp"
 #include "persistence/database.hpp"
 
@@ -79,10 +82,41 @@ TEST_F(StorageTest, IdempotencyRecordsExpireAfterTheirTtl) {
   ASSERT_TRUE(store.begin("gone", fp, hour_ms / 2));
   auto expired = store.expire(25 * hour_ms, 100);
   ASSERT_TRUE(expired);
-  EXPECT_EQ(*expired, 2u);  // old's first index entry and gone; old's new record stays
+  EXPECT_EQ(expired->index_entries, 2u);  // old's first index entry and gone
+  EXPECT_EQ(expired->keys, 1u);           // gone; old's new record stays
   EXPECT_TRUE(db_->kv().get("idem/old").value().has_value());
   EXPECT_FALSE(db_->kv().get("idem/gone").value().has_value());
   EXPECT_TRUE(db_->kv().get("idem/new").value().has_value());
+}
+
+TEST_F(StorageTest, TheBackgroundSweepDeletesEveryExpiredKeyAndCommandOutcome) {
+  using namespace std::chrono;
+  constexpr auto ttl = milliseconds(1000);
+  auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  idempotency_store store(db_->kv(), ttl);
+  auto fp = request_fingerprint("POST", "/x", "{}");
+  constexpr int keys = 2500;  // more than one batch of the sweep
+  for (int i = 0; i < keys; ++i) {
+    auto key = "k" + std::to_string(i);
+    ASSERT_TRUE(store.begin(key, fp, now - 5000));
+    ASSERT_TRUE(store.finish(key, fp, json_reply(200, {}), now - 5000));
+  }
+  actors::command_reply reply;
+  auto old_outcome =
+      actors::command_outcome_write("stock-s1", "idem/k1", reply, now - 5000, ttl.count(), false);
+  ASSERT_TRUE(db_->kv().write(std::span(&old_outcome, 1)));
+  {
+    idempotency_sweeper sweeper(store, db_->kv(), ttl);
+    auto deadline = steady_clock::now() + seconds(20);
+    while ((sweeper.keys_expired().load() < keys ||
+            !db_->kv().scan(actors::command_outcome_prefix, {}, 1)->empty()) &&
+           steady_clock::now() < deadline)
+      std::this_thread::sleep_for(milliseconds(20));
+    EXPECT_EQ(sweeper.keys_expired().load(), static_cast<std::uint64_t>(keys));
+  }  // stops and joins its thread
+  EXPECT_TRUE(db_->kv().scan("idem/", {}, 1)->empty());
+  EXPECT_TRUE(db_->kv().scan("idem-at/", {}, 1)->empty());
+  EXPECT_TRUE(db_->kv().scan(actors::command_outcome_prefix, {}, 1)->empty());
 }
 
 TEST(IdempotencyKeys, ArePrintableAndAtMost128) {
