@@ -40,7 +40,8 @@ class ApiTest : public actors::testing::runtime_fixture {
       httplib::detail::parse_query_text(path.substr(query + 1), req.params);
     req.body = body;
     req.headers = std::move(headers);
-    if (!body.empty() && !req.has_header("Content-Type"))
+    if ((!body.empty() || method == "POST" || method == "DELETE") &&
+        !req.has_header("Content-Type"))
       req.headers.emplace("Content-Type", "application/json");
     httplib::Response res;
     api_->handle(req, res);
