@@ -150,6 +150,16 @@ TEST_F(ApiTest, InvalidStateCarriesTheAggregateStatus) {
   EXPECT_EQ(body_of(res)["aggregate_status"], "draft");
 }
 
+TEST_F(ApiTest, ConsistencyTokenPastTheJournalsEndIsRefusedAtOnce) {
+  auto created = call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})");
+  ASSERT_EQ(created.status, 201);
+  auto token = created.get_header_value("X-Consistency-Token");
+  EXPECT_EQ(call("GET", "/v1/views/stats", "", {{"X-Consistency-Token", token}}).status, 200);
+  auto past = call("GET", "/v1/views/stats?wait_ms=10000", "", {{"X-Consistency-Token", "p1000"}});
+  EXPECT_EQ(past.status, 400);
+  EXPECT_EQ(body_of(past)["errors"][0]["field"], "X-Consistency-Token");
+}
+
 TEST_F(ApiTest, BadPathIdsNeverReachAnActor) {
   auto res = call("GET", "/v1/orders/-bad");
   EXPECT_EQ(res.status, 400);
