@@ -69,9 +69,10 @@ std::optional<reply> cross_site_rules::host_problem(const request& req) const {
   if (name && (same_text_ignoring_case(*name, "localhost") || config::is_loopback_host(*name) ||
                is_ip_literal(*name) || same_text_ignoring_case(*name, bare_name(own_host_))))
     return std::nullopt;
-  return invalid_field("Host", "this node has no auth.tokens and serves only Host names that "
-                               "cannot be rebound to it: localhost, an IP address or http.host (" +
-                                   own_host_ + ")");
+  return invalid_field("Host",
+                       "this node has no auth.tokens and serves only Host names that "
+                       "cannot be rebound to it: localhost, an IP address or http.host (" +
+                           own_host_ + ")");
 }
 
 std::optional<reply> cross_site_rules::origin_problem(const request& req) const {

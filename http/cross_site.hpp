@@ -26,8 +26,8 @@ class cross_site_rules {
   cross_site_rules(bool check_host, std::string own_host, bool tls)
       : check_host_(check_host), own_host_(std::move(own_host)), tls_(tls) {}
 
-  // 400 validation_failed (field Host) if the request's Host may not be served; nullopt otherwise. A
-  // request without Host (HTTP/1.0, not a browser) passes.
+  // 400 validation_failed (field Host) if the request's Host may not be served; nullopt otherwise.
+  // A request without Host (HTTP/1.0, not a browser) passes.
   std::optional<reply> host_problem(const request& req) const;
 
   // 403 forbidden if a POST, PUT, PATCH or DELETE carries an Origin other than

@@ -92,9 +92,8 @@ void add_view_routes(router& routes, route_context& context) {
       [&gateway](std::uint64_t position, std::chrono::milliseconds timeout) {
         return gateway.await_position(position, timeout);
       });
-  routes.add("GET", "/v1/views/orders", access::client, [&context, waits](const request& req) {
-    return list_orders(context, *waits, req);
-  });
+  routes.add("GET", "/v1/views/orders", access::client,
+             [&context, waits](const request& req) { return list_orders(context, *waits, req); });
   routes.add("GET", "/v1/views/orders/{id}", access::client,
              [&context, waits](const request& req) { return order_summary(context, *waits, req); });
   routes.add("GET", "/v1/views/stats", access::client,

@@ -39,15 +39,17 @@ bool fits_int64(wide_cents cents) {
 
 // The API's figure: int64, saturated.
 std::int64_t saturated(wide_cents cents) {
-  return cents > int64_max ? int64_max
-                           : cents < int64_min ? int64_min : static_cast<std::int64_t>(cents);
+  return cents > int64_max   ? int64_max
+         : cents < int64_min ? int64_min
+                             : static_cast<std::int64_t>(cents);
 }
 
 // `cents` moved by `delta`, saturating at the 128-bit range (out of reach: see wide_cents).
 wide_cents moved(wide_cents cents, wide_cents delta) {
   wide_cents result = 0;
   if (!__builtin_add_overflow(cents, delta, &result)) return result;
-  return delta > 0 ? std::numeric_limits<wide_cents>::max() : std::numeric_limits<wide_cents>::min();
+  return delta > 0 ? std::numeric_limits<wide_cents>::max()
+                   : std::numeric_limits<wide_cents>::min();
 }
 
 std::string decimal(wide_cents cents) {
@@ -155,8 +157,10 @@ persistence::result<totals> decode_totals(const std::optional<std::string>& byte
   t.revenue_cents = r.integer("confirmed_revenue_cents");
   if (auto exact = r.optional_text(exact_revenue_key)) {
     auto cents = parse_decimal(*exact);
-    if (cents) t.revenue_cents = *cents;
-    else r.add_error(exact_revenue_key, "must be a decimal integer");
+    if (cents)
+      t.revenue_cents = *cents;
+    else
+      r.add_error(exact_revenue_key, "must be a decimal integer");
   }
   t.position = static_cast<std::uint64_t>(r.integer("position"));
   if (!errors.empty() || row.is_discarded()) return corrupt_row(order_stats::totals_key, errors);

@@ -54,8 +54,8 @@ TEST_F(Operations, RefusesNonLoopbackWithoutTokensUnlessInsecure) {
 
 TEST_F(Operations, RefusesTokensOverPlainHttpOffLoopbackUnlessInsecure) {
   const std::string tokens = R"(ORDO_AUTH_TOKENS=[{"token":"ad","role":"admin"}])";
-  auto r = run_ordo({"serve", "--host", "0.0.0.0", "--port", "0", "--data", dir_.string()},
-                    {tokens});
+  auto r =
+      run_ordo({"serve", "--host", "0.0.0.0", "--port", "0", "--data", dir_.string()}, {tokens});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("over plain HTTP"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;

@@ -36,12 +36,12 @@ std::vector<order_decider::state> order_states() {
   auto placed = after<order_decider>(draft, place{"tok_ok"});
   auto confirmed = after<order_decider>(placed, confirm{});
   // Every sku it may hold, each at its largest quantity, priced so that the total is at its cap.
-  constexpr auto full_price = max_order_total_cents /
-                              (static_cast<std::int64_t>(max_distinct_skus) * max_item_quantity);
+  constexpr auto full_price =
+      max_order_total_cents / (static_cast<std::int64_t>(max_distinct_skus) * max_item_quantity);
   auto full = created;
   for (std::size_t i = 0; i < max_distinct_skus; ++i)
-    full = after<order_decider>(full,
-                                add_item{"sku-" + std::to_string(i), max_item_quantity, full_price});
+    full = after<order_decider>(
+        full, add_item{"sku-" + std::to_string(i), max_item_quantity, full_price});
   return {none,
           created,
           draft,

@@ -174,8 +174,7 @@ TEST(OrderDecider, AddItemThatTakesTheTotalOverItsCapIsInvalidState) {
       .when(add_item{"last", 20, 1'000'000'000})
       .then(item_added_event("last", 20, 1'000'000'000));
   history.push_back(item_added_event("last", 20, 1'000'000'000));
-  const error e =
-      given(history).when(add_item{"more", 1, 1}).then_error(error_code::invalid_state);
+  const error e = given(history).when(add_item{"more", 1, 1}).then_error(error_code::invalid_state);
   EXPECT_EQ(e.status, "draft");
   EXPECT_NE(e.message.find("over the cap of 1000000000000"), std::string::npos) << e.message;
   // Also when the cent comes from a sku already in the order.

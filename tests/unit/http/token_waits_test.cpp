@@ -55,8 +55,7 @@ TEST(TokenWaits, PastTheCapAWaitIsAnsweredAtOnceWithoutWaiting) {
   std::vector<token_waits::outcome> outcomes(3);
   std::vector<std::thread> waiting;
   for (std::size_t i = 0; i < 3; ++i)
-    waiting.emplace_back(
-        [&, i] { outcomes[i] = waits.wait(7, std::chrono::milliseconds(10000)); });
+    waiting.emplace_back([&, i] { outcomes[i] = waits.wait(7, std::chrono::milliseconds(10000)); });
   held.await_inside(3);
   EXPECT_EQ(waits.wait(7, std::chrono::milliseconds(10000)),
             token_waits::outcome::too_many_waiting);
