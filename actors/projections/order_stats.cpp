@@ -157,10 +157,8 @@ persistence::result<totals> decode_totals(const std::optional<std::string>& byte
   t.revenue_cents = r.integer("confirmed_revenue_cents");
   if (auto exact = r.optional_text(exact_revenue_key)) {
     auto cents = parse_decimal(*exact);
-    if (cents)
-      t.revenue_cents = *cents;
-    else
-      r.add_error(exact_revenue_key, "must be a decimal integer");
+    if (!cents) r.add_error(exact_revenue_key, "must be a decimal integer");
+    t.revenue_cents = cents.value_or(t.revenue_cents);
   }
   t.position = static_cast<std::uint64_t>(r.integer("position"));
   if (!errors.empty() || row.is_discarded()) return corrupt_row(order_stats::totals_key, errors);
