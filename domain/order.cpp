@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/order_total.hpp"
 #include "domain/payment.hpp"
 #include "domain/validation.hpp"
 

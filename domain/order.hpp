@@ -25,9 +25,6 @@ namespace ordo::domain::order {
 inline constexpr std::int64_t max_item_quantity = 10'000;
 inline constexpr std::int64_t max_unit_price_cents = 1'000'000'000;
 inline constexpr std::size_t max_distinct_skus = 100;
-// An order's total may not exceed this (10^10 in currency units): a sum of totals, such as the
-// stats' revenue, then stays exact far beyond any real volume.
-inline constexpr std::int64_t max_order_total_cents = 1'000'000'000'000;
 inline constexpr std::size_t max_reason_length = 500;
 inline constexpr std::array<std::string_view, 3> reject_reasons{"out_of_stock", "payment_declined",
                                                                 "payment_timeout"};
@@ -66,8 +63,7 @@ struct state {
   bool operator==(const state&) const = default;
 };
 
-// sum(quantity * unit_price_cents); cannot overflow within the item and sku limits above (at
-// most 10^15 even for lines recorded before max_order_total_cents).
+// sum(quantity * unit_price_cents); cannot overflow within the limits above.
 std::int64_t total_cents(const std::vector<line_item>& items);
 
 // --- commands ---

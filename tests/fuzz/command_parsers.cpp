@@ -6,6 +6,7 @@
 
 #include "domain/command_json.hpp"
 #include "domain/deciders.hpp"
+#include "domain/order_total.hpp"
 #include "request_parsers.hpp"
 
 namespace ordo::fuzz {

@@ -1,6 +1,7 @@
 // Order: creation, items and placing.
 #include <gtest/gtest.h>
 
+#include "domain/order_total.hpp"
 #include "given_when_then.hpp"
 #include "order_fixtures.hpp"
 
