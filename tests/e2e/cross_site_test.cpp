@@ -2,6 +2,7 @@
 // "Browsers and other sites"): a form post (CSRF) and requests through a rebound DNS name. Each is
 // refused, and the victim order stays as it was (HostileInput's TearDown checks it).
 #include <string>
+#include <vector>
 
 #include "hostile_fixture.hpp"
 
@@ -38,9 +39,9 @@ TEST_F(HostileInput, CommandsWithoutTheJsonMediaTypeAreRefusedBodyOrNot) {
 }
 
 TEST_F(HostileInput, CommandsFromAnotherOriginAreForbidden) {
-  for (const std::string origin :
-       {"http://evil.example", "null", "https://localhost:" + std::to_string(port()),
-        "http://127.0.0.1:" + std::to_string(port() + 1), "http://127.0.0.1"}) {
+  for (const std::string& origin : std::vector<std::string>{
+           "http://evil.example", "null", "https://localhost:" + std::to_string(port()),
+           "http://127.0.0.1:" + std::to_string(port() + 1), "http://127.0.0.1"}) {
     EXPECT_TRUE(refused(send("POST", cancel, "{}", {{"Origin", origin}}), "forbidden")) << origin;
     EXPECT_TRUE(refused(send("POST", rebuild, "", {{"Origin", origin}}), "forbidden")) << origin;
     EXPECT_TRUE(refused(send("DELETE", "/v1/orders/victim/items/sku-1", "", {{"Origin", origin}}),
@@ -60,8 +61,9 @@ TEST_F(HostileInput, CommandsFromAnotherOriginAreForbidden) {
 
 TEST_F(HostileInput, RequestsForANameThatCanBeReboundAreRefused) {
   auto at_port = ":" + std::to_string(port());
-  for (const std::string host : {"evil.example" + at_port, "evil.example", "localhost.evil.example",
-                                 "127.0.0.1.nip.io" + at_port, "localhost:x", "[::1"}) {
+  for (const std::string& host :
+       std::vector<std::string>{"evil.example" + at_port, "evil.example", "localhost.evil.example",
+                                "127.0.0.1.nip.io" + at_port, "localhost:x", "[::1"}) {
     auto read = send("GET", "/v1/orders/victim", "", {{"Host", host}});
     EXPECT_TRUE(refused(read, "validation_failed")) << host;
     EXPECT_EQ(read.json()["errors"][0]["field"], "Host") << host;
@@ -69,8 +71,9 @@ TEST_F(HostileInput, RequestsForANameThatCanBeReboundAreRefused) {
     EXPECT_TRUE(refused(send("POST", rebuild, "{}", {{"Host", host}}), "validation_failed"))
         << host;
   }
-  for (const std::string host : {"localhost" + at_port, "LocalHost", "127.0.0.1" + at_port,
-                                 "[::1]" + at_port, "127.0.0.1", "192.0.2.7" + at_port})
+  for (const std::string& host :
+       std::vector<std::string>{"localhost" + at_port, "LocalHost", "127.0.0.1" + at_port,
+                                "[::1]" + at_port, "127.0.0.1", "192.0.2.7" + at_port})
     EXPECT_EQ(send("GET", "/v1/orders/victim", "", {{"Host", host}}).status, 200) << host;
 }
 
