@@ -10,9 +10,9 @@
 
 #include "actors/runtime.hpp"
 #include "config/command_line.hpp"
+#include "config/exposure.hpp"
 #include "config/load.hpp"
 #include "http/api.hpp"
-#include "http/auth.hpp"
 #include "http/server.hpp"
 #include "persistence/database.hpp"
 
@@ -102,9 +102,7 @@ int serve(std::span<const std::string_view> args) {
   options->settings_sources.environment = config::process_environment();
   auto settings = config::load(options->settings_sources);
   if (!settings) return fail(2, settings.error());
-  if (auto why =
-          http::refuse_to_serve(settings->http.host, settings->auth.tokens, options->insecure))
-    return fail(2, *why);
+  if (auto why = config::refuse_to_serve(*settings, options->insecure)) return fail(2, *why);
 
   // Block the stop signals before any thread starts, so that every thread inherits the mask and
   // only the signal-waiting thread receives them.

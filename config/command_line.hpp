@@ -3,7 +3,8 @@
 //   --data DIR      data_dir
 //   --host H        http.host
 //   --port N        http.port (0: any free port)
-//   --insecure      serve on a non-loopback address without auth.tokens
+//   --insecure      serve on a non-loopback address without auth.tokens, or with them over
+//                   plain HTTP
 // Each takes its value as the next argument or after '=' ("--port=0").
 #pragma once
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/order_total.hpp"
 #include "domain/payment.hpp"
 #include "domain/validation.hpp"
 
@@ -41,9 +42,22 @@ void check_shipping(field_checks& check, const shipping_details& shipping) {
   check.text("shipping.address", shipping.address, max_address_length);
 }
 
+// An order whose lines total more than max_order_total_cents is refused like one with too many
+// skus: the item is valid, the order cannot take it.
+std::optional<error> over_total_cap(const std::vector<line_item>& lines) {
+  auto total = total_cents(lines);
+  if (total <= max_order_total_cents) return std::nullopt;
+  return fail(error_code::invalid_state,
+              "the order's total would be " + std::to_string(total) + " cents, over the cap of " +
+                  std::to_string(max_order_total_cents),
+              std::string(to_string(order_status::draft)))
+      .error();
+}
+
 // The add-item rules against the lines so far (a draft order's): a known sku needs the same
-// price and the merged quantity must stay within the limit; a new sku must fit the sku limit.
-// On success `lines` includes `item`. `quantity_path` names the field in a validation error.
+// price and the merged quantity must stay within the limit; a new sku must fit the sku limit;
+// the total must stay within its cap. On success `lines` includes `item`. `quantity_path` names
+// the field in a validation error.
 std::optional<error> merge_item(std::vector<line_item>& lines, const line_item& item,
                                 const std::string& quantity_path) {
   const std::string draft(to_string(order_status::draft));
@@ -55,7 +69,7 @@ std::optional<error> merge_item(std::vector<line_item>& lines, const line_item& 
           .error();
     }
     lines.push_back(item);
-    return std::nullopt;
+    return over_total_cap(lines);
   }
   if (line->unit_price_cents != item.unit_price_cents) {
     return fail(error_code::invalid_state,
@@ -72,7 +86,7 @@ std::optional<error> merge_item(std::vector<line_item>& lines, const line_item& 
         .error();
   }
   line->quantity += item.quantity;
-  return std::nullopt;
+  return over_total_cap(lines);
 }
 
 result<events> on(const state& s, const create& c) {

@@ -30,6 +30,8 @@ std::int64_t now_ms() {
 api::api(node_services node)
     : context_{.node = node},
       auth_(node.settings.auth.tokens),
+      cross_site_(/*check_host=*/node.settings.auth.tokens.empty(), node.settings.http.host,
+                  /*tls=*/!node.settings.http.tls.cert.empty()),
       idempotency_(node.db.kv(),
                    std::chrono::milliseconds(node.settings.http.idempotency_ttl_ms())),
       sweeper_(std::make_unique<idempotency_sweeper>(
@@ -72,6 +74,7 @@ void api::count_transport_answer(const httplib::Request& req, int status) {
 }
 
 reply api::answer(const router::match& matched, const request& req) {
+  if (auto misdirected = cross_site_.host_problem(req)) return *misdirected;
   if (!matched.found) {
     if (matched.allowed.empty()) return problem("not_found", "no route for " + req.raw.path);
     auto r = problem("method_not_allowed", req.raw.method + " is not allowed on " + req.raw.path);
@@ -80,8 +83,14 @@ reply api::answer(const router::match& matched, const request& req) {
   }
   const auto& r = *matched.found;
   if (auto denied = auth_.check(r.needs, req.header("Authorization"))) return *denied;
-  if (carries_body(req.raw) && !is_json_media_type(req.header("Content-Type").value_or("")))
-    return problem("unsupported_media_type", "request bodies must be application/json");
+  if (auto cross_site = cross_site_.origin_problem(req)) return *cross_site;
+  // Also without a body: a form another site submits cannot be application/json (CSRF).
+  if ((changes_state(req.raw.method) || carries_body(req.raw)) &&
+      !is_json_media_type(req.header("Content-Type").value_or("")))
+    return problem("unsupported_media_type",
+                   changes_state(req.raw.method)
+                       ? req.raw.method + " needs Content-Type: application/json, body or not"
+                       : std::string("request bodies must be application/json"));
   if (changes_state(req.raw.method)) {
     if (auto key = req.header("Idempotency-Key")) {
       if (!is_valid_idempotency_key(*key))

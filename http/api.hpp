@@ -1,11 +1,13 @@
 // The HTTP API of docs/API.md over one node: every request the server admits comes to handle(),
-// which routes it (404, 405), authenticates it (401, 403), checks its media type (415), applies
-// its Idempotency-Key, runs the route, and counts it. Every response carries X-Request-Id.
+// which checks its Host (400), routes it (404, 405), authenticates it (401, 403), checks its
+// Origin (403) and media type (415), applies its Idempotency-Key, runs the route, and counts it.
+// Every response carries X-Request-Id.
 #pragma once
 
 #include <memory>
 
 #include "http/auth.hpp"
+#include "http/cross_site.hpp"
 #include "http/idempotency.hpp"
 #include "http/idempotency_sweeper.hpp"
 #include "http/request_metrics.hpp"
@@ -39,6 +41,7 @@ class api {
   route_context context_;
   router routes_;
   authenticator auth_;
+  cross_site_rules cross_site_;
   idempotency_store idempotency_;
   std::unique_ptr<idempotency_sweeper> sweeper_;  // after the store it sweeps
   std::unique_ptr<request_metrics> metrics_;

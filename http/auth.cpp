@@ -1,6 +1,5 @@
 #include "http/auth.hpp"
 
-#include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <strings.h>
 
@@ -55,27 +54,6 @@ std::optional<reply> authenticator::check(access needs,
     return problem("forbidden",
                    "the role " + std::string(config::to_string(*role)) + " may not use this route");
   return std::nullopt;
-}
-
-bool is_loopback_host(std::string_view host) {
-  if (host == "localhost") return true;
-  std::string text(host);
-  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
-    text = text.substr(1, text.size() - 2);
-  in_addr v4{};
-  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return false;
-}
-
-std::optional<std::string> refuse_to_serve(std::string_view host,
-                                           const std::vector<config::auth_token>& tokens,
-                                           bool insecure) {
-  if (!tokens.empty() || insecure || is_loopback_host(host)) return std::nullopt;
-  return "refusing to serve on " + std::string(host) +
-         " without auth.tokens: anyone who reaches it could change orders (configure auth.tokens, "
-         "listen on 127.0.0.1, or pass --insecure)";
 }
 
 }  // namespace ordo::http

@@ -1,6 +1,6 @@
 // Bearer-token auth (docs/API.md, "Auth"): each configured token has a role; a route says which
 // roles may call it. With no tokens configured, auth is off (the node then only serves on a
-// loopback address: see allowed_to_serve).
+// loopback address: see config/exposure.hpp).
 #pragma once
 
 #include <optional>
@@ -28,12 +28,5 @@ class authenticator {
   std::optional<config::role> role_of(std::string_view token) const;
   std::vector<config::auth_token> tokens_;
 };
-
-bool is_loopback_host(std::string_view host);
-
-// Whether a node may serve on `host` with `tokens`; else the one-line reason.
-std::optional<std::string> refuse_to_serve(std::string_view host,
-                                           const std::vector<config::auth_token>& tokens,
-                                           bool insecure);
 
 }  // namespace ordo::http

@@ -3,8 +3,9 @@
 namespace ordo::http {
 
 // One self-contained page: it polls the inspection routes every two seconds and renders tables.
-// A bearer token typed into the page is kept in the browser's localStorage and sent with each
-// call (the JSON routes need the viewer role when auth is on).
+// The page is served to anyone; a bearer token typed into it is kept in the tab's sessionStorage
+// (gone when the tab closes) and sent as `Authorization: Bearer` with each call (the JSON routes
+// need the viewer role when auth is on). A 401 or 403 says what to do instead of a bare status.
 std::string_view console_page() {
   return R"html(<!doctype html>
 <html lang="en">
@@ -28,15 +29,20 @@ th { background: #f3f3f3; } #error { color: #b00; } code { background: #f3f3f3; 
 <h2>Cluster</h2><div id="cluster"></div>
 <script>
 const tokenInput = document.getElementById('token');
-tokenInput.value = localStorage.getItem('ordo-token') || '';
+tokenInput.value = sessionStorage.getItem('ordo-token') || '';
 document.getElementById('save').onclick = () => {
-  localStorage.setItem('ordo-token', tokenInput.value); refresh();
+  sessionStorage.setItem('ordo-token', tokenInput.value); refresh();
 };
 async function get(path) {
   const headers = {};
-  const token = localStorage.getItem('ordo-token');
+  const token = sessionStorage.getItem('ordo-token');
   if (token) headers['Authorization'] = 'Bearer ' + token;
   const response = await fetch(path, { headers });
+  if (response.status === 401)
+    throw new Error(token ? 'the node does not know this token: type a viewer or admin token'
+                          : 'auth is on: type a viewer or admin token above and press "use"');
+  if (response.status === 403)
+    throw new Error('this token may not inspect the node: it needs the viewer or admin role');
   if (!response.ok) throw new Error(path + ': ' + response.status);
   return response.json();
 }

@@ -5,6 +5,7 @@
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
 #include "http/routes.hpp"
+#include "http/token_waits.hpp"
 
 namespace ordo::http {
 
@@ -14,17 +15,31 @@ constexpr std::uint64_t default_wait_ms = 2000;
 constexpr std::uint64_t max_wait_ms = 10000;
 
 // Waits for the request's consistency token, if it has one; the problem to answer if it cannot.
-std::optional<reply> await_token(route_context& context, const request& req) {
+// A token past the journal's end was never given out by this node: waiting for it could only time
+// out, so it is refused at once.
+std::optional<reply> await_token(route_context& context, token_waits& waits, const request& req) {
   auto wait_ms = query_number(req, "wait_ms", default_wait_ms, 0, max_wait_ms);
   if (!wait_ms) return wait_ms.error();
   auto token = req.header("X-Consistency-Token");
   if (!token) return std::nullopt;
   auto position = parse_consistency_token(*token);
   if (!position) return invalid_field("X-Consistency-Token", "is not a token this API gave out");
-  if (!context.node.gateway.await_position(*position, std::chrono::milliseconds(*wait_ms)))
-    return problem("unavailable", "the read model has not reached the token's events within " +
-                                      std::to_string(*wait_ms) + " ms");
-  return std::nullopt;
+  auto last = context.node.db.events().last_position();
+  if (*position > last)
+    return invalid_field("X-Consistency-Token", "is past the journal's last position p" +
+                                                    std::to_string(last) +
+                                                    ": this node did not give it out");
+  switch (waits.wait(*position, std::chrono::milliseconds(*wait_ms))) {
+    case token_waits::outcome::reached:
+      return std::nullopt;
+    case token_waits::outcome::too_many_waiting:
+      return problem("unavailable", std::to_string(waits.max_waiters()) +
+                                        " reads already wait for their consistency token");
+    case token_waits::outcome::timed_out:
+      break;
+  }
+  return problem("unavailable", "the read model has not reached the token's events within " +
+                                    std::to_string(*wait_ms) + " ms");
 }
 
 // invalid_argument from the view queries names the field ("limit: must be ..."): 400; anything
@@ -37,8 +52,8 @@ reply query_problem(const persistence::storage_error& error) {
   return invalid_field(error.message.substr(0, colon), error.message.substr(colon + 2));
 }
 
-reply list_orders(route_context& context, const request& req) {
-  if (auto waited = await_token(context, req)) return *waited;
+reply list_orders(route_context& context, token_waits& waits, const request& req) {
+  if (auto waited = await_token(context, waits, req)) return *waited;
   auto limit = query_number(req, "limit", actors::default_list_limit, 1, actors::max_list_limit);
   if (!limit) return limit.error();
   actors::order_list_query query;
@@ -51,18 +66,18 @@ reply list_orders(route_context& context, const request& req) {
   return json_reply(200, page->to_json());
 }
 
-reply order_summary(route_context& context, const request& req) {
+reply order_summary(route_context& context, token_waits& waits, const request& req) {
   auto id = path_id(req, "id");
   if (!id) return id.error();
-  if (auto waited = await_token(context, req)) return *waited;
+  if (auto waited = await_token(context, waits, req)) return *waited;
   auto summary = actors::get_order_summary(context.node.db.kv(), *id);
   if (!summary) return query_problem(summary.error());
   if (!*summary) return problem("not_found", "the view has no order " + *id);
   return json_reply(200, **summary);
 }
 
-reply stats(route_context& context, const request& req) {
-  if (auto waited = await_token(context, req)) return *waited;
+reply stats(route_context& context, token_waits& waits, const request& req) {
+  if (auto waited = await_token(context, waits, req)) return *waited;
   auto figures = actors::get_stats(context.node.db.kv());
   if (!figures) return query_problem(figures.error());
   return json_reply(200, *figures);
@@ -71,12 +86,18 @@ reply stats(route_context& context, const request& req) {
 }  // namespace
 
 void add_view_routes(router& routes, route_context& context) {
+  auto& gateway = context.node.gateway;
+  auto waits = std::make_shared<token_waits>(
+      max_token_waiters(context.node.settings.http.threads),
+      [&gateway](std::uint64_t position, std::chrono::milliseconds timeout) {
+        return gateway.await_position(position, timeout);
+      });
   routes.add("GET", "/v1/views/orders", access::client,
-             [&context](const request& req) { return list_orders(context, req); });
+             [&context, waits](const request& req) { return list_orders(context, *waits, req); });
   routes.add("GET", "/v1/views/orders/{id}", access::client,
-             [&context](const request& req) { return order_summary(context, req); });
+             [&context, waits](const request& req) { return order_summary(context, *waits, req); });
   routes.add("GET", "/v1/views/stats", access::client,
-             [&context](const request& req) { return stats(context, req); });
+             [&context, waits](const request& req) { return stats(context, *waits, req); });
 }
 
 }  // namespace ordo::http

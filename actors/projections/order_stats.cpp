@@ -1,6 +1,7 @@
 #include "actors/projections/order_stats.hpp"
 
 #include <array>
+#include <limits>
 #include <variant>
 
 #include "actors/projections/json_text.hpp"
@@ -26,6 +27,55 @@ bool earns_revenue(order_status s) {
 
 using order_tally = order_stats::order_tally;
 using totals = order_stats::totals;
+using wide_cents = order_stats::wide_cents;
+
+constexpr auto int64_max = std::numeric_limits<std::int64_t>::max();
+constexpr auto int64_min = std::numeric_limits<std::int64_t>::min();
+constexpr std::string_view exact_revenue_key = "confirmed_revenue_cents_exact";
+
+bool fits_int64(wide_cents cents) {
+  return cents >= int64_min && cents <= int64_max;
+}
+
+// The API's figure: int64, saturated.
+std::int64_t saturated(wide_cents cents) {
+  return cents > int64_max   ? int64_max
+         : cents < int64_min ? int64_min
+                             : static_cast<std::int64_t>(cents);
+}
+
+// `cents` moved by `delta`, saturating at the 128-bit range (out of reach: see wide_cents).
+wide_cents moved(wide_cents cents, wide_cents delta) {
+  wide_cents result = 0;
+  if (!__builtin_add_overflow(cents, delta, &result)) return result;
+  return delta > 0 ? std::numeric_limits<wide_cents>::max()
+                   : std::numeric_limits<wide_cents>::min();
+}
+
+std::string decimal(wide_cents cents) {
+  bool negative = cents < 0;
+  std::string digits;
+  do {
+    auto digit = static_cast<int>(cents % 10);
+    digits.insert(digits.begin(), static_cast<char>('0' + (negative ? -digit : digit)));
+    cents /= 10;
+  } while (cents != 0);
+  return negative ? "-" + digits : digits;
+}
+
+std::optional<wide_cents> parse_decimal(std::string_view text) {
+  bool negative = text.starts_with('-');
+  if (negative) text.remove_prefix(1);
+  if (text.empty()) return std::nullopt;
+  wide_cents value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    wide_cents digit = negative ? -(c - '0') : c - '0';
+    if (__builtin_mul_overflow(value, 10, &value) || __builtin_add_overflow(value, digit, &value))
+      return std::nullopt;
+  }
+  return value;
+}
 
 template <class... F>
 struct overloaded : F... {
@@ -105,6 +155,11 @@ persistence::result<totals> decode_totals(const std::optional<std::string>& byte
   });
   if (!counts) r.add_error("orders_by_status", "is missing");
   t.revenue_cents = r.integer("confirmed_revenue_cents");
+  if (auto exact = r.optional_text(exact_revenue_key)) {
+    auto cents = parse_decimal(*exact);
+    if (!cents) r.add_error(exact_revenue_key, "must be a decimal integer");
+    t.revenue_cents = cents.value_or(t.revenue_cents);
+  }
   t.position = static_cast<std::uint64_t>(r.integer("position"));
   if (!errors.empty() || row.is_discarded()) return corrupt_row(order_stats::totals_key, errors);
   return t;
@@ -118,8 +173,15 @@ json totals_json(const totals& t) {
         count == t.by_status.end() ? 0 : count->second;
   }
   return {{"orders_by_status", std::move(by_status)},
-          {"confirmed_revenue_cents", t.revenue_cents},
+          {"confirmed_revenue_cents", saturated(t.revenue_cents)},
           {"position", t.position}};
+}
+
+// The totals row: the API's shape, plus the exact revenue when the API's figure saturates.
+json totals_row(const totals& t) {
+  auto row = totals_json(t);
+  if (!fits_int64(t.revenue_cents)) row[std::string(exact_revenue_key)] = decimal(t.revenue_cents);
+  return row;
 }
 
 }  // namespace
@@ -154,13 +216,15 @@ persistence::result<void> order_stats::apply(std::span<const persistence::record
     // Take the order out of the figures as it was, and put it back in as it is now.
     if (tally.status != order_status::none) {
       --figures.by_status[tally.status];
-      if (earns_revenue(tally.status)) figures.revenue_cents -= tally.total_cents;
+      if (earns_revenue(tally.status))
+        figures.revenue_cents = moved(figures.revenue_cents, -wide_cents{tally.total_cents});
     }
     follow(tally, *event);
     tally.version = recorded.version;
     if (tally.status != order_status::none) {
       ++figures.by_status[tally.status];
-      if (earns_revenue(tally.status)) figures.revenue_cents += tally.total_cents;
+      if (earns_revenue(tally.status))
+        figures.revenue_cents = moved(figures.revenue_cents, wide_cents{tally.total_cents});
     }
     found->changed();
   }
@@ -168,7 +232,7 @@ persistence::result<void> order_stats::apply(std::span<const persistence::record
   tallies_.write_changed([&](std::string_view key, std::string_view, const order_tally& tally) {
     rows.put(key, encode_tally(tally));
   });
-  rows.put(totals_key, domain::compact_json(totals_json(figures)));
+  rows.put(totals_key, domain::compact_json(totals_row(figures)));
   return {};
 }
 

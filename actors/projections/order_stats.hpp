@@ -4,7 +4,9 @@
 // Rows:
 //   view/stats/totals             {"orders_by_status": {...}, "confirmed_revenue_cents",
 //   "position"}
-//                                 in the API's shape, rewritten with every batch
+//                                 in the API's shape, rewritten with every batch; when the
+//                                 revenue is past int64 (where the API's figure saturates), also
+//                                 "confirmed_revenue_cents_exact": "<decimal>"
 //   view/stats/order/<order_id>   {"status", "total_cents", "version"}: what a transition must
 //                                 take out of the totals
 // "position" lives in the totals row (and not only in the checkpoint) so that one read gives
@@ -40,10 +42,13 @@ class order_stats final : public projection {
     std::int64_t total_cents = 0;  // as placed; items cannot change after that
     std::uint64_t version = 0;
   };
+  // A sum of int64 totals that no sequence of orders overflows: 2^64 positions of 2^63 cents fit.
+  __extension__ typedef __int128 wide_cents;
+
   // The figures (the totals row).
   struct totals {
     std::map<domain::order::order_status, std::int64_t> by_status;  // only the counted statuses
-    std::int64_t revenue_cents = 0;
+    wide_cents revenue_cents = 0;
     std::uint64_t position = 0;
   };
 
@@ -64,7 +69,8 @@ class order_stats final : public projection {
 };
 
 // The stats in the API's shape; all zero (position 0) before the first batch. Every status
-// appears in "orders_by_status", with 0 when no order has it.
+// appears in "orders_by_status", with 0 when no order has it. "confirmed_revenue_cents" saturates
+// at 2^63-1 (the exact sum is kept in the row, so the figure comes back down when orders leave).
 persistence::result<nlohmann::json> load_stats(const persistence::kv_store& kv);
 
 }  // namespace ordo::actors::projections

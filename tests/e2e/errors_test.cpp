@@ -157,10 +157,10 @@ TEST_F(Errors, IdempotencyKeyReplaysAndRefusesAnotherRequest) {
       "idempotency_key_reused");
 }
 
-TEST_F(Errors, UnreachedConsistencyTokenIs503WithRetryAfter) {
-  auto r = client().get("/v1/views/stats?wait_ms=100", {{"X-Consistency-Token", "p999999999"}});
-  expect_problem(r, 503, "unavailable");
-  EXPECT_EQ(r.header("Retry-After"), "1");
+TEST_F(Errors, ConsistencyTokenPastTheJournalsEndIs400AtOnce) {
+  auto r = client().get("/v1/views/stats?wait_ms=10000", {{"X-Consistency-Token", "p999999999"}});
+  expect_problem(r, 400, "validation_failed");
+  EXPECT_EQ(r.json()["errors"][0]["field"], "X-Consistency-Token");
 }
 
 TEST(Overload, BeyondMaxInFlightIs429WithRetryAfterButTheLivenessProbeStays200) {

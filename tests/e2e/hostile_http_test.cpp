@@ -92,7 +92,8 @@ TEST_F(HostileInput, AmbiguousBodyFramingIsRefused) {
 // in the unread body is never taken for the next one.
 TEST_F(HostileInput, ARequestHiddenInARefusedBodyIsNeverRun) {
   const std::string hidden =
-      "POST /v1/orders/victim/cancel HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n";
+      "POST /v1/orders/victim/cancel HTTP/1.1\r\nHost: localhost\r\n"
+      "Content-Type: application/json\r\nContent-Length: 0\r\n\r\n";
   for (const char* framing :
        {"Content-Length: 70000\r\n", "Content-Length: 5\r\nContent-Length: 6\r\n",
         "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n", "Transfer-Encoding: gzip\r\n"}) {

@@ -193,7 +193,8 @@ response api_client::call(const std::string& method, const std::string& path,
   req.headers = std::move(headers);
   if (!token_.empty() && !req.has_header("Authorization"))
     req.headers.emplace("Authorization", "Bearer " + token_);
-  if (!body.empty() && !req.has_header("Content-Type"))
+  // POST and DELETE need the JSON media type also without a body (docs/API.md, CSRF).
+  if ((!body.empty() || method == "POST" || method == "DELETE") && !req.has_header("Content-Type"))
     req.headers.emplace("Content-Type", "application/json");
   req.body = body;
   auto result = client_.send(req);

@@ -67,7 +67,8 @@ struct response {
   nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
 };
 
-// A client of one node. Bodies are sent as application/json unless a Content-Type is given. A
+// A client of one node. Bodies, POSTs and DELETEs are sent as application/json unless a
+// Content-Type is given. A
 // request unanswered after `read_timeout_s` seconds gets status 0.
 class api_client {
  public:

@@ -52,6 +52,19 @@ TEST_F(Operations, RefusesNonLoopbackWithoutTokensUnlessInsecure) {
   EXPECT_EQ(insecure.stop(), 0);
 }
 
+TEST_F(Operations, RefusesTokensOverPlainHttpOffLoopbackUnlessInsecure) {
+  const std::string tokens = R"(ORDO_AUTH_TOKENS=[{"token":"ad","role":"admin"}])";
+  auto r =
+      run_ordo({"serve", "--host", "0.0.0.0", "--port", "0", "--data", dir_.string()}, {tokens});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("over plain HTTP"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_)) << "refused before opening the data directory";
+  node_process insecure(dir_, {"--host", "0.0.0.0", "--insecure"}, {tokens});
+  EXPECT_EQ(api_client(insecure.port(), "ad").get("/v1/inspect/node").status, 200);
+  EXPECT_EQ(insecure.stop(), 0);
+}
+
 TEST_F(Operations, ADataDirectoryServesOneProcessAtATime) {
   node_process first(dir_);
   auto second = run_ordo({"serve", "--port", "0", "--data", dir_.string()});
@@ -62,7 +75,7 @@ TEST_F(Operations, ADataDirectoryServesOneProcessAtATime) {
 
 TEST_F(Operations, AuthOnChecksTokensAndRoles) {
   node_process node(
-      dir_, {"--host", "0.0.0.0"},
+      dir_, {},
       {R"(ORDO_AUTH_TOKENS=[{"token":"cl","role":"client"},{"token":"vw","role":"viewer"},)"
        R"({"token":"ad","role":"admin"}])"});
   auto as = [&](const std::string& token) { return api_client(node.port(), token); };
@@ -85,6 +98,15 @@ TEST_F(Operations, AuthOnChecksTokensAndRoles) {
   EXPECT_EQ(as("").get("/healthz").status, 200);
   EXPECT_EQ(as("").get("/metrics").status, 401);
   EXPECT_EQ(as("vw").get("/metrics").status, 200);
+  // The console page holds no data: a browser gets it without a token, and its script then sends
+  // the token typed into it to the routes that have data.
+  auto console = as("").get("/console");
+  EXPECT_EQ(console.status, 200);
+  EXPECT_NE(console.body.find("<html"), std::string::npos);
+  EXPECT_EQ(as("").get("/v1/inspect/node").status, 401);
+  EXPECT_EQ(as("").get("/v1/inspect/projections").status, 401);
+  // With tokens a rebound name can do nothing without one: Host is not checked.
+  EXPECT_EQ(as("ad").get("/v1/orders/auth-1", {{"Host", "ordo.example:443"}}).status, 200);
   EXPECT_EQ(node.stop(), 0);
 }
 

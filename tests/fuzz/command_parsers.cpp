@@ -6,6 +6,7 @@
 
 #include "domain/command_json.hpp"
 #include "domain/deciders.hpp"
+#include "domain/order_total.hpp"
 #include "request_parsers.hpp"
 
 namespace ordo::fuzz {
@@ -35,10 +36,13 @@ std::vector<order_decider::state> order_states() {
   auto draft = after<order_decider>(created, add_item{"sku-1", 2, 150});
   auto placed = after<order_decider>(draft, place{"tok_ok"});
   auto confirmed = after<order_decider>(placed, confirm{});
-  auto full = created;  // every sku it may hold, each at its largest quantity and price
+  // Every sku it may hold, each at its largest quantity, priced so that the total is at its cap.
+  constexpr auto full_price =
+      max_order_total_cents / (static_cast<std::int64_t>(max_distinct_skus) * max_item_quantity);
+  auto full = created;
   for (std::size_t i = 0; i < max_distinct_skus; ++i)
     full = after<order_decider>(
-        full, add_item{"sku-" + std::to_string(i), max_item_quantity, max_unit_price_cents});
+        full, add_item{"sku-" + std::to_string(i), max_item_quantity, full_price});
   return {none,
           created,
           draft,

@@ -2,6 +2,8 @@
 // histories, how listings page, and that no event counts twice.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "actors/projections/order_stats.hpp"
 #include "actors/projections/order_summary.hpp"
 #include "actors/projections/orders_by_customer.hpp"
@@ -320,6 +322,37 @@ TEST_F(ProjectionViews, StatsTakeCancelledAndRejectedOrdersOutOfTheirStatus) {
                                                {"cancelled", 3},
                                                {"rejected", 1}}));
   EXPECT_EQ(stats()["confirmed_revenue_cents"], 100);  // only the shipped order still counts
+}
+
+// Orders recorded before the total cap (or imported) may carry any int64 total: the revenue sum
+// never overflows, the API's figure saturates, and the exact sum survives a restart.
+TEST_F(ProjectionViews, StatsRevenueSaturatesAndComesBackExactly) {
+  constexpr std::int64_t huge_price = 1'000'000'000'000'000'000;  // x 4: 4 * 10^18 per order
+  order_history history;
+  for (auto id : {"a", "b", "c"}) {
+    history.create(id, "c1");
+    history.add_item(id, "gold", 4, huge_price);
+    history.place(id);
+    history.confirm(id);
+  }
+  feed_all(history);
+  EXPECT_EQ(stats()["orders_by_status"]["confirmed"], 3);
+  EXPECT_EQ(stats()["confirmed_revenue_cents"], std::numeric_limits<std::int64_t>::max());
+  auto row = kv().get(projections::order_stats::totals_key);
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ(json::parse(**row)["confirmed_revenue_cents_exact"], "12000000000000000000");
+
+  // A new projection instance (a restarted node) reads the exact sum back from its row.
+  projections::order_stats restarted;
+  history.cancel("b", order_status::confirmed);
+  feed(restarted, history.take());
+  EXPECT_EQ(stats()["confirmed_revenue_cents"], 2 * 4 * huge_price);
+  history.cancel("c", order_status::confirmed);
+  feed(restarted, history.take());
+  EXPECT_EQ(stats()["confirmed_revenue_cents"], 4 * huge_price);
+  row = kv().get(projections::order_stats::totals_key);
+  ASSERT_TRUE(row && *row);
+  EXPECT_FALSE(json::parse(**row).contains("confirmed_revenue_cents_exact"));
 }
 
 TEST_F(ProjectionViews, ManyEventsOfOneOrderInOneBatchReadTheirOwnWrites) {

@@ -1,6 +1,7 @@
 // Order: creation, items and placing.
 #include <gtest/gtest.h>
 
+#include "domain/order_total.hpp"
 #include "given_when_then.hpp"
 #include "order_fixtures.hpp"
 
@@ -162,6 +163,32 @@ TEST(OrderDecider, AddingThe101stDistinctSkuIsInvalidState) {
   EXPECT_EQ(e.status, "draft");
   // A sku already in the order still merges at the limit.
   given(history).when(add_item{"sku0", 1, 100}).then(item_added_event("sku0", 1, 100));
+}
+
+TEST(OrderDecider, AddItemThatTakesTheTotalOverItsCapIsInvalidState) {
+  // 98 lines of 10^10 cents: 2 * 10^10 under the cap.
+  std::vector<event> history{order_created_event()};
+  for (int i = 0; i < 98; ++i)
+    history.push_back(item_added_event("sku" + std::to_string(i), 10, 1'000'000'000));
+  // Up to the cap exactly is accepted.
+  given(history)
+      .when(add_item{"last", 20, 1'000'000'000})
+      .then(item_added_event("last", 20, 1'000'000'000));
+  history.push_back(item_added_event("last", 20, 1'000'000'000));
+  const error e = given(history).when(add_item{"more", 1, 1}).then_error(error_code::invalid_state);
+  EXPECT_EQ(e.status, "draft");
+  EXPECT_NE(e.message.find("over the cap of 1000000000000"), std::string::npos) << e.message;
+  // Also when the cent comes from a sku already in the order.
+  given(history).when(add_item{"sku0", 1, 1'000'000'000}).then_error(error_code::invalid_state);
+}
+
+TEST(OrderDecider, CreateWithItemsOverTheTotalCapIsInvalidState) {
+  given()
+      .when(create{"o1", "c1", {{"w1", 10'000, 1'000'000'000}}, std::nullopt})
+      .then_error(error_code::invalid_state);
+  std::vector<line_item> at_cap{{"w1", 1'000, 1'000'000'000}};
+  EXPECT_EQ(total_cents(at_cap), max_order_total_cents);
+  EXPECT_TRUE(order_decider::decide({}, create{"o1", "c1", at_cap, std::nullopt}, command_time));
 }
 
 TEST(OrderDecider, AddItemToAShippedOrderIsInvalidState) {

@@ -40,7 +40,8 @@ class ApiTest : public actors::testing::runtime_fixture {
       httplib::detail::parse_query_text(path.substr(query + 1), req.params);
     req.body = body;
     req.headers = std::move(headers);
-    if (!body.empty() && !req.has_header("Content-Type"))
+    if ((!body.empty() || method == "POST" || method == "DELETE") &&
+        !req.has_header("Content-Type"))
       req.headers.emplace("Content-Type", "application/json");
     httplib::Response res;
     api_->handle(req, res);
@@ -201,6 +202,16 @@ TEST_F(ApiTest, InvalidStateCarriesTheAggregateStatus) {
   EXPECT_EQ(res.status, 409);
   EXPECT_EQ(body_of(res)["code"], "invalid_state");
   EXPECT_EQ(body_of(res)["aggregate_status"], "draft");
+}
+
+TEST_F(ApiTest, ConsistencyTokenPastTheJournalsEndIsRefusedAtOnce) {
+  auto created = call("POST", "/v1/orders", R"({"customer_id": "c1", "order_id": "o1"})");
+  ASSERT_EQ(created.status, 201);
+  auto token = created.get_header_value("X-Consistency-Token");
+  EXPECT_EQ(call("GET", "/v1/views/stats", "", {{"X-Consistency-Token", token}}).status, 200);
+  auto past = call("GET", "/v1/views/stats?wait_ms=10000", "", {{"X-Consistency-Token", "p1000"}});
+  EXPECT_EQ(past.status, 400);
+  EXPECT_EQ(body_of(past)["errors"][0]["field"], "X-Consistency-Token");
 }
 
 TEST_F(ApiTest, BadPathIdsNeverReachAnActor) {
