@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -18,11 +19,16 @@ struct database_options {
   sync_mode sync = sync_mode::always;       // journal.sync
   std::size_t max_batch_events = 8192;      // group commit: most events in one WriteBatch
   std::size_t block_cache_bytes = 64 << 20; // shared read cache
+  // Opens without changing anything in the directory (the offline readers): appends fail, the
+  // WAL is replayed into memory only. The directory lock is still taken.
+  bool read_only = false;
 };
 
 class database {
  public:
-  // Opens or creates the database. Fails with `busy` when another process holds the directory.
+  // Opens or creates the database. Fails with `busy` when another process holds the directory,
+  // with `corrupt` when the WAL is damaged before its tail (naming the file: `ordo repair`
+  // decides, never the open) or the position high-water mark is unreadable.
   static result<std::unique_ptr<database>> open(const database_options& options);
   ~database();  // stops the journal writer after it drained, flushes, closes
   database(const database&) = delete;
@@ -34,7 +40,8 @@ class database {
   const std::string& path() const;
 
  private:
-  explicit database(std::unique_ptr<detail::rocks> db, const database_options& options);
+  database(std::unique_ptr<detail::rocks> db, const database_options& options,
+           std::uint64_t last_position);
   std::unique_ptr<detail::rocks> db_;
   std::unique_ptr<journal> journal_;
   std::unique_ptr<snapshot_store> snapshots_;
