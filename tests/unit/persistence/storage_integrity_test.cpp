@@ -3,12 +3,19 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 #include <spawn.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "persistence/repair.hpp"
 #include "persistence/verify.hpp"
@@ -244,6 +251,107 @@ TEST_F(StorageIntegrity, AReadOnlyOpenIsRefusedWhileAnotherProcessHoldsTheDirect
   EXPECT_EQ(probe_open(dir_, /*read_only=*/true), 3);
   close();
   EXPECT_EQ(probe_open(dir_, /*read_only=*/true), 0);
+}
+
+TEST_F(StorageIntegrity, AfterAWriteThatMayBeDurableTheJournalRefusesUntilReopened) {
+  open();
+  std::atomic<bool> failing{true};
+  events().set_write_fault([&] { return failing.load(); }, storage_errc::outcome_unknown);
+  auto unknown = events().append(make_request("order-41", expected_version::any(), {"x"}));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, storage_errc::outcome_unknown);
+  failing = false;
+  auto refused = events().append(make_request("order-42", expected_version::any(), {"y"}));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, storage_errc::io_error);
+  EXPECT_TRUE(events().write_failure());
+  // The failed batch's position is never given out again, in case it reappears.
+  EXPECT_EQ(events().last_position(), 41u);
+  reopen();
+  EXPECT_FALSE(events().write_failure());
+  EXPECT_GT(append_ok(make_request("order-42", expected_version::any(), {"y"})).first_position,
+            40u);
+}
+
+TEST_F(StorageIntegrity, AnInjectedRefusalFailsOnlyWhileItLasts) {
+  open();
+  std::atomic<bool> failing{true};
+  events().set_write_fault([&] { return failing.load(); });
+  auto refused = events().append(make_request("order-41", expected_version::any(), {"x"}));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, storage_errc::io_error);
+  failing = false;
+  EXPECT_EQ(append_ok(make_request("order-41", expected_version::any(), {"x"})).first_position,
+            41u);
+  EXPECT_FALSE(events().write_failure());
+}
+
+// The journal on a small tmpfs (root only: CI runs as root; skipped with the reason elsewhere).
+class DiskFullJournal : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+    mount_ = fresh_temp_dir("tmpfs");
+    fs::create_directories(mount_);
+    if (::mount("tmpfs", mount_.c_str(), "tmpfs", 0, "size=16m") != 0)
+      GTEST_SKIP() << "cannot mount a tmpfs on " << mount_ << ": " << std::strerror(errno);
+    mounted_ = true;
+  }
+  void TearDown() override {
+    db_.reset();
+    if (mounted_) ::umount2(mount_.c_str(), MNT_DETACH);
+    fs::remove_all(mount_);
+  }
+  void open() {
+    auto opened = database::open({.path = (mount_ / "data").string()});
+    ASSERT_TRUE(opened) << opened.error().message;
+    db_ = std::move(*opened);
+  }
+  void fill() {
+    std::ofstream filler(mount_ / "filler", std::ios::binary);
+    std::vector<char> chunk(64 << 10, 'x');
+    while (filler.write(chunk.data(), static_cast<std::streamsize>(chunk.size())) &&
+           filler.flush()) {
+    }
+  }
+
+  fs::path mount_;
+  bool mounted_ = false;
+  std::unique_ptr<database> db_;
+};
+
+TEST_F(DiskFullJournal, RefusesWhileTheDiskIsFullAndResumesByItselfWhenSpaceReturns) {
+  open();
+  auto& events = db_->events();
+  std::uint64_t acknowledged = 0;
+  auto append = [&](int i) {
+    auto r = events.append(
+        make_request("s" + std::to_string(i), expected_version::any(), {std::string(4000, 'e')}));
+    if (r) ++acknowledged;
+    return r;
+  };
+  ASSERT_TRUE(append(0));
+  fill();
+  result<append_result> refused;
+  for (int i = 1; i < 1000 && (refused = append(i)); ++i) {
+  }
+  ASSERT_FALSE(refused) << "every append succeeded on a full disk";
+  EXPECT_EQ(refused.error().code, storage_errc::io_error) << refused.error().message;
+  ASSERT_TRUE(events.write_failure());
+  auto again = append(2000);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, storage_errc::io_error);
+  EXPECT_EQ(events.read_all(1)->size(), acknowledged);  // reads keep working
+
+  fs::remove(mount_ / "filler");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (events.write_failure() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_FALSE(events.write_failure()) << *events.write_failure();
+  ASSERT_TRUE(append(3000));
+  db_.reset();
+  open();  // the WAL that saw the failure opens cleanly
+  EXPECT_EQ(db_->events().read_all(1)->size(), acknowledged);
 }
 
 }  // namespace
