@@ -61,7 +61,7 @@ int run_export(int argc, char** argv) {
     from_position = std::max<std::uint64_t>(*parsed, 1);
   }
   int code = exit_ok;
-  auto db = open_existing(command, *data_dir, code);
+  auto db = open_existing(command, *data_dir, code, /*read_only=*/true);
   if (!db) return code;
   if (auto stream = args->value("--stream"))
     code = export_stream(*db, *stream, from_position);
