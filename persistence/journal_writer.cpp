@@ -1,6 +1,7 @@
 #include "persistence/journal_writer.hpp"
 
 #include <rocksdb/write_batch.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <chrono>
@@ -153,8 +154,15 @@ bool journal::writer::writable() {
     if (!failing_) return true;
   }
   if (outcome_unknown_) return false;  // only a restart tells what the failed write left
-  // Resume() flushes the memtables and clears RocksDB's background error; it fails while the
-  // disk is still full. It answers OK at once when the database was not stopped.
+  // Resume() flushes the memtables and clears RocksDB's background error. Not while the disk is
+  // still full: RocksDB 7.8 (Debian's build keeps its assertions) aborts when a resume's flush
+  // fails on a WAL writer that already failed. Wait for some room first, as RocksDB's own
+  // SstFileManager recovery does (the memtables' arenas overstate what their flush writes).
+  constexpr std::uint64_t room_to_resume = 4 << 20;
+  struct statvfs fs {};
+  if (::statvfs(db_.path.c_str(), &fs) == 0 &&
+      static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < room_to_resume)
+    return false;
   auto status = db_.db->Resume();
   std::lock_guard lock(health_mutex_);
   if (!status.ok()) {
