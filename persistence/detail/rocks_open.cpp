@@ -11,47 +11,46 @@
 namespace ordo::persistence::detail {
 namespace {
 
-// Forwards to the info LOG (none for a read-only open, which must not write to the directory)
+// Writes RocksDB's info LOG (none for a read-only open, which must not write to the directory)
 // and keeps the lines in which the WAL's recovery reports dropping bytes: the only place where
-// RocksDB names the damaged file.
+// RocksDB names the damaged file. The LOG is a plain stdio file whose write errors are ignored:
+// RocksDB's own logger aborts (an assertion in WritableFileWriter, Debian's build keeps them)
+// when it logs again after a write of the LOG failed on a full disk.
 class wal_drop_logger : public rocksdb::Logger {
  public:
-  explicit wal_drop_logger(std::shared_ptr<rocksdb::Logger> inner)
-      : rocksdb::Logger(inner ? inner->GetInfoLogLevel() : rocksdb::InfoLogLevel::WARN_LEVEL),
-        inner_(std::move(inner)) {}
+  explicit wal_drop_logger(std::FILE* file)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL), file_(file) {}
+  ~wal_drop_logger() override {
+    if (file_) std::fclose(file_);
+  }
 
   using rocksdb::Logger::Logv;
   void Logv(const char* format, va_list ap) override {
     Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
   }
   void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
-    va_list copy;
-    va_copy(copy, ap);
     char line[1024];
-    std::vsnprintf(line, sizeof line, format, copy);
-    va_end(copy);
+    std::vsnprintf(line, sizeof line, format, ap);
     std::string_view text(line);
+    std::lock_guard lock(mutex_);
     if (auto at = text.find(": dropping "); at != std::string_view::npos) {
       // "[db/db_impl/db_impl_open.cc:981] /dir/000012.log: dropping 94 bytes; Corruption: ..."
       auto start = text.starts_with('[') ? text.find("] ") : std::string_view::npos;
-      std::lock_guard lock(mutex_);
       drops_.emplace_back(start == std::string_view::npos ? text : text.substr(start + 2));
     }
-    if (inner_ && level >= inner_->GetInfoLogLevel()) inner_->Logv(level, format, ap);
-  }
-  void Flush() override {
-    if (inner_) inner_->Flush();
+    if (file_ && level >= GetInfoLogLevel()) {
+      std::fprintf(file_, "%s\n", line);
+      std::fflush(file_);
+      std::clearerr(file_);
+    }
   }
   std::vector<std::string> drops() {
     std::lock_guard lock(mutex_);
     return drops_;
   }
 
- protected:
-  rocksdb::Status CloseImpl() override { return inner_ ? inner_->Close() : rocksdb::Status::OK(); }
-
  private:
-  std::shared_ptr<rocksdb::Logger> inner_;
+  std::FILE* file_;
   std::mutex mutex_;
   std::vector<std::string> drops_;
 };
@@ -108,10 +107,9 @@ result<std::unique_ptr<rocks>> open_rocks(const open_spec& spec, rocksdb::DBOpti
                                   ? rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords
                                   : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   options.max_bgerror_resume_count = 0;  // the journal writer resumes (see background_listener)
-  std::shared_ptr<rocksdb::Logger> info_log;
-  if (!spec.read_only && !rocksdb::CreateLoggerFromOptions(path, options, &info_log).ok())
-    info_log.reset();
-  auto logger = std::make_shared<wal_drop_logger>(std::move(info_log));
+  std::FILE* log_file =
+      spec.read_only ? nullptr : std::fopen((std::filesystem::path(path) / "LOG").c_str(), "a");
+  auto logger = std::make_shared<wal_drop_logger>(log_file);
   options.info_log = logger;
   if (!spec.read_only)
     options.listeners.push_back(std::make_shared<background_listener>(db->background));
