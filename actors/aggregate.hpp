@@ -271,10 +271,24 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
   if (!st.writing || outcome.epoch != st.epoch) return;
   st.writing = false;
   if (!outcome.result) {
-    // Nothing of the batch is durable. Stop, so that the next command recovers from the journal.
+    // Nothing of the batch is visible. Stop, so that the next command recovers from the journal.
+    // The commands of the batch answer what the journal knows: refused (storage_unavailable:
+    // nothing was written) or perhaps durable (outcome_unknown: a failed sync); those still
+    // queued were never handed to the journal.
+    const auto& error = outcome.result.error();
+    auto code = error.code == persistence::storage_errc::outcome_unknown ? "outcome_unknown"
+                : error.code == persistence::storage_errc::io_error      ? "storage_unavailable"
+                                                                         : "unavailable";
     announce_wake_up<D>(self, /*durable=*/false);
     announce_stopping<D>(self);
-    reply_unavailable_to_all<D>(self, "the journal could not write: " + outcome.result.error().message);
+    for (auto& d : st.in_flight) {
+      command_reply r;
+      r.code = code;
+      r.message = "the journal could not write: " + error.message;
+      d.promise.deliver(std::move(r));
+    }
+    st.in_flight.clear();
+    reply_unavailable_to_all<D>(self, "the journal could not write: " + error.message);
     self->quit(journal_failed());
     return;
   }

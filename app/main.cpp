@@ -19,12 +19,15 @@ constexpr const char* usage =
     "  replay         an aggregate's state as of a version or a time, or rebuild a read model\n"
     "                 ordo replay --data DIR STREAM [--to-version N | --at RFC3339] [--events]\n"
     "                 ordo replay --data DIR --projection NAME\n"
-    "  verify         check every record, version and position of a data directory\n"
+    "  verify         check every record, version and position of a data directory (read-only)\n"
     "                 ordo verify --data DIR [--decode-events]\n"
     "  export         event envelopes as JSON Lines, in constant memory\n"
     "                 ordo export --data DIR [--from-position P] [--stream S]\n"
     "  import         load an export into an empty data directory\n"
     "                 ordo import --data DIR FILE|-\n"
+    "  repair         open a data directory whose write-ahead log is damaged, DROPPING the\n"
+    "                 writes after the damage (the node and verify refuse such a directory)\n"
+    "                 ordo repair --data DIR --accept-loss\n"
     "  help           show this text\n"
     "  version        print the version\n"
     "\n"
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
   if (command == "verify") return ordo::app::offline::run_verify(argc - 1, argv + 1);
   if (command == "export") return ordo::app::offline::run_export(argc - 1, argv + 1);
   if (command == "import") return ordo::app::offline::run_import(argc - 1, argv + 1);
+  if (command == "repair") return ordo::app::offline::run_repair(argc - 1, argv + 1);
   std::fprintf(stderr, "ordo: unknown command '%.*s'; see 'ordo --help'\n",
                static_cast<int>(command.size()), command.data());
   return 2;

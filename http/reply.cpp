@@ -15,7 +15,7 @@ struct error_kind {
 };
 
 // docs/API.md's error table, plus out_of_stock which the stock aggregate may answer.
-constexpr std::array<error_kind, 16> error_table{{
+constexpr std::array<error_kind, 17> error_table{{
     {"malformed_json", 400, "Malformed JSON"},
     {"validation_failed", 400, "Validation failed"},
     {"unauthorized", 401, "Unauthorized"},
@@ -31,6 +31,7 @@ constexpr std::array<error_kind, 16> error_table{{
     {"idempotency_key_reused", 422, "Idempotency key reused"},
     {"overloaded", 429, "Overloaded"},
     {"internal_error", 500, "Internal error"},
+    {"storage_unavailable", 503, "Storage unavailable"},
     {"unavailable", 503, "Unavailable"},
 }};
 

@@ -6,17 +6,20 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
-#include <filesystem>
-
 #include "persistence/detail/rocks.hpp"
+#include "persistence/detail/rocks_open.hpp"
+#include "persistence/detail/stream_meta.hpp"
 
 namespace ordo::persistence {
 namespace detail {
 
 rocks::~rocks() {
-  if (!db) return;
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  db->Close();
+  if (db) {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    db->Close();
+    db.reset();
+  }
+  if (lock) (void)rocksdb::Env::Default()->UnlockFile(lock);
 }
 
 storage_error from_status(const rocksdb::Status& status, std::string what) {
@@ -33,6 +36,8 @@ std::string_view to_string(storage_errc code) {
     case storage_errc::wrong_expected_version: return "wrong_expected_version";
     case storage_errc::corrupt: return "corrupt";
     case storage_errc::io_error: return "io_error";
+    case storage_errc::outcome_unknown:
+      return "outcome_unknown";
     case storage_errc::invalid_argument: return "invalid_argument";
     case storage_errc::busy: return "busy";
     case storage_errc::closed: return "closed";
@@ -55,16 +60,7 @@ rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache
 }  // namespace
 
 result<std::unique_ptr<database>> database::open(const database_options& options) {
-  if (options.path.empty()) return storage_failure(storage_errc::invalid_argument, "empty data directory");
-  std::error_code ec;
-  if (options.create_if_missing) std::filesystem::create_directories(options.path, ec);
-  if (!std::filesystem::is_directory(options.path, ec))
-    return storage_failure(storage_errc::invalid_argument,
-                           "data directory " + options.path + " does not exist");
-
   rocksdb::DBOptions db_options;
-  db_options.create_if_missing = options.create_if_missing;
-  db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
   db_options.bytes_per_sync = 1 << 20;
 
@@ -88,36 +84,30 @@ result<std::unique_ptr<database>> database::open(const database_options& options
   families.back().options.memtable_whole_key_filtering = true;
   families.back().options.memtable_prefix_bloom_size_ratio = 0.05;
 
-  auto db = std::make_unique<detail::rocks>();
-  db->env = std::move(env);
-  db->path = options.path;
-  rocksdb::DB* raw = nullptr;
-  auto status = rocksdb::DB::Open(db_options, options.path, families, &db->handles, &raw);
-  if (!status.ok()) {
-    auto text = status.ToString();
-    if (status.IsIOError() && text.find("lock") != std::string::npos)
-      return storage_failure(storage_errc::busy,
-                             "data directory " + options.path + " is in use by another process");
-    return std::unexpected(detail::from_status(status, "cannot open " + options.path));
-  }
-  db->db.reset(raw);
-  db->events = db->handles[1];
-  db->positions = db->handles[2];
-  db->streams = db->handles[3];
-  db->snapshots = db->handles[4];
-  db->kv = db->handles[5];
-  return std::unique_ptr<database>(new database(std::move(db), options));
+  auto db = detail::open_rocks({.path = options.path,
+                                .create_if_missing = options.create_if_missing,
+                                .read_only = options.read_only},
+                               db_options, std::move(families));
+  if (!db) return std::unexpected(db.error());
+  (*db)->env = std::move(env);  // RocksDB holds a raw pointer to it: it lives as long as the db
+  // Appends continue from the last position; a journal that cannot say where it ends must not
+  // start over at 0 and overwrite its own log.
+  auto last = detail::load_last_position(**db);
+  if (!last) return std::unexpected(last.error());
+  return std::unique_ptr<database>(new database(std::move(*db), options, *last));
 }
 
-database::database(std::unique_ptr<detail::rocks> db, const database_options& options)
+database::database(std::unique_ptr<detail::rocks> db, const database_options& options,
+                   std::uint64_t last_position)
     : db_(std::move(db)),
-      journal_(std::make_unique<journal>(*db_, options.sync, options.max_batch_events)),
+      journal_(
+          std::make_unique<journal>(*db_, options.sync, options.max_batch_events, last_position)),
       snapshots_(std::make_unique<snapshot_store>(*db_)),
       kv_(std::make_unique<kv_store>(*db_)) {}
 
 database::~database() {
   journal_.reset();  // drains and joins the writer before the DB closes
-  if (db_ && db_->db) db_->db->FlushWAL(true);
+  if (db_ && db_->db && !db_->read_only) db_->db->FlushWAL(true);
 }
 
 const std::string& database::path() const { return db_->path; }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -25,11 +26,16 @@ struct database_options {
   // The file system RocksDB writes through; null: the real one. For tests that simulate a power
   // loss (tests/unit/persistence/power_loss_fs.hpp).
   std::shared_ptr<rocksdb::FileSystem> file_system;
+  // Opens without changing anything in the directory (the offline readers): appends fail, the
+  // WAL is replayed into memory only. The directory lock is still taken.
+  bool read_only = false;
 };
 
 class database {
  public:
-  // Opens or creates the database. Fails with `busy` when another process holds the directory.
+  // Opens or creates the database. Fails with `busy` when another process holds the directory,
+  // with `corrupt` when the WAL is damaged before its tail (naming the file: `ordo repair`
+  // decides, never the open) or the position high-water mark is unreadable.
   static result<std::unique_ptr<database>> open(const database_options& options);
   ~database();  // stops the journal writer after it drained, flushes, closes
   database(const database&) = delete;
@@ -41,7 +47,8 @@ class database {
   const std::string& path() const;
 
  private:
-  explicit database(std::unique_ptr<detail::rocks> db, const database_options& options);
+  database(std::unique_ptr<detail::rocks> db, const database_options& options,
+           std::uint64_t last_position);
   std::unique_ptr<detail::rocks> db_;
   std::unique_ptr<journal> journal_;
   std::unique_ptr<snapshot_store> snapshots_;

@@ -40,11 +40,10 @@ std::unexpected<storage_error> corrupt_index(std::string_view stream, std::uint6
 
 }  // namespace
 
-journal::journal(detail::rocks& db, sync_mode sync, std::size_t max_batch_events)
+journal::journal(detail::rocks& db, sync_mode sync, std::size_t max_batch_events,
+                 std::uint64_t last_position)
     : db_(db), sync_(sync) {
-  // A failure here surfaces on the first read or append as an I/O error; start from 0 meanwhile.
-  auto last = detail::load_last_position(db);
-  writer_ = std::make_unique<writer>(db, sync, max_batch_events, last ? *last : 0);
+  writer_ = std::make_unique<writer>(db, sync, max_batch_events, last_position);
 }
 
 journal::~journal() = default;
@@ -78,8 +77,12 @@ journal_stats journal::stats() const {
   return writer_->stats();
 }
 
-void journal::set_write_fault(std::function<bool()> fault) {
-  writer_->set_fault(std::move(fault));
+void journal::set_write_fault(std::function<bool()> fault, storage_errc as) {
+  writer_->set_fault(std::move(fault), as);
+}
+
+std::optional<std::string> journal::write_failure() const {
+  return writer_->failure();
 }
 
 result<std::uint64_t> journal::highest_version(std::string_view stream) const {

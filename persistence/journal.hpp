@@ -97,7 +97,9 @@ using commit_listener = std::function<void(std::vector<recorded_event>&)>;
 // every append that arrives while a write is in flight goes into the next WriteBatch.
 class journal {
  public:
-  journal(detail::rocks& db, sync_mode sync, std::size_t max_batch_events);
+  // Appends continue after `last_position` (detail::load_last_position).
+  journal(detail::rocks& db, sync_mode sync, std::size_t max_batch_events,
+          std::uint64_t last_position);
   ~journal();  // drains queued appends, then stops the writer thread
   journal(const journal&) = delete;
   journal& operator=(const journal&) = delete;
@@ -153,9 +155,15 @@ class journal {
   // Replacing it waits until a call to the previous listener in progress has returned.
   void set_commit_listener(commit_listener listener);
 
-  // Test seam for fault injection: while it returns true, every batch fails with io_error as if
-  // RocksDB had refused the write. Pass an empty function to remove it.
-  void set_write_fault(std::function<bool()> fault);
+  // Test seam for fault injection: while it returns true, every batch fails with `as`: io_error
+  // as if RocksDB had refused the write, outcome_unknown as if its sync had failed (the journal
+  // then writes nothing more until it is reopened). Pass an empty function to remove it.
+  void set_write_fault(std::function<bool()> fault, storage_errc as = storage_errc::io_error);
+
+  // Why appends fail now (a full disk, a failed sync), or nullopt while the journal can write.
+  // The writer retries by itself: a full disk clears once space returns; a failed sync (whose
+  // batch may be durable) only with a restart.
+  std::optional<std::string> write_failure() const;
 
   sync_mode sync() const { return sync_; }
   journal_stats stats() const;

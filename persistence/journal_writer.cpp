@@ -1,6 +1,7 @@
 #include "persistence/journal_writer.hpp"
 
 #include <rocksdb/write_batch.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +14,26 @@ namespace {
 
 // Bounds the writer's version cache; past it the cache starts over (misses cost one index seek).
 constexpr std::size_t max_cached_streams = 1 << 20;
+
+// How often a journal that cannot write tries to resume the database while no append arrives.
+constexpr auto resume_every = std::chrono::milliseconds(200);
+
+// A failed write's error: io_error when RocksDB refused it before any of its bytes could become
+// durable (no space while appending to the WAL: at most a torn record, which recovery drops;
+// writes refused while stopped), outcome_unknown when its WAL record may be complete (a failed
+// sync, a failed memtable insert after the WAL write, anything not known to be a refusal).
+storage_error classify_write_failure(const rocksdb::Status& status) {
+  auto text = status.ToString();
+  auto error = detail::from_status(status, "journal write failed");
+  bool synced = text.find("sync") != std::string::npos;
+  bool refused = status.IsNotSupported() || status.IsInvalidArgument() || status.IsBusy() ||
+                 status.IsIncomplete() || status.IsTryAgain() ||
+                 (!synced && (status.IsNoSpace() ||
+                              text.find("While appending to file") != std::string::npos));
+  error.code = refused ? storage_errc::io_error : storage_errc::outcome_unknown;
+  if (!refused) error.message += " (the batch may be durable: its outcome is unknown)";
+  return error;
+}
 
 std::unexpected<storage_error> version_mismatch(const append_request& r, std::uint64_t actual) {
   std::string wanted;
@@ -102,9 +123,54 @@ void journal::writer::set_listener(commit_listener listener) {
   listener_ = std::move(listener);
 }
 
-void journal::writer::set_fault(std::function<bool()> fault) {
+void journal::writer::set_fault(std::function<bool()> fault, storage_errc as) {
   std::lock_guard lock(mutex_);
   fault_ = std::move(fault);
+  fault_code_ = as;
+}
+
+std::optional<std::string> journal::writer::failure() const {
+  std::lock_guard lock(health_mutex_);
+  return failing_;
+}
+
+void journal::writer::note_failure(const storage_error& error) {
+  if (error.code == storage_errc::outcome_unknown) outcome_unknown_ = true;
+  std::lock_guard lock(health_mutex_);
+  failing_ = error.message;
+}
+
+bool journal::writer::writable() {
+  if (db_.background->pending.exchange(false, std::memory_order_acq_rel)) {
+    std::string text;
+    {
+      std::lock_guard lock(db_.background->mutex);
+      text = db_.background->text;
+    }
+    note_failure({storage_errc::io_error, "the database stopped writing: " + text});
+  }
+  {
+    std::lock_guard lock(health_mutex_);
+    if (!failing_) return true;
+  }
+  if (outcome_unknown_) return false;  // only a restart tells what the failed write left
+  // Resume() flushes the memtables and clears RocksDB's background error. Not while the disk is
+  // still full: RocksDB 7.8 (Debian's build keeps its assertions) aborts when a resume's flush
+  // fails on a WAL writer that already failed. Wait for some room first, as RocksDB's own
+  // SstFileManager recovery does (the memtables' arenas overstate what their flush writes).
+  constexpr std::uint64_t room_to_resume = 4 << 20;
+  struct statvfs fs {};
+  if (::statvfs(db_.path.c_str(), &fs) == 0 &&
+      static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < room_to_resume)
+    return false;
+  auto status = db_.db->Resume();
+  std::lock_guard lock(health_mutex_);
+  if (!status.ok()) {
+    if (!status.IsBusy()) failing_ = "the database cannot resume writing: " + status.ToString();
+    return false;
+  }
+  failing_.reset();
+  return true;
 }
 
 void journal::writer::run() {
@@ -112,7 +178,19 @@ void journal::writer::run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      // While failing, wake now and then to resume the database without waiting for an append.
+      while (!stopping_ && queue_.empty()) {
+        if (failure() && !outcome_unknown_) {
+          wake_.wait_for(lock, resume_every);
+          if (!stopping_ && queue_.empty()) {
+            lock.unlock();
+            (void)writable();
+            lock.lock();
+          }
+        } else {
+          wake_.wait(lock);
+        }
+      }
       if (queue_.empty()) return;  // stopping and drained
       // Take everything queued, up to the batch limit (always at least one request).
       std::size_t events = 0;
@@ -148,9 +226,11 @@ void journal::writer::write(std::vector<pending>& batch) {
   std::uint64_t position = committed_position.load(std::memory_order_relaxed);
 
   std::function<bool()> fault;
+  storage_errc fault_as = storage_errc::io_error;
   {
     std::lock_guard lock(mutex_);
     fault = fault_;
+    fault_as = fault_code_;
   }
   std::unique_lock listener_lock(listener_mutex_);
   const bool listening = static_cast<bool>(listener_);
@@ -211,22 +291,35 @@ void journal::writer::write(std::vector<pending>& batch) {
     outcomes.push_back(appended);
   }
 
+  if (wb.Count() > 0 && !writable()) {
+    // Nothing is tried, so nothing of the batch can become durable.
+    auto why = failure().value_or("the journal cannot write");
+    for (auto& outcome : outcomes)
+      if (outcome)
+        outcome = storage_failure(storage_errc::io_error, "the journal cannot write: " + why);
+    wb.Clear();
+  }
+
   if (wb.Count() > 0) {
     std::string high_water;
     detail::put_u64_be(high_water, position);
     wb.Put(db_.streams, rocksdb::Slice(detail::last_position_key.data(), 0), detail::seal(high_water));
     rocksdb::WriteOptions wo;
     wo.sync = sync_ == sync_mode::always;
-    std::optional<storage_error> failure;
+    std::optional<storage_error> failed;
     auto started = std::chrono::steady_clock::now();
-    if (fault && fault()) {
-      failure = storage_error{storage_errc::io_error, "journal write failed (injected fault)"};
+    bool injected = fault && fault();
+    if (injected) {
+      failed = storage_error{fault_as, fault_as == storage_errc::io_error
+                                           ? "journal write failed (injected fault)"
+                                           : "journal sync failed (injected fault): its outcome "
+                                             "is unknown"};
     } else if (auto status = db_.db->Write(wo, &wb); !status.ok()) {
-      failure = detail::from_status(status, "journal write failed");
+      failed = classify_write_failure(status);
     }
     {
       std::lock_guard lock(stats_mutex_);
-      if (failure) {
+      if (failed) {
         ++stats_.failed_batches;
       } else {
         ++stats_.batches;
@@ -236,10 +329,20 @@ void journal::writer::write(std::vector<pending>& batch) {
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       }
     }
-    if (failure) {
-      // Nothing of the batch is visible: fail every request that was part of it.
+    if (failed) {
+      // Nothing of the batch is visible now: fail every request that was part of it.
       for (auto& outcome : outcomes)
-        if (outcome) outcome = std::unexpected(*failure);
+        if (outcome) outcome = std::unexpected(*failed);
+      // An injected refusal leaves the writer as it was (each batch fails while it lasts).
+      if (!injected || failed->code == storage_errc::outcome_unknown) note_failure(*failed);
+      // Start again from what the database holds; a batch whose outcome is unknown keeps its
+      // positions, which are never given out again (gaps in positions are allowed).
+      highest_.clear();
+      auto last = detail::load_last_position(db_);
+      auto floor = failed->code == storage_errc::outcome_unknown
+                       ? position
+                       : committed_position.load(std::memory_order_relaxed);
+      committed_position.store(last ? std::max(*last, floor) : floor, std::memory_order_release);
     } else {
       for (auto& [stream, version] : staged) highest_[stream] = version;
       committed_position.store(position, std::memory_order_release);

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -26,9 +27,12 @@ struct journal::writer {
 
   // Both may be set while appends run.
   void set_listener(commit_listener listener);
-  void set_fault(std::function<bool()> fault);
+  void set_fault(std::function<bool()> fault, storage_errc as);
 
   journal_stats stats() const;
+
+  // Why the journal cannot write now, or nullopt when it can.
+  std::optional<std::string> failure() const;
 
  private:
   struct pending {
@@ -38,6 +42,10 @@ struct journal::writer {
 
   void run();
   void write(std::vector<pending>& batch);
+  // Whether a batch may be written: false while the last write or a background flush failed
+  // and the database cannot be resumed yet (then nothing is tried: the batch is refused).
+  bool writable();
+  void note_failure(const storage_error& error);
   result<std::uint64_t> current_version(const std::string& stream,
                                         const std::unordered_map<std::string, std::uint64_t>& staged);
 
@@ -50,12 +58,20 @@ struct journal::writer {
   std::deque<pending> queue_;
   bool stopping_ = false;
   std::function<bool()> fault_;
+  storage_errc fault_code_ = storage_errc::io_error;
   std::mutex listener_mutex_;  // held while the listener runs, so replacing it waits for that
   commit_listener listener_;
 
   // Filled by the writer thread, read by stats().
   mutable std::mutex stats_mutex_;
   journal_stats stats_;
+
+  // Set by the writer thread, read by failure() (readiness).
+  mutable std::mutex health_mutex_;
+  std::optional<std::string> failing_;
+  // Writer-thread only: a write's outcome is unknown (a failed sync). Its batch may reappear
+  // after a restart, so nothing more is written until then.
+  bool outcome_unknown_ = false;
 
   // Writer-thread only: the highest version of recently written streams.
   std::unordered_map<std::string, std::uint64_t> highest_;

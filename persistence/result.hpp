@@ -11,7 +11,9 @@ namespace ordo::persistence {
 enum class storage_errc {
   wrong_expected_version,  // append: the stream is not at the expected version (see actual_version)
   corrupt,                 // a record failed its CRC32C or framing check
-  io_error,                // RocksDB reported a failure; nothing of the failed write is visible
+  io_error,                // RocksDB refused the write: nothing of it was written, now or later
+  outcome_unknown,         // the write failed after its bytes may have reached the log (a failed
+                           // sync): it may be durable and reappear after a restart
   invalid_argument,        // a malformed stream id, key or request
   busy,                    // the data directory is held by another process
   closed,                  // the database is shutting down

@@ -495,7 +495,7 @@ class verifier {
 }  // namespace
 
 result<verify_report> verify_directory(const std::string& path, const verify_options& options) {
-  auto db = detail::open_exclusive(path, /*create_if_missing=*/false);
+  auto db = detail::open_exclusive(path, /*create_if_missing=*/false, /*read_only=*/true);
   if (!db) return std::unexpected(db.error());
   return verifier(**db, options).run();
 }

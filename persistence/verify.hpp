@@ -98,9 +98,10 @@ struct verify_options {
   std::size_t max_problems = 10'000;
 };
 
-// Verifies the database in `path`. Fails (rather than reporting problems) when the directory
-// cannot be opened: invalid_argument when it does not exist or holds no database (nothing is
-// created), busy when a running node holds it, io_error when RocksDB cannot read it.
+// Verifies the database in `path`, opened read-only: nothing in the directory changes. Fails
+// (rather than reporting problems) when the directory cannot be opened: invalid_argument when it
+// does not exist or holds no database (nothing is created), busy when a running node holds it,
+// corrupt when its WAL is damaged before the tail, io_error when RocksDB cannot read it.
 result<verify_report> verify_directory(const std::string& path, const verify_options& options = {});
 
 }  // namespace ordo::persistence

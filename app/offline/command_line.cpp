@@ -68,7 +68,8 @@ int exit_code_of(const persistence::storage_error& err) {
 }
 
 std::unique_ptr<persistence::database> open_existing(std::string_view command,
-                                                     const std::string& path, int& code) {
+                                                     const std::string& path, int& code,
+                                                     bool read_only) {
   std::error_code ec;
   if (!std::filesystem::is_directory(path, ec)) {
     code = complain(command, "data directory " + path + " does not exist", exit_refused);
@@ -78,8 +79,10 @@ std::unique_ptr<persistence::database> open_existing(std::string_view command,
     code = complain(command, "data directory " + path + " holds no ordo database", exit_refused);
     return nullptr;
   }
-  auto opened = persistence::database::open(
-      {.path = path, .create_if_missing = false, .sync = persistence::sync_mode::none});
+  auto opened = persistence::database::open({.path = path,
+                                             .create_if_missing = false,
+                                             .sync = persistence::sync_mode::none,
+                                             .read_only = read_only});
   if (!opened) {
     code = complain(command, opened.error().message, exit_code_of(opened.error()));
     return nullptr;

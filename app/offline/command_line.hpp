@@ -45,7 +45,9 @@ int complain(std::string_view command, std::string_view message, int code);
 int exit_code_of(const persistence::storage_error& err);
 
 // Opens an existing data directory (never creating it); on failure prints why and sets `code`.
+// read_only: nothing in the directory changes (verify, export, replay of a stream).
 std::unique_ptr<persistence::database> open_existing(std::string_view command,
-                                                     const std::string& path, int& code);
+                                                     const std::string& path, int& code,
+                                                     bool read_only);
 
 }  // namespace ordo::app::offline

@@ -5,6 +5,7 @@
 //   ordo verify --data DIR [--decode-events] [--max-problems N]
 //   ordo export --data DIR [--from-position P] [--stream S]
 //   ordo import --data DIR FILE|-
+//   ordo repair --data DIR --accept-loss
 //
 // Each takes argv as main() would after the program name: argv[0] is the command's name.
 // Exit codes: 0 success; 1 the work failed or, for verify, problems were found; 2 refused
@@ -18,5 +19,6 @@ int run_replay(int argc, char** argv);
 int run_verify(int argc, char** argv);
 int run_export(int argc, char** argv);
 int run_import(int argc, char** argv);
+int run_repair(int argc, char** argv);
 
 }  // namespace ordo::app::offline

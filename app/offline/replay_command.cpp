@@ -42,7 +42,7 @@ int rebuild(const std::string& data_dir, const std::string& name) {
                     exit_refused);
   }
   int code = exit_ok;
-  auto db = open_existing(command, data_dir, code);
+  auto db = open_existing(command, data_dir, code, /*read_only=*/false);  // writes the view
   if (!db) return code;
   // The progress line is for a person watching; logs and pipes get the summary only.
   bool terminal = ::isatty(STDERR_FILENO) == 1;
@@ -89,7 +89,7 @@ int replay_stream(const parsed_args& args, const std::string& data_dir) {
       return complain(command, "--at needs an RFC 3339 time, not " + *at, exit_refused);
   }
   int code = exit_ok;
-  auto db = open_existing(command, data_dir, code);
+  auto db = open_existing(command, data_dir, code, /*read_only=*/true);
   if (!db) return code;
   actors::replay_options options;
   options.keep_events = args.has("--events");

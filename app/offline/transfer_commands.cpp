@@ -199,7 +199,7 @@ int run_export(int argc, char** argv) {
     from_position = std::max<std::uint64_t>(*parsed, 1);
   }
   int code = exit_ok;
-  auto db = open_existing(command, *data_dir, code);
+  auto db = open_existing(command, *data_dir, code, /*read_only=*/true);
   if (!db) return code;
   export_end counts;
   if (!write_text(header_line(from_position)))

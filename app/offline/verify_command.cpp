@@ -20,6 +20,8 @@ constexpr const char* usage =
     "  the kv store (saga deadlines, idempotency records) is readable, each deadline's stream\n"
     "  existing;\n"
     "  --decode-events also decodes every event with its aggregate's decider.\n"
+    "  Opens the directory read-only: nothing in it changes. A write-ahead log damaged before\n"
+    "  its end is reported in one line and exits 1 (see 'ordo repair').\n"
     "  exit 0: all is well; 1: problems found; 2: refused.\n";
 
 void print_problem(const persistence::journal_problem& p) {

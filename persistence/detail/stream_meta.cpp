@@ -54,23 +54,41 @@ result<std::uint64_t> stream_highest_version(rocks& db, std::string_view stream,
   return *marker ? std::max(*indexed, (*marker)->highest_version) : *indexed;
 }
 
+result<std::uint64_t> last_log_position(rocks& db) {
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.positions));
+  it->SeekToLast();
+  if (!it->status().ok())
+    return std::unexpected(from_status(it->status(), "reading the log's end"));
+  if (!it->Valid()) return 0;
+  if (it->key().size() != 8)
+    return storage_failure(storage_errc::corrupt, "the log's last key is not a position");
+  return get_u64_be(it->key().ToStringView());
+}
+
 result<std::uint64_t> load_last_position(rocks& db) {
-  std::uint64_t last = 0;
+  auto logged = last_log_position(db);
+  if (!logged) return logged;
   rocksdb::PinnableSlice value;
   auto status = db.db->Get(rocksdb::ReadOptions(), db.streams,
                            rocksdb::Slice(last_position_key.data(), 0), &value);
-  if (status.ok()) {
-    auto payload = unseal(value.ToStringView());
-    if (!payload || payload->size() != 8)
-      return storage_failure(storage_errc::corrupt, "corrupt position high-water mark");
-    last = get_u64_be(*payload);
-  } else if (!status.IsNotFound()) {
-    return std::unexpected(from_status(status, "reading position high-water mark"));
+  // Missing (a directory of an older version, or a lost key): the log's last key is the best
+  // there is. Positions truncated away past it cannot be known, and are never needed again.
+  if (status.IsNotFound()) return *logged;
+  if (!status.ok())
+    return std::unexpected(from_status(status, "reading the position high-water mark"));
+  auto payload = unseal(value.ToStringView());
+  if (!payload || payload->size() != 8) {
+    // Never guess: the mark may be above the log's last key (truncated events), and positions
+    // must not be reused.
+    storage_error err{storage_errc::corrupt,
+                      "the position high-water mark (column family streams, empty key) is "
+                      "unreadable: it fails its CRC32C check; the log ends at position " +
+                          std::to_string(*logged) +
+                          "; 'ordo verify' names the damage, 'ordo repair --accept-loss' rewrites "
+                          "the mark from the log"};
+    return std::unexpected(std::move(err));
   }
-  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.positions));
-  it->SeekToLast();
-  if (it->Valid() && it->key().size() == 8) last = std::max(last, get_u64_be(it->key().ToStringView()));
-  return last;
+  return std::max(get_u64_be(*payload), *logged);
 }
 
 }  // namespace ordo::persistence::detail

@@ -32,7 +32,11 @@ result<std::uint64_t> highest_indexed_version(rocks& db, std::string_view stream
 result<std::uint64_t> stream_highest_version(rocks& db, std::string_view stream,
                                              const rocksdb::Snapshot* snapshot = nullptr);
 
-// The last committed position: the stored high-water mark, or the log's last key.
+// The log's last key (0 for an empty log).
+result<std::uint64_t> last_log_position(rocks& db);
+
+// The last committed position: the higher of the stored high-water mark and the log's last key;
+// the log's last key when the mark is missing. An unreadable mark is a `corrupt` error.
 result<std::uint64_t> load_last_position(rocks& db);
 
 }  // namespace ordo::persistence::detail

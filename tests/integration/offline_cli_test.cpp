@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -68,6 +69,37 @@ std::string resealed(const std::string& line) {
 const std::string deadline_value =
     R"({"body":"{}","command":"step_deadline","command_id":"saga-o1:deadline","due_ms":1,)"
     R"("id":"o1","type":"saga"})";
+
+// Every file of the directory with its bytes and modification time.
+std::map<std::string, std::pair<std::string, fs::file_time_type>> files_of(const fs::path& dir) {
+  std::map<std::string, std::pair<std::string, fs::file_time_type>> out;
+  for (auto& entry : fs::directory_iterator(dir))
+    out[entry.path().filename().string()] = {slurp(entry.path()), entry.last_write_time()};
+  return out;
+}
+
+std::vector<fs::path> wal_files(const fs::path& dir) {
+  std::vector<fs::path> found;
+  for (auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".log") found.push_back(entry.path());
+  return found;
+}
+
+// Runs `body` on the open `streams` column family of the directory (plain RocksDB).
+template <class Body>
+void with_streams_family(const fs::path& dir, Body&& body) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, dir.string(), &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open({}, dir.string(), families, &handles, &db).ok());
+  std::unique_ptr<rocksdb::DB> owned(db);
+  for (auto* h : handles)
+    if (h->GetName() == "streams") body(*owned, h);
+  for (auto* h : handles) owned->DestroyColumnFamilyHandle(h);
+}
 
 fs::path fresh_dir(const std::string& tag) {
   static int counter = 0;
@@ -369,6 +401,72 @@ TEST_F(offline_cli_test, VerifyNamesUnreadableAndOrphanDeadlinesAndIdempotencyRe
         "unreadable_kv_record key=idem/key-1: the idempotency record is not a JSON object",
         "unreadable_kv_record key=idem-at/12/key-1", "problems       4"})
     EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
+TEST_F(offline_cli_test, ReadersChangeNothingInTheDirectory) {
+  auto before = files_of(dir_);
+  auto verify = ordo("verify " + data());
+  ASSERT_EQ(verify.code, 0) << verify.err;
+  auto exported = ordo("export " + data());
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  EXPECT_EQ(std::count(exported.out.begin(), exported.out.end(), '\n'), 60);  // the WAL's events
+  auto replay = ordo("replay " + data() + " order-o1 --to-version 10");
+  ASSERT_EQ(replay.code, 0) << replay.err;
+  auto after = files_of(dir_);
+  ASSERT_EQ(after.size(), before.size());
+  for (auto& [name, file] : before) {
+    ASSERT_TRUE(after.contains(name)) << name;
+    EXPECT_EQ(after[name].first, file.first) << name << " changed";
+    EXPECT_EQ(after[name].second, file.second) << name << " was written";
+  }
+}
+
+TEST_F(offline_cli_test, ADamagedWalIsRefusedUntilRepairIsToldToAcceptTheLoss) {
+  auto wals = wal_files(dir_);
+  ASSERT_EQ(wals.size(), 1u);
+  auto size = fs::file_size(wals[0]);
+  {
+    std::fstream f(wals[0], std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.put('\x5a');
+  }
+  for (int run = 0; run < 2; ++run) {  // refusing leaves the evidence for the next run
+    auto verify = ordo("verify " + data());
+    EXPECT_EQ(verify.code, 1) << verify.out;
+    EXPECT_EQ(std::count(verify.err.begin(), verify.err.end(), '\n'), 1) << verify.err;
+    EXPECT_NE(verify.err.find(wals[0].filename().string()), std::string::npos) << verify.err;
+    EXPECT_EQ(fs::file_size(wals[0]), size);
+  }
+  auto serve = ordo("serve --port 0 " + data());
+  EXPECT_EQ(serve.code, 1) << serve.out;
+  EXPECT_EQ(std::count(serve.err.begin(), serve.err.end(), '\n'), 1) << serve.err;
+  EXPECT_NE(serve.err.find("write-ahead log"), std::string::npos) << serve.err;
+  EXPECT_NE(ordo("export " + data()).code, 0);
+
+  auto refused = ordo("repair " + data());
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.err.find("--accept-loss"), std::string::npos) << refused.err;
+  EXPECT_EQ(ordo("verify " + data()).code, 1);
+  auto repaired = ordo("repair " + data() + " --accept-loss");
+  ASSERT_EQ(repaired.code, 0) << repaired.err;
+  EXPECT_NE(repaired.out.find("dropped: "), std::string::npos) << repaired.out;
+  EXPECT_NE(repaired.out.find(wals[0].filename().string()), std::string::npos) << repaired.out;
+  auto verify = ordo("verify " + data());
+  EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
+}
+
+TEST_F(offline_cli_test, ServeRefusesAnUnreadableHighWaterMarkWithOneLine) {
+  with_streams_family(dir_, [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* streams) {
+    ASSERT_TRUE(db.Put({}, streams, "", "garbage").ok());
+  });
+  auto serve = ordo("serve --port 0 " + data());
+  EXPECT_EQ(serve.code, 1) << serve.out;
+  EXPECT_EQ(std::count(serve.err.begin(), serve.err.end(), '\n'), 1) << serve.err;
+  EXPECT_NE(serve.err.find(dir_.string()), std::string::npos) << serve.err;
+  EXPECT_NE(serve.err.find("high-water mark"), std::string::npos) << serve.err;
+  auto verify = ordo("verify " + data());
+  EXPECT_EQ(verify.code, 1);
+  EXPECT_NE(verify.out.find("corrupt_marker"), std::string::npos) << verify.out;
+  ASSERT_EQ(ordo("repair " + data() + " --accept-loss").code, 0);
+  EXPECT_EQ(ordo("verify " + data()).code, 0);
 }
 
 TEST_F(offline_cli_test, RefusesPolitely) {
@@ -386,8 +484,11 @@ TEST_F(offline_cli_test, RefusesPolitely) {
   EXPECT_EQ(ordo("verify " + data() + " --bogus").code, 2);
   EXPECT_EQ(ordo("replay " + data() + " order-o1 --to-version x").code, 2);
   auto held = open_db();
-  for (std::string command : {"replay", "verify", "export"}) {
-    auto r = ordo(command + " " + data() + (command == "replay" ? " order-o1" : ""));
+  for (std::string command : {"replay", "verify", "export", "repair"}) {
+    auto r = ordo(command + " " + data() +
+                  (command == "replay"   ? " order-o1"
+                   : command == "repair" ? " --accept-loss"
+                                         : ""));
     EXPECT_EQ(r.code, 2) << command;
     EXPECT_NE(r.err.find("in use"), std::string::npos) << r.err;
   }

@@ -180,19 +180,32 @@ TEST_F(Aggregate, CorruptLatestSnapshotFallsBackToAnOlderOneOrTheEvents) {
   EXPECT_EQ(state_of("order", "o1"), live);
 }
 
-TEST_F(Aggregate, JournalFailureAnswersUnavailableAndStateStaysWhatIsDurable) {
+TEST_F(Aggregate, JournalFailureAnswersStorageUnavailableAndStateStaysWhatIsDurable) {
   start();
   ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
   ASSERT_TRUE(run("order", "o1", "add_item", item("a", 1)).ok());
   auto durable = state_of("order", "o1");
   std::atomic<bool> failing{true};
   db().events().set_write_fault([&] { return failing.load(); });
-  EXPECT_EQ(run("order", "o1", "add_item", item("b", 1)).code, "unavailable");
+  EXPECT_EQ(run("order", "o1", "add_item", item("b", 1)).code, "storage_unavailable");
   EXPECT_EQ(state_of("order", "o1"), durable);
   failing = false;
   auto after = run("order", "o1", "add_item", item("c", 1));
   ASSERT_TRUE(after.ok()) << after.message;
   EXPECT_EQ(after.version, 3u);
+}
+
+TEST_F(Aggregate, AWriteThatMayBeDurableAnswersOutcomeUnknownAndTheJournalThenRefuses) {
+  start();
+  ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
+  std::atomic<bool> failing{true};
+  db().events().set_write_fault([&] { return failing.load(); },
+                                persistence::storage_errc::outcome_unknown);
+  EXPECT_EQ(run("order", "o1", "add_item", item("b", 1)).code, "outcome_unknown");
+  failing = false;
+  // Until a restart tells what the failed sync left, nothing more is written (nothing applied).
+  EXPECT_EQ(run("order", "o1", "add_item", item("c", 1)).code, "storage_unavailable");
+  EXPECT_TRUE(db().events().write_failure());
 }
 
 }  // namespace

@@ -73,6 +73,15 @@ class raw_rocks {
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
 
+  void erase(const std::string& family, const std::string& key) {
+    auto* cf = handle(family);
+    if (!db_ || !cf) return;
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    auto s = db_->Delete(sync, cf, key);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+
  private:
   rocksdb::ColumnFamilyHandle* handle(const std::string& family) {
     for (auto* h : handles_) {
