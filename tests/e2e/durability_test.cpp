@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "node_process.hpp"
+#include "slow_disk.hpp"
 
 namespace ordo::e2e {
 namespace {
@@ -81,18 +82,28 @@ TEST_F(Durability, GracefulRestartKeepsEverything) {
 }
 
 TEST_F(Durability, SigtermAnswersTheRequestsInFlightThenExitsZero) {
-  node_process node(dir_);
-  // A request that takes four seconds: it waits for a position the journal never reaches. The
-  // stop comes well inside them, late enough that a loaded machine has sent the request.
+  slow_disk disk(dir_.string() + "-disk");
+  node_process node(dir_, {}, disk.env());
+  // A command that waits for a slow journal sync (several of them take less than the gateway's
+  // 5 s deadline); the stop comes once the node counts it in flight. The disk is fast again
+  // once the command is answered, so that the shutdown's own syncs do not wait.
+  disk.slow_down(std::chrono::milliseconds(1200));
   auto in_flight = std::async(std::launch::async, [&] {
-    return api_client(node.port())
-        .get("/v1/views/stats?wait_ms=4000", {{"X-Consistency-Token", "p999999999"}});
+    auto r = api_client(node.port()).post("/v1/inventory/sigterm/restock", {{"quantity", 2}});
+    disk.restore();
+    return r;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  api_client inspect(node.port());
+  while (inspect.get("/v1/inspect/node").json()["gateway"]["in_flight"] == 0 &&
+         in_flight.wait_for(std::chrono::milliseconds(5)) == std::future_status::timeout) {
+  }
   EXPECT_EQ(node.stop(), 0);
   auto answer = in_flight.get();
-  EXPECT_EQ(answer.status, 503);
-  EXPECT_EQ(answer.json()["code"], "unavailable");
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.json()["on_hand"], 2);
+  node_process again(dir_);
+  EXPECT_EQ(api_client(again.port()).get("/v1/inventory/sigterm").json()["on_hand"], 2);
+  std::filesystem::remove_all(dir_.string() + "-disk");
 }
 
 TEST_F(Durability, KillNineLosesNoAcknowledgedCommand) {

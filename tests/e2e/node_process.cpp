@@ -35,9 +35,16 @@ spawned spawn_ordo(const std::vector<std::string>& args, const std::vector<std::
   std::vector<char*> argv;
   for (auto& a : argv_text) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The test's own variables replace the inherited ones of the same name (ASAN_OPTIONS, ...).
+  auto given = [&env](std::string_view entry) {
+    auto name = entry.substr(0, entry.find('=') + 1);
+    for (const auto& e : env)
+      if (std::string_view(e).starts_with(name)) return true;
+    return false;
+  };
   std::vector<std::string> env_text;
   for (char** e = environ; *e; ++e)
-    if (!std::string_view(*e).starts_with("ORDO_")) env_text.emplace_back(*e);
+    if (!std::string_view(*e).starts_with("ORDO_") && !given(*e)) env_text.emplace_back(*e);
   env_text.insert(env_text.end(), env.begin(), env.end());
   std::vector<char*> envp;
   for (auto& e : env_text) envp.push_back(e.data());

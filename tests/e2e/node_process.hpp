@@ -23,7 +23,7 @@ struct run_result {
 };
 
 // Runs `ordo args...` to its end (for commands that exit by themselves) with `env` added to the
-// environment ("NAME=value").
+// environment ("NAME=value", replacing an inherited variable of that name).
 run_result run_ordo(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
 // Sends `request` as raw bytes to 127.0.0.1:port and returns what comes back until the server

@@ -401,6 +401,8 @@ TEST_F(offline_cli_test, VerifyNamesUnreadableAndOrphanDeadlinesAndIdempotencyRe
         "unreadable_kv_record key=idem/key-1: the idempotency record is not a JSON object",
         "unreadable_kv_record key=idem-at/12/key-1", "problems       4"})
     EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
+}
+
 TEST_F(offline_cli_test, ReadersChangeNothingInTheDirectory) {
   auto before = files_of(dir_);
   auto verify = ordo("verify " + data());
