@@ -104,7 +104,7 @@ int status_of(const std::string& answer) {
                                                                 : 0;
 }
 
-const std::string trickled_head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+const std::string trickled_head = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
 
 // Resident memory of a process, from /proc/<pid>/status.
 std::size_t resident_kib(pid_t pid) {
@@ -166,7 +166,7 @@ TEST_F(SlowClients, FiveHundredTricklingConnectionsLeaveHealthzAnswering) {
   for (int i = 0; i < 10; ++i) {
     auto started = clock_type::now();
     auto answer =
-        raw_request(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5s);
+        raw_request(port(), "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 5s);
     probe_ms.push_back(
         std::chrono::duration<double, std::milli>(clock_type::now() - started).count());
     EXPECT_EQ(answer.status, 200) << "probe " << i << " after " << probe_ms.back() << " ms";
@@ -206,7 +206,7 @@ TEST_F(SlowClients, ABodyNotCompleteWithinTheReadTimeoutIsRefused) {
   client_socket slow("127.0.0.1", port());
   auto opened = clock_type::now();
   ASSERT_TRUE(
-      slow.send("POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      slow.send("POST /v1/orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 "Content-Length: 1000\r\n\r\n{\"customer_id\":\"c1\",\"x\":\""));
   std::string answer;
   bool closed = false;
@@ -228,7 +228,7 @@ TEST_F(SlowClients, ConnectionsPastThePerAddressCapAre429AndOtherAddressesAreSer
          "ORDO_HTTP_READ_TIMEOUT_MS=60000"});
   std::vector<client_socket> held;
   for (int i = 0; i < cap; ++i) held.emplace_back("127.0.0.3", port());
-  const std::string probe = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const std::string probe = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 
   client_socket over("127.0.0.3", port());
   over.send(probe);
@@ -263,7 +263,7 @@ TEST_F(SlowClients, AHeaderFloodIsRefusedWithoutGrowingTheNode) {
   ASSERT_GT(before, 0u);
 
   client_socket flood("127.0.0.1", port());
-  ASSERT_TRUE(flood.send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  ASSERT_TRUE(flood.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n"));
   std::string lines;
   for (int i = 0; i < 10000; ++i) lines += "X-Flood-" + std::to_string(1000000 + i) + ": a\r\n";
   std::size_t most = before;

@@ -409,7 +409,8 @@ TEST_F(offline_cli_test, ReadersChangeNothingInTheDirectory) {
   ASSERT_EQ(verify.code, 0) << verify.err;
   auto exported = ordo("export " + data());
   ASSERT_EQ(exported.code, 0) << exported.err;
-  EXPECT_EQ(std::count(exported.out.begin(), exported.out.end(), '\n'), 60);  // the WAL's events
+  // The WAL's 60 events between the format line and the end line.
+  EXPECT_EQ(std::count(exported.out.begin(), exported.out.end(), '\n'), 62);
   auto replay = ordo("replay " + data() + " order-o1 --to-version 10");
   ASSERT_EQ(replay.code, 0) << replay.err;
   auto after = files_of(dir_);
