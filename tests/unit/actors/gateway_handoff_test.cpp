@@ -97,7 +97,7 @@ class GatewayHandoff : public runtime_fixture {
 };
 
 TEST_F(GatewayHandoff, ACommandWhoseWriteOutlastsTheTimeoutIsOutcomeUnknownAndAppliedAfterwards) {
-  start({.command_timeout_ms = 300});
+  start({.command_timeout_ms = 2000});
   ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
   held_journal journal(db().events());
 
@@ -109,7 +109,7 @@ TEST_F(GatewayHandoff, ACommandWhoseWriteOutlastsTheTimeoutIsOutcomeUnknownAndAp
 }
 
 TEST_F(GatewayHandoff, ACommandThatNeverReachedItsAggregateIsUnavailableAndNeverApplied) {
-  start({.command_timeout_ms = 300});
+  start({.command_timeout_ms = 2000});
   ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
   held_journal journal(db().events());
   auto first = send_later(add_item("o1", "a"));
@@ -130,7 +130,7 @@ TEST_F(GatewayHandoff, ACommandThatNeverReachedItsAggregateIsUnavailableAndNever
 }
 
 TEST_F(GatewayHandoff, CommandsRefusedBeforeTheHandOffAreNeverApplied) {
-  start({.command_timeout_ms = 300, .max_in_flight = 1});
+  start({.command_timeout_ms = 2000, .max_in_flight = 1});
   ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
   {
     held_journal journal(db().events());
