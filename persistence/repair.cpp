@@ -1,30 +1,16 @@
 #include "persistence/repair.hpp"
 
-#include <rocksdb/options.h>
-
 #include "persistence/detail/encoding.hpp"
-#include "persistence/detail/rocks_open.hpp"
+#include "persistence/detail/exclusive_open.hpp"
 #include "persistence/detail/stream_meta.hpp"
 
 namespace ordo::persistence {
 
 result<repair_report> repair_directory(const std::string& path) {
-  rocksdb::DBOptions options;
-  options.max_background_jobs = 2;
-  rocksdb::ColumnFamilyOptions cf;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, cf},
-      {"events", cf},
-      {"positions", cf},
-      {"streams", cf},
-      {"snapshots", cf},
-      {"kv", cf},
-  };
   // Point-in-time recovery stops at the first damaged record; the open then persists what it
   // recovered, so the damaged WAL is gone afterwards.
-  auto db = detail::open_rocks(
-      {.path = path, .create_if_missing = false, .wal = detail::wal_damage::accept_loss}, options,
-      std::move(families));
+  auto db = detail::open_exclusive(path, /*create_if_missing=*/false, /*read_only=*/false,
+                                   detail::wal_damage::accept_loss);
   if (!db) return std::unexpected(db.error());
   repair_report report;
   report.wal_drops = (*db)->wal_drops;

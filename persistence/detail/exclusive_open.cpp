@@ -9,7 +9,7 @@
 namespace ordo::persistence::detail {
 
 result<std::unique_ptr<rocks>> open_exclusive(const std::string& path, bool create_if_missing,
-                                              bool read_only) {
+                                              bool read_only, wal_damage wal) {
   rocksdb::DBOptions options;
   options.max_background_jobs = 2;
   rocksdb::ColumnFamilyOptions cf;
@@ -21,8 +21,9 @@ result<std::unique_ptr<rocks>> open_exclusive(const std::string& path, bool crea
       {"snapshots", cf},
       {"kv", cf},
   };
-  return open_rocks({.path = path, .create_if_missing = create_if_missing, .read_only = read_only},
-                    options, std::move(families));
+  return open_rocks(
+      {.path = path, .create_if_missing = create_if_missing, .read_only = read_only, .wal = wal},
+      options, std::move(families));
 }
 
 }  // namespace ordo::persistence::detail
