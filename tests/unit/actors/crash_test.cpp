@@ -55,7 +55,9 @@ namespace {
 class AggregateCrash : public runtime_fixture {
  protected:
   void start_with_crashy_type() {
-    start({.command_timeout_ms = 2000});
+    // Far beyond any answer: a crash is answered by the shard, never by the caller's deadline
+    // (which would say outcome_unknown, not unavailable).
+    start({.command_timeout_ms = 30'000});
     auto& context = node().context();
     auto standard = context.spawn_aggregate;
     context.spawn_aggregate = [standard, &context](caf::event_based_actor& parent, const std::string& type,
