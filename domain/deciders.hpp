@@ -39,6 +39,7 @@ concept decider = std::regular<typename D::state> &&
   { D::save_state(s) } -> std::same_as<std::string>;
   { D::load_state(bytes, schema) } -> std::same_as<result<typename D::state>>;
   { D::to_json(s) } -> std::same_as<nlohmann::json>;
+  { D::render_json(s, std::uint64_t{}) } -> std::same_as<std::string>;
   { D::command_name(c) } -> std::same_as<std::string_view>;
   { D::event_type(e) } -> std::same_as<std::string_view>;
   { D::exists(s) } -> std::same_as<bool>;
@@ -62,6 +63,10 @@ struct order_decider {
     return order::load_state(bytes, schema);
   }
   static nlohmann::json to_json(const state& s) { return order::to_json(s); }
+  // to_json(s) plus "version", as compact JSON text, without a DOM.
+  static std::string render_json(const state& s, std::uint64_t version) {
+    return order::render_json(s, version);
+  }
   static std::string_view command_name(const command& c) { return order::command_name(c); }
   static std::string_view event_type(const event& e) { return order::event_type(e); }
   // False until created: reads of such an order are 404.
@@ -86,6 +91,10 @@ struct stock_decider {
     return stock::load_state(bytes, schema);
   }
   static nlohmann::json to_json(const state& s) { return stock::to_json(s); }
+  // to_json(s) plus "version", as compact JSON text, without a DOM.
+  static std::string render_json(const state& s, std::uint64_t version) {
+    return stock::render_json(s, version);
+  }
   static std::string_view command_name(const command& c) { return stock::command_name(c); }
   static std::string_view event_type(const event& e) { return stock::event_type(e); }
   // False until first restocked: GET /v1/inventory/{sku} is 404 for such a sku.
@@ -110,6 +119,10 @@ struct payment_decider {
     return payment::load_state(bytes, schema);
   }
   static nlohmann::json to_json(const state& s) { return payment::to_json(s); }
+  // to_json(s) plus "version", as compact JSON text, without a DOM.
+  static std::string render_json(const state& s, std::uint64_t version) {
+    return payment::render_json(s, version);
+  }
   static std::string_view command_name(const command& c) { return payment::command_name(c); }
   static std::string_view event_type(const event& e) { return payment::event_type(e); }
   // False until the first authorize.
@@ -136,6 +149,10 @@ struct saga_decider {
     return saga::load_state(bytes, schema);
   }
   static nlohmann::json to_json(const state& s) { return saga::to_json(s); }
+  // to_json(s) plus "version", as compact JSON text, without a DOM.
+  static std::string render_json(const state& s, std::uint64_t version) {
+    return saga::render_json(s, version);
+  }
   static std::string_view command_name(const command& c) { return saga::command_name(c); }
   static std::string_view event_type(const event& e) { return saga::event_type(e); }
   static bool exists(const state& s) { return s.status != saga::saga_status::none; }
