@@ -34,7 +34,7 @@ namespace detail {
 // The state as replies carry it: the decider's JSON plus "version", written without a DOM.
 template <domain::decider D>
 std::string state_json(const typename D::state& state, std::uint64_t version) {
-  return D::render_json(state, version);
+  return domain::render_state_json<D>(state, version);
 }
 
 template <domain::decider D>
