@@ -31,12 +31,10 @@
 namespace ordo::actors {
 namespace detail {
 
-// The state as replies carry it: the decider's JSON plus "version".
+// The state as replies carry it: the decider's JSON plus "version", written without a DOM.
 template <domain::decider D>
 std::string state_json(const typename D::state& state, std::uint64_t version) {
-  auto json = D::to_json(state);
-  json["version"] = version;
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return domain::render_state_json<D>(state, version);
 }
 
 template <domain::decider D>

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "domain/detail/command_scan.hpp"
 #include "domain/json_reader.hpp"
 #include "domain/json_text.hpp"
 
@@ -72,8 +73,9 @@ result<Variant> widen(result<Command> r) {
 
 }  // namespace
 
-result<order::command> parse_command(std::type_identity<order_decider>, std::string_view name,
-                                     std::string_view aggregate_id, std::string_view json_body) {
+result<order::command> parse_command_with_dom(std::type_identity<order_decider>,
+                                              std::string_view name, std::string_view aggregate_id,
+                                              std::string_view json_body) {
   using namespace order;
   if (name == create::name)
     return widen<command>(
@@ -113,8 +115,9 @@ result<order::command> parse_command(std::type_identity<order_decider>, std::str
   return unknown("order", name);
 }
 
-result<stock::command> parse_command(std::type_identity<stock_decider>, std::string_view name,
-                                     std::string_view aggregate_id, std::string_view json_body) {
+result<stock::command> parse_command_with_dom(std::type_identity<stock_decider>,
+                                              std::string_view name, std::string_view aggregate_id,
+                                              std::string_view json_body) {
   using namespace stock;
   if (name == restock::name)
     return widen<command>(
@@ -142,8 +145,10 @@ result<stock::command> parse_command(std::type_identity<stock_decider>, std::str
   return std::unexpected(e.error());
 }
 
-result<payment::command> parse_command(std::type_identity<payment_decider>, std::string_view name,
-                                       std::string_view aggregate_id, std::string_view json_body) {
+result<payment::command> parse_command_with_dom(std::type_identity<payment_decider>,
+                                                std::string_view name,
+                                                std::string_view aggregate_id,
+                                                std::string_view json_body) {
   using namespace payment;
   if (name == authorize::name)
     return widen<command>(
@@ -161,8 +166,9 @@ result<payment::command> parse_command(std::type_identity<payment_decider>, std:
   return std::unexpected(e.error());
 }
 
-result<saga::command> parse_command(std::type_identity<saga_decider>, std::string_view name,
-                                    std::string_view aggregate_id, std::string_view json_body) {
+result<saga::command> parse_command_with_dom(std::type_identity<saga_decider>,
+                                             std::string_view name, std::string_view aggregate_id,
+                                             std::string_view json_body) {
   using saga::command;
   if (name == saga::start::name)
     return widen<command>(
@@ -209,6 +215,33 @@ result<saga::command> parse_command(std::type_identity<saga_decider>, std::strin
         }));
   auto e = unknown("saga", name);
   return std::unexpected(e.error());
+}
+
+// Plain bodies (nearly all of them) skip the DOM; everything else, and every error, goes through
+// it.
+template <class D>
+result<typename D::command> scan_or_parse(std::string_view name, std::string_view aggregate_id,
+                                          std::string_view json_body) {
+  if (auto scanned = detail::scan_command(std::type_identity<D>{}, name, aggregate_id, json_body))
+    return std::move(*scanned);
+  return parse_command_with_dom(std::type_identity<D>{}, name, aggregate_id, json_body);
+}
+
+result<order::command> parse_command(std::type_identity<order_decider>, std::string_view name,
+                                     std::string_view aggregate_id, std::string_view json_body) {
+  return scan_or_parse<order_decider>(name, aggregate_id, json_body);
+}
+result<stock::command> parse_command(std::type_identity<stock_decider>, std::string_view name,
+                                     std::string_view aggregate_id, std::string_view json_body) {
+  return scan_or_parse<stock_decider>(name, aggregate_id, json_body);
+}
+result<payment::command> parse_command(std::type_identity<payment_decider>, std::string_view name,
+                                       std::string_view aggregate_id, std::string_view json_body) {
+  return scan_or_parse<payment_decider>(name, aggregate_id, json_body);
+}
+result<saga::command> parse_command(std::type_identity<saga_decider>, std::string_view name,
+                                    std::string_view aggregate_id, std::string_view json_body) {
+  return scan_or_parse<saga_decider>(name, aggregate_id, json_body);
 }
 
 }  // namespace ordo::domain

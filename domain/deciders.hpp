@@ -62,6 +62,10 @@ struct order_decider {
     return order::load_state(bytes, schema);
   }
   static nlohmann::json to_json(const state& s) { return order::to_json(s); }
+  // to_json(s) plus "version", as compact JSON text, without a DOM.
+  static std::string render_json(const state& s, std::uint64_t version) {
+    return order::render_json(s, version);
+  }
   static std::string_view command_name(const command& c) { return order::command_name(c); }
   static std::string_view event_type(const event& e) { return order::event_type(e); }
   // False until created: reads of such an order are 404.
@@ -86,6 +90,10 @@ struct stock_decider {
     return stock::load_state(bytes, schema);
   }
   static nlohmann::json to_json(const state& s) { return stock::to_json(s); }
+  // to_json(s) plus "version", as compact JSON text, without a DOM.
+  static std::string render_json(const state& s, std::uint64_t version) {
+    return stock::render_json(s, version);
+  }
   static std::string_view command_name(const command& c) { return stock::command_name(c); }
   static std::string_view event_type(const event& e) { return stock::event_type(e); }
   // False until first restocked: GET /v1/inventory/{sku} is 404 for such a sku.
@@ -110,6 +118,10 @@ struct payment_decider {
     return payment::load_state(bytes, schema);
   }
   static nlohmann::json to_json(const state& s) { return payment::to_json(s); }
+  // to_json(s) plus "version", as compact JSON text, without a DOM.
+  static std::string render_json(const state& s, std::uint64_t version) {
+    return payment::render_json(s, version);
+  }
   static std::string_view command_name(const command& c) { return payment::command_name(c); }
   static std::string_view event_type(const event& e) { return payment::event_type(e); }
   // False until the first authorize.
@@ -136,6 +148,10 @@ struct saga_decider {
     return saga::load_state(bytes, schema);
   }
   static nlohmann::json to_json(const state& s) { return saga::to_json(s); }
+  // to_json(s) plus "version", as compact JSON text, without a DOM.
+  static std::string render_json(const state& s, std::uint64_t version) {
+    return saga::render_json(s, version);
+  }
   static std::string_view command_name(const command& c) { return saga::command_name(c); }
   static std::string_view event_type(const event& e) { return saga::event_type(e); }
   static bool exists(const state& s) { return s.status != saga::saga_status::none; }
@@ -168,10 +184,31 @@ concept drives_others = decider<D> && requires(const typename D::state& s,
   { D::interpret(s, action, text, text) } -> std::same_as<std::optional<outgoing_command>>;
 };
 
+// A decider that writes its state's JSON without a DOM (all of the four above; a test's decider
+// may not).
+template <class D>
+concept renders_json = decider<D> && requires(const typename D::state& s) {
+  { D::render_json(s, std::uint64_t{}) } -> std::same_as<std::string>;
+};
+
+// The state as replies carry it: to_json(s) plus "version", as compact JSON text.
+template <decider D>
+std::string render_state_json(const typename D::state& s, std::uint64_t version) {
+  if constexpr (renders_json<D>) {
+    return D::render_json(s, version);
+  } else {
+    auto json = D::to_json(s);
+    json["version"] = version;
+    return compact_json(json);
+  }
+}
+
 static_assert(decider<order_decider>);
 static_assert(decider<stock_decider>);
 static_assert(decider<payment_decider>);
 static_assert(decider<saga_decider>);
 static_assert(schedules_wake_ups<saga_decider> && drives_others<saga_decider>);
+static_assert(renders_json<order_decider> && renders_json<stock_decider> &&
+              renders_json<payment_decider> && renders_json<saga_decider>);
 
 }  // namespace ordo::domain

@@ -1,5 +1,7 @@
 #include "domain/json_text.hpp"
 
+#include "domain/detail/json_scanner.hpp"
+
 namespace ordo::domain {
 
 bool nests_within(std::string_view text, std::size_t max_depth) {
@@ -24,6 +26,14 @@ bool nests_within(std::string_view text, std::size_t max_depth) {
     }
   }
   return true;
+}
+
+bool is_plain_json_object(std::string_view text) {
+  detail::json_scanner in(text);
+  if (!in.begin_object()) return false;
+  for (std::string_view key; in.next_key(key);)
+    if (!in.skip_value(7)) return false;
+  return in.at_end();
 }
 
 nlohmann::json parse_untrusted_json(std::string_view text) {

@@ -154,9 +154,104 @@ order_shipped read(json_reader& r, std::type_identity<order_shipped>) {
   return {r.text("order_id")};
 }
 
+// --- the same bytes without a DOM; keys in nlohmann's (sorted) order ---
+
+using detail::json_writer;
+
+void write_items(const std::vector<line_item>& items, json_writer& out) {
+  out.begin_array();
+  for (const line_item& item : items) {
+    out.begin_object();
+    out.member("quantity", item.quantity);
+    out.member("sku", item.sku);
+    out.member("unit_price_cents", item.unit_price_cents);
+    out.end_object();
+  }
+  out.end_array();
+}
+
+void write_shipping(const shipping_details& s, json_writer& out) {
+  out.begin_object();
+  out.member("address", s.address);
+  out.member("email", s.email);
+  out.member("name", s.name);
+  out.end_object();
+}
+
+void write(const order_created& e, json_writer& out) {
+  out.begin_object();
+  out.member("customer_id", e.customer_id);
+  out.member("order_id", e.order_id);
+  if (e.shipping) {
+    out.key("shipping");
+    write_shipping(*e.shipping, out);
+  }
+  out.end_object();
+}
+
+void write(const item_added& e, json_writer& out) {
+  out.begin_object();
+  out.member("currency", e.currency);
+  out.member("order_id", e.order_id);
+  out.member("quantity", e.quantity);
+  out.member("sku", e.sku);
+  out.member("unit_price_cents", e.unit_price_cents);
+  out.end_object();
+}
+
+void write(const item_removed& e, json_writer& out) {
+  out.begin_object();
+  out.member("order_id", e.order_id);
+  out.member("sku", e.sku);
+  out.end_object();
+}
+
+void write(const order_placed& e, json_writer& out) {
+  out.begin_object();
+  out.member("customer_id", e.customer_id);
+  out.key("items");
+  write_items(e.items, out);
+  out.member("order_id", e.order_id);
+  out.member("payment_token", e.payment_token);
+  out.member("total_cents", e.total_cents);
+  out.end_object();
+}
+
+void write_order_id_only(const std::string& order_id, json_writer& out) {
+  out.begin_object();
+  out.member("order_id", order_id);
+  out.end_object();
+}
+
+void write(const order_confirmed& e, json_writer& out) {
+  write_order_id_only(e.order_id, out);
+}
+void write(const order_shipped& e, json_writer& out) {
+  write_order_id_only(e.order_id, out);
+}
+
+void write(const order_rejected& e, json_writer& out) {
+  out.begin_object();
+  out.member("order_id", e.order_id);
+  out.member("reason", e.reason);
+  out.end_object();
+}
+
+void write(const order_cancelled& e, json_writer& out) {
+  out.begin_object();
+  out.member("from_status", to_string(e.from_status));
+  out.member("order_id", e.order_id);
+  if (e.reason) out.member("reason", *e.reason);
+  out.end_object();
+}
+
 }  // namespace
 
 encoded_event encode(const event& e) {
+  return detail::write_variant(e, [](const auto& x, json_writer& out) { write(x, out); });
+}
+
+encoded_event encode_with_dom(const event& e) {
   return detail::encode_variant(e, [](const auto& x) { return write(x); });
 }
 
@@ -215,6 +310,33 @@ json to_json(const state& s) {
   if (s.reason) out["reason"] = *s.reason;
   if (s.shipping) out["shipping"] = write_shipping(*s.shipping);
   return out;
+}
+
+}  // namespace ordo::domain::order
+
+namespace ordo::domain::order {
+
+std::string render_json(const state& s, std::uint64_t version) {
+  std::string text;
+  text.reserve(256 + 64 * s.items.size());
+  detail::json_writer out(text);
+  out.begin_object();
+  out.member("created_at", format_rfc3339(s.created_at));
+  out.member("customer_id", s.customer_id);
+  out.key("items");
+  write_items(s.items, out);
+  out.member("order_id", s.order_id);
+  if (s.reason) out.member("reason", *s.reason);
+  if (s.shipping) {
+    out.key("shipping");
+    write_shipping(*s.shipping, out);
+  }
+  out.member("status", to_string(s.status));
+  out.member("total_cents", total_cents(s.items));
+  out.member("updated_at", format_rfc3339(s.updated_at));
+  out.member("version", version);
+  out.end_object();
+  return text;
 }
 
 }  // namespace ordo::domain::order

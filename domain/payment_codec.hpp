@@ -13,7 +13,10 @@ namespace ordo::domain::payment {
 
 inline constexpr std::uint32_t snapshot_schema = 1;
 
+// Compact JSON data written without a DOM: the same bytes as encode_with_dom().
 encoded_event encode(const event& e);
+// encode() through an nlohmann DOM: the reference the writer is tested against.
+encoded_event encode_with_dom(const event& e);
 // validation_failed (naming type and version) for anything that is not a readable payment event.
 result<event> decode(const encoded_event& encoded);
 
@@ -22,5 +25,8 @@ result<state> load_state(std::string_view bytes, std::uint32_t schema);
 
 // {"order_id", "status", "amount_cents", "token"?}; the caller adds "version".
 nlohmann::json to_json(const state& s);
+// to_json(s) with "version" added, as compact JSON text written without a DOM: the same bytes as
+// compact_json() of that DOM.
+std::string render_json(const state& s, std::uint64_t version);
 
 }  // namespace ordo::domain::payment

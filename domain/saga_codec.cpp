@@ -139,9 +139,94 @@ saga_finished read(json_reader& r, std::type_identity<saga_finished>) {
   return {r.text("outcome")};
 }
 
+// --- the same bytes without a DOM; keys in nlohmann's (sorted) order ---
+
+using detail::json_writer;
+
+void write_items(const std::vector<line>& items, json_writer& out) {
+  out.begin_array();
+  for (const line& item : items) {
+    out.begin_object();
+    out.member("quantity", item.quantity);
+    out.member("sku", item.sku);
+    out.end_object();
+  }
+  out.end_array();
+}
+
+void write_sku_set(const std::set<std::string>& skus, json_writer& out) {
+  out.begin_array();
+  for (const std::string& sku : skus) out.text(sku);
+  out.end_array();
+}
+
+void write(const saga_started& e, json_writer& out) {
+  out.begin_object();
+  out.member("deadline", e.deadline);
+  out.key("items");
+  write_items(e.items, out);
+  out.member("order_id", e.order_id);
+  out.member("payment_token", e.payment_token);
+  out.member("step_timeout_ms", e.step_timeout_ms);
+  out.member("total_cents", e.total_cents);
+  out.end_object();
+}
+
+void write_sku_only(const std::string& sku, json_writer& out) {
+  out.begin_object();
+  out.member("sku", sku);
+  out.end_object();
+}
+
+void write(const saga_sku_reserved& e, json_writer& out) {
+  write_sku_only(e.sku, out);
+}
+void write(const saga_sku_settled& e, json_writer& out) {
+  write_sku_only(e.sku, out);
+}
+
+void write(const saga_step_entered& e, json_writer& out) {
+  out.begin_object();
+  out.member("deadline", e.deadline);
+  out.member("outcome", e.outcome);
+  out.member("reject_order", e.reject_order);
+  out.member("step", e.step);
+  out.end_object();
+}
+
+void write(const saga_payment_recorded& e, json_writer& out) {
+  out.begin_object();
+  out.member("settled", e.settled);
+  out.member("status", e.status);
+  out.end_object();
+}
+
+void write(const saga_order_settled& e, json_writer& out) {
+  out.begin_object();
+  out.member("status", e.status);
+  out.end_object();
+}
+
+void write(const saga_step_retried& e, json_writer& out) {
+  out.begin_object();
+  out.member("attempt", e.attempt);
+  out.member("deadline", e.deadline);
+  out.end_object();
+}
+
+void write(const saga_finished& e, json_writer& out) {
+  out.begin_object();
+  out.member("outcome", e.outcome);
+  out.end_object();
+}
+
 }  // namespace
 
 encoded_event encode(const event& e) {
+  return detail::write_variant(e, [](const auto& x, json_writer& out) { write(x, out); });
+}
+
+encoded_event encode_with_dom(const event& e) {
   return detail::encode_variant(e, [](const auto& x) { return write(x); });
 }
 
@@ -214,6 +299,36 @@ json to_json(const state& s) {
           {"payment_status", s.payment_status},
           {"reserved", s.reserved},
           {"settled", s.settled}};
+}
+
+std::string render_json(const state& s, std::uint64_t version) {
+  std::string text;
+  detail::json_writer out(text);
+  out.begin_object();
+  out.member("attempt", s.attempt);
+  out.key("deadline");
+  if (s.deadline == 0) {
+    out.null();
+  } else {
+    out.text(format_rfc3339(s.deadline));
+  }
+  out.key("items");
+  write_items(s.items, out);
+  out.member("order_id", s.order_id);
+  out.member("outcome", s.outcome);
+  out.member("payment_status", s.payment_status);
+  out.key("reserved");
+  write_sku_set(s.reserved, out);
+  out.member("saga_id", s.order_id);
+  out.key("settled");
+  write_sku_set(s.settled, out);
+  out.member("started_at", format_rfc3339(s.started_at));
+  out.member("status", to_string(s.status));
+  out.member("step", to_string(s.step));
+  out.member("total_cents", s.total_cents);
+  out.member("version", version);
+  out.end_object();
+  return text;
 }
 
 }  // namespace ordo::domain::saga

@@ -11,7 +11,10 @@
 
 namespace ordo::domain::saga {
 
+// Compact JSON data written without a DOM: the same bytes as encode_with_dom().
 encoded_event encode(const event& e);
+// encode() through an nlohmann DOM: the reference the writer is tested against.
+encoded_event encode_with_dom(const event& e);
 // validation_failed (naming type and version) for anything that is not a readable saga event.
 result<event> decode(const encoded_event& encoded);
 
@@ -23,5 +26,8 @@ result<state> load_state(std::string_view bytes, std::uint32_t schema);
 //  "started_at" (RFC 3339), "attempt", "items", "total_cents", "payment_status", "reserved",
 //  "settled"}; the caller adds "version".
 nlohmann::json to_json(const state& s);
+// to_json(s) with "version" added, as compact JSON text written without a DOM: the same bytes as
+// compact_json() of that DOM.
+std::string render_json(const state& s, std::uint64_t version);
 
 }  // namespace ordo::domain::saga

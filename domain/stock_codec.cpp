@@ -56,9 +56,43 @@ stock_shipped read(json_reader& r, std::type_identity<stock_shipped>) {
   return read_movement<stock_shipped>(r);
 }
 
+// --- the same bytes without a DOM; keys in nlohmann's (sorted) order ---
+
+using detail::json_writer;
+
+void write(const restocked& e, json_writer& out) {
+  out.begin_object();
+  out.member("quantity", e.quantity);
+  out.member("sku", e.sku);
+  out.end_object();
+}
+
+template <class E>
+void write_movement(const E& e, json_writer& out) {
+  out.begin_object();
+  out.member("order_id", e.order_id);
+  out.member("quantity", e.quantity);
+  out.member("sku", e.sku);
+  out.end_object();
+}
+
+void write(const stock_reserved& e, json_writer& out) {
+  write_movement(e, out);
+}
+void write(const stock_released& e, json_writer& out) {
+  write_movement(e, out);
+}
+void write(const stock_shipped& e, json_writer& out) {
+  write_movement(e, out);
+}
+
 }  // namespace
 
 encoded_event encode(const event& e) {
+  return detail::write_variant(e, [](const auto& x, json_writer& out) { write(x, out); });
+}
+
+encoded_event encode_with_dom(const event& e) {
   return detail::encode_variant(e, [](const auto& x) { return write(x); });
 }
 
@@ -102,6 +136,19 @@ json to_json(const state& s) {
           {"on_hand", s.on_hand},
           {"reserved", s.reserved},
           {"available", std::max<std::int64_t>(available(s), 0)}};
+}
+
+std::string render_json(const state& s, std::uint64_t version) {
+  std::string text;
+  detail::json_writer out(text);
+  out.begin_object();
+  out.member("available", std::max<std::int64_t>(available(s), 0));
+  out.member("on_hand", s.on_hand);
+  out.member("reserved", s.reserved);
+  out.member("sku", s.sku);
+  out.member("version", version);
+  out.end_object();
+  return text;
 }
 
 }  // namespace ordo::domain::stock

@@ -29,6 +29,8 @@ struct options {
   bool raw = true;                            // --no-raw: commands only (for profiling)
   bool projections = true;                    // --no-projections: stop them (diagnosis only)
   bool memory = true, recovery = true, lag = true;
+  std::string json_path;  // --json FILE: the run's figures for scripts
+  std::string command;    // the command line, for the JSON report
 };
 
 // One measured point: completed operations per second and their latencies.

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "json_report.hpp"
 #include "phases.hpp"
 
 namespace ordo::bench::commands {
@@ -26,13 +27,15 @@ void usage(const char* self) {
                "[--windows 1,16,64,256]\n"
                "          [--recovery-events N] [--dir PATH] [--sync none|always|both] [--no-raw] "
                "[--no-projections]\n"
-               "          [--skip-memory] [--skip-recovery] [--skip-lag]\n",
+               "          [--skip-memory] [--skip-recovery] [--skip-lag] [--json FILE]\n",
                self);
   std::exit(2);
 }
 
 options parse(int argc, char** argv) {
   options o;
+  o.command = argv[0];
+  for (int i = 1; i < argc; ++i) o.command += std::string(" ") + argv[i];
   o.base_dir = std::filesystem::temp_directory_path().string();
   bool repeat_given = false, orders_given = false, aggregates_given = false, seconds_given = false,
        events_given = false;
@@ -76,6 +79,8 @@ options parse(int argc, char** argv) {
       o.recovery = false;
     } else if (a == "--skip-lag") {
       o.lag = false;
+    } else if (a == "--json") {
+      o.json_path = value();
     } else {
       usage(argv[0]);
     }
@@ -199,6 +204,16 @@ int run(const options& o) {
         static_cast<long long>(lag.apply_delay_p99_ms), lag.caught_up ? "" : "; DID NOT CATCH UP");
   } else {
     std::printf("lag       not measured (--skip-lag)\n");
+  }
+
+  if (!o.json_path.empty()) {
+    const bool written =
+        write_json_report(o.json_path, o, {&none, &always}, o.memory ? &memory : nullptr,
+                          o.recovery ? &recovery : nullptr, o.lag ? &lag : nullptr);
+    if (!written) {
+      std::fprintf(stderr, "ordo_bench_commands: cannot write %s\n", o.json_path.c_str());
+      return 1;
+    }
   }
 
   std::printf("\ntargets\n");

@@ -1,15 +1,16 @@
-// Internal: a forward-only reader of the plain JSON the event codecs write, for decoders that
-// must not build a DOM per event (replays and rebuilds read millions of them).
+// Internal: a forward-only reader of plain JSON, for decoders that must not build a DOM per event
+// (replays and rebuilds read millions of them) and for command bodies (one per command).
 //
 // It reads objects, arrays, strings of printable ASCII without escapes, integers of at most 18
-// digits (they always fit std::int64_t) and null, with JSON whitespace anywhere between tokens.
-// Anything else (an escape, a byte outside 0x20..0x7E, a fraction, an exponent, a longer number,
-// true/false, a syntax error) makes it fail: every read returns false from then on and failed()
-// is true. It never says a text is invalid JSON, only that it is not of this plain kind, so a
-// caller that fails falls back to the DOM decoder, which gives the answer and the error message.
-// Whatever it does read, it reads as nlohmann's parser does.
+// digits (they always fit std::int64_t) and null, with JSON whitespace anywhere between tokens;
+// skip_value() also passes over true and false. Anything else (an escape, a byte outside
+// 0x20..0x7E, a fraction, an exponent, a longer number, a syntax error) makes it fail: every read
+// returns false from then on and failed() is true. It never says a text is invalid JSON, only that
+// it is not of this plain kind, so a caller that fails falls back to the DOM decoder, which gives
+// the answer and the error message. Whatever it does read, it reads as nlohmann's parser does.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -86,6 +87,41 @@ class json_scanner {
     return true;
   }
 
+  // Skips one value of the kinds above, or true or false, or an array or object of them nested
+  // at most `max_depth` levels: the members a reader does not know.
+  bool skip_value(int max_depth = 8) {
+    skip_whitespace();
+    if (failed_ || at_ == end_) return fail();
+    switch (*at_) {
+      case '"': {
+        std::string_view ignored;
+        return text(ignored);
+      }
+      case '{': {
+        if (max_depth == 0 || !begin_object()) return fail();
+        for (std::string_view key; next_key(key);)
+          if (!skip_value(max_depth - 1)) return false;
+        return !failed_;
+      }
+      case '[': {
+        if (max_depth == 0 || !begin_array()) return fail();
+        while (next_element())
+          if (!skip_value(max_depth - 1)) return false;
+        return !failed_;
+      }
+      case 'n':
+        return null() || fail();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      default: {
+        std::int64_t ignored;
+        return integer(ignored);
+      }
+    }
+  }
+
   // True when only whitespace is left after what was read (and nothing failed).
   bool at_end() {
     skip_whitespace();
@@ -97,6 +133,14 @@ class json_scanner {
     failed_ = true;
     at_ = end_;
     return false;
+  }
+
+  bool literal(std::string_view word) {
+    if (end_ - at_ < static_cast<std::ptrdiff_t>(word.size()) ||
+        std::string_view(at_, word.size()) != word)
+      return fail();
+    at_ += word.size();
+    return true;
   }
 
   void skip_whitespace() {

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "domain/codec.hpp"
+#include "domain/detail/json_writer.hpp"
 #include "domain/event_upcasters.hpp"
 #include "domain/json_reader.hpp"
 
@@ -23,6 +24,20 @@ encoded_event encode_variant(const Variant& event, Write write) {
       [&](const auto& e) {
         using E = std::decay_t<decltype(e)>;
         return encoded_event{std::string(E::type_name), E::schema_version, compact_json(write(e))};
+      },
+      event);
+}
+
+// The same bytes as encode_variant, written by `write(const E&, json_writer&)` without a DOM.
+template <class Variant, class Write>
+encoded_event write_variant(const Variant& event, Write write) {
+  return std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        encoded_event out{std::string(E::type_name), E::schema_version, {}};
+        json_writer json(out.data);
+        write(e, json);
+        return out;
       },
       event);
 }

@@ -1,7 +1,9 @@
-// Command bodies, for every command of every decider: parse_command, then decide against states
-// in every status, each event through encode and decode, the new state through save and load.
+// Command bodies, for every command of every decider: parse_command (the scanned path answers as
+// the DOM path), then decide against states in every status, each event through encode (the
+// writer's bytes are the DOM's) and decode, the new state through save and load and rendering.
 #include <array>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "domain/command_json.hpp"
@@ -75,19 +77,31 @@ std::vector<payment_decider::state> payment_states() {
 }
 
 // Each event survives encode and decode; the state they lead to survives save and load.
+// The event's bytes as the DOM writes them.
+template <class D>
+domain::encoded_event dom_encoding(const typename D::event& e) {
+  if constexpr (std::is_same_v<D, order_decider>) return domain::order::encode_with_dom(e);
+  if constexpr (std::is_same_v<D, stock_decider>) return domain::stock::encode_with_dom(e);
+  if constexpr (std::is_same_v<D, payment_decider>) return domain::payment::encode_with_dom(e);
+}
+
 template <class D>
 void check_events(const typename D::state& before, const std::vector<typename D::event>& events,
                   std::string_view input) {
   if (events.empty()) return;
   auto s = before;
   for (const auto& e : events) {
+    require(D::encode(e) == dom_encoding<D>(e), "the event writer writes the DOM's bytes", input);
     auto decoded = D::decode(D::encode(e));
     require(decoded.has_value() && *decoded == e, "an event survives encode and decode", input);
     D::evolve(s, e, now);
   }
   auto loaded = D::load_state(D::save_state(s), D::snapshot_schema);
   require(loaded.has_value() && *loaded == s, "a state survives save and load", input);
-  (void)D::to_json(s).dump();
+  auto rendered = D::to_json(s);
+  rendered["version"] = 3;
+  require(D::render_json(s, 3) == domain::compact_json(rendered),
+          "the state writer writes the DOM's bytes", input);
 }
 
 template <class D, std::size_t N>
@@ -95,6 +109,8 @@ void run_decider(std::string_view aggregate_id, const std::array<std::string_vie
                  const std::vector<typename D::state>& states, std::string_view body) {
   for (auto name : names) {
     auto command = domain::parse_command<D>(name, aggregate_id, body);
+    require(command == domain::parse_command_with_dom<D>(name, aggregate_id, body),
+            "a scanned body parses as the DOM parses it", body);
     if (!command) {
       const auto& e = command.error();
       require(e.code == domain::error_code::validation_failed && !e.fields.empty(),

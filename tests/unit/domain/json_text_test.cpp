@@ -43,5 +43,25 @@ TEST(JsonText, DeepCommandBodiesAreValidationFailures) {
   EXPECT_EQ(command.error().code, error_code::validation_failed);
 }
 
+// A plain object may be passed on as it is: nlohmann reads it as an object, and parsing what it
+// dumps gives the same value. Anything else is not called plain (and is parsed by the caller).
+TEST(JsonText, PlainObjectsAreObjectsToNlohmann) {
+  for (std::string text :
+       {R"({})", " {\n\t\"sku\" : \"w1\" , \"quantity\":2,\"unit_price_cents\":-500 } ",
+        R"({"a":null,"b":true,"c":false,"d":[1,"x",[],{}],"e":{"f":{"g":[null]}}})",
+        R"({"a":1,"a":2})"}) {
+    EXPECT_TRUE(is_plain_json_object(text)) << text;
+    const auto parsed = parse_untrusted_json(text);
+    ASSERT_TRUE(parsed.is_object()) << text;
+    EXPECT_EQ(parse_untrusted_json(parsed.dump()), parsed) << text;
+  }
+  for (std::string text : {"", " ", "[]", "null", "\"x\"", "{", "{\"a\":1,}", "{\"a\":1} x",
+                           "{\"a\":1}{}", R"({"a":"\n"})", "{\"a\":\"\xc3\xa9\"}", R"({"a":1.5})",
+                           R"({"a":1e2})", R"({"a":1234567890123456789})", R"({"a":tru})",
+                           R"({'a':1})", R"({"a":[[[[[[[[[[1]]]]]]]]]]})"}) {
+    EXPECT_FALSE(is_plain_json_object(text)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace ordo::domain
