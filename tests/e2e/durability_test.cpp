@@ -111,6 +111,7 @@ TEST_F(Durability, KillNineLosesNoAcknowledgedCommand) {
   std::vector<std::vector<std::string>> created(writers);
   std::atomic<int> restocks_acknowledged{0};
   std::atomic<int> restocks_sent{0};
+  std::atomic<int> orders_acknowledged{0};
   {
     node_process node(dir_);
     std::atomic<bool> running{true};
@@ -120,15 +121,22 @@ TEST_F(Durability, KillNineLosesNoAcknowledgedCommand) {
         api_client api(node.port());
         for (int i = 0; running; ++i) {
           auto id = "k" + std::to_string(w) + "-" + std::to_string(i);
-          if (api.post("/v1/orders", {{"customer_id", "c"}, {"order_id", id}}).status == 201)
+          if (api.post("/v1/orders", {{"customer_id", "c"}, {"order_id", id}}).status == 201) {
             created[w].push_back(id);
+            ++orders_acknowledged;
+          }
           ++restocks_sent;
           if (api.post("/v1/inventory/crash-sku/restock", {{"quantity", 1}}).status == 200)
             ++restocks_acknowledged;
         }
       });
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // Kill it in the middle of the load, once some of each kind are acknowledged (a slow machine
+    // or a sanitizer build may take long for the first ones; the bound only ends a stuck run).
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while ((orders_acknowledged < 20 || restocks_acknowledged < 20) &&
+           std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     node.kill_hard();
     running = false;
     for (auto& t : threads) t.join();

@@ -24,11 +24,12 @@ struct killed_child {
   bool ready = false;  // it printed the ready line (always true without one)
 };
 
-// Starts `argv` (argv[0] is the executable) with its stdout on a pipe. Without `ready_line`, lets
-// it run for `run_for`; with one, waits up to `ready_timeout` for its output to start with that
-// line, then lets it run for `run_for` more. Then kills it with SIGKILL and returns what it
-// printed. Adds a test failure when it cannot start, ends on its own (its stderr says why) or
-// never prints the ready line.
+// Starts `argv` (argv[0] is the executable) with its stdout on a pipe, waits up to `ready_timeout`
+// for its output to start with `ready_line` (if any) and then for its first acknowledgement (the
+// next line), and lets it run for `run_for` from there. Counting from the first acknowledgement
+// keeps the kill in the middle of the work however slowly the child starts (a sanitizer build, a
+// loaded machine). Then kills it with SIGKILL and returns what it printed. Adds a test failure when
+// it cannot start, ends on its own (its stderr says why) or never prints the ready line.
 inline killed_child run_and_kill(
     const std::vector<std::string>& argv, std::chrono::milliseconds run_for,
     std::string_view ready_line = {},
@@ -56,7 +57,8 @@ inline killed_child run_and_kill(
     return child;
   }
   char buffer[4096];
-  auto deadline = steady_clock::now() + (child.ready ? run_for : ready_timeout);
+  bool acknowledged = false;
+  auto deadline = steady_clock::now() + ready_timeout;
   for (auto now = steady_clock::now(); now < deadline; now = steady_clock::now()) {
     pollfd p{fds[0], POLLIN, 0};
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
@@ -64,8 +66,10 @@ inline killed_child run_and_kill(
     const auto n = read(fds[0], buffer, sizeof buffer);
     if (n <= 0) break;  // the child died early: its exit status tells why
     child.out.append(buffer, static_cast<std::size_t>(n));
-    if (!child.ready && child.out.starts_with(std::string(ready_line) + "\n")) {
-      child.ready = true;
+    if (!child.ready && child.out.starts_with(std::string(ready_line) + "\n")) child.ready = true;
+    const auto work_starts = ready_line.empty() ? 0 : ready_line.size() + 1;
+    if (child.ready && !acknowledged && child.out.find('\n', work_starts) != std::string::npos) {
+      acknowledged = true;
       deadline = steady_clock::now() + run_for;
     }
   }
