@@ -44,7 +44,7 @@ command_reply state_reply(const aggregate_state<D>& st) {
   command_reply reply;
   reply.version = st.version;
   if (st.version == 0) {
-    reply.code = "not_found";
+    reply.code = outcome::not_found;
     reply.message = std::string(D::type_name) + " " + st.id + " does not exist";
     return reply;
   }
@@ -55,7 +55,7 @@ command_reply state_reply(const aggregate_state<D>& st) {
 template <domain::decider D>
 command_reply error_reply(const domain::error& e, std::uint64_t version) {
   command_reply reply;
-  reply.code = std::string(domain::to_string(e.code));
+  reply.code = outcome_of(e.code);
   reply.message = e.message;
   reply.status = e.status;
   reply.version = version;
@@ -86,14 +86,14 @@ void reply_unavailable_to_all(aggregate_ptr<D> self, const std::string& why) {
   auto& st = self->state;
   for (auto& d : st.in_flight) {
     command_reply r;
-    r.code = "unavailable";
+    r.code = outcome::unavailable;
     r.message = why;
     d.promise.deliver(std::move(r));
   }
   st.in_flight.clear();
   for (auto& p : st.queue) {
     command_reply r;
-    r.code = "unavailable";
+    r.code = outcome::unavailable;
     r.message = why;
     p.promise.deliver(std::move(r));
   }
@@ -124,7 +124,7 @@ std::optional<command_reply> remembered_reply(aggregate_state<D>& st,
                                        command.issued_at_ms, ttl_ms);
     if (!stored) {
       command_reply r;
-      r.code = "unavailable";
+      r.code = outcome::unavailable;
       r.message = "cannot read the outcome of this Idempotency-Key: " + stored.error().message;
       return r;
     }
@@ -139,7 +139,7 @@ std::optional<command_reply> remembered_reply(aggregate_state<D>& st,
   // Internal ids, and client outcomes remembered without a durable record (recovered from the
   // events of an older version).
   command_reply r;
-  r.code = std::string(to_string(remembered->code));
+  r.code = remembered->code;
   r.version = remembered->version;
   r.position = remembered->position;
   r.duplicate = true;
@@ -158,13 +158,12 @@ void deliver_replies(aggregate_state<D>& st, std::uint64_t first_position) {
       d.reply = st.in_flight[*d.same_as].reply;
       d.reply.duplicate = true;
     }
-    if (d.command_id.empty()) continue;
-    auto code = outcome_code_of(d.reply.code);
-    if (!code) continue;
+    // A transient answer says nothing about the command: it may run when sent again.
+    if (d.command_id.empty() || is_transient(d.reply.code)) continue;
     st.remembered.remember(
         {d.command_id,
          is_client_command_id(d.command_id) ? command_origin::client : command_origin::internal,
-         *code, d.reply.version, d.reply.position, d.issued_at_ms});
+         d.reply.code, d.reply.version, d.reply.position, d.issued_at_ms});
   }
   for (auto& d : st.in_flight) d.promise.deliver(std::move(d.reply));
   st.in_flight.clear();
@@ -212,7 +211,7 @@ void pump(aggregate_ptr<D> self) {
     }
     if (command.expected_version >= 0 &&
         static_cast<std::uint64_t>(command.expected_version) != st.next_version) {
-      d.reply.code = "version_conflict";
+      d.reply.code = outcome::version_conflict;
       d.reply.message = "expected version " + std::to_string(command.expected_version) +
                         " but the aggregate is at " + std::to_string(st.next_version);
       d.reply.version = st.next_version;
@@ -276,9 +275,9 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
     // nothing was written) or perhaps durable (outcome_unknown: a failed sync); those still
     // queued were never handed to the journal.
     const auto& error = outcome.result.error();
-    auto code = error.code == persistence::storage_errc::outcome_unknown ? "outcome_unknown"
-                : error.code == persistence::storage_errc::io_error      ? "storage_unavailable"
-                                                                         : "unavailable";
+    auto code = error.code == persistence::storage_errc::outcome_unknown ? outcome::outcome_unknown
+                : error.code == persistence::storage_errc::io_error      ? outcome::storage_unavailable
+                                                                         : outcome::unavailable;
     announce_wake_up<D>(self, /*durable=*/false);
     announce_stopping<D>(self);
     for (auto& d : st.in_flight) {
@@ -315,7 +314,7 @@ struct command_of_events {
     if (id.empty()) return;
     table.remember({id,
                     is_client_command_id(id) ? command_origin::client : command_origin::internal,
-                    outcome_code::ok, version, position, issued_at_ms});
+                    outcome::ok, version, position, issued_at_ms});
   }
 };
 
@@ -437,7 +436,7 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
         auto promise = self->template make_response_promise<command_reply>();
         if (st.queue.size() >= st.context->settings.max_pending_per_aggregate) {
           command_reply r;
-          r.code = "overloaded";
+          r.code = outcome::overloaded;
           r.message = "too many commands waiting for " + st.stream;
           promise.deliver(std::move(r));
           return promise;

@@ -35,22 +35,22 @@ caf::behavior carrier(caf::event_based_actor* self) {
 // the hand-off.
 command_reply from_error(const caf::error& e, handoff& decision, caf::actor_system& system) {
   if (e == caf::sec::request_receiver_down || decision.give_up())
-    return make_reply("unavailable", "the aggregate could not be reached: " + system.render(e));
+    return make_reply(outcome::unavailable, "the aggregate could not be reached: " + system.render(e));
   return outcome_unknown_reply("the aggregate failed after it received the command: " +
                                system.render(e));
 }
 
 }  // namespace
 
-command_reply make_reply(std::string code, std::string message) {
+command_reply make_reply(outcome code, std::string message) {
   command_reply reply;
-  reply.code = std::move(code);
+  reply.code = code;
   reply.message = std::move(message);
   return reply;
 }
 
 command_reply outcome_unknown_reply(std::string why) {
-  return make_reply("outcome_unknown", std::move(why) + "; the command may still be applied");
+  return make_reply(outcome::outcome_unknown, std::move(why) + "; the command may still be applied");
 }
 
 struct gateway::actors {
@@ -76,7 +76,7 @@ gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
       settings_(settings),
       deadlines_(std::make_unique<reply_deadlines>(
           std::chrono::milliseconds(settings.command_timeout_ms),
-          make_reply("unavailable",
+          make_reply(outcome::unavailable,
                      "the aggregate did not receive the command in time; nothing was applied"),
           outcome_unknown_reply("the aggregate did not answer in time"))) {
   actors_->shards = std::move(shards);
@@ -99,7 +99,7 @@ bool gateway::admit() {
 
 void gateway::send_async(command_envelope command, reply_handler done) {
   if (!admit()) {
-    done(make_reply("overloaded", "too many commands in flight; retry later"));
+    done(make_reply(outcome::overloaded, "too many commands in flight; retry later"));
     return;
   }
   auto shard = actors_->shard_for(command.aggregate_type, command.aggregate_id);
@@ -169,12 +169,12 @@ Reply gateway::ask(const caf::actor& actor, Reply fallback, Ts... xs) {
 }
 
 command_reply gateway::query(const std::string& type, const std::string& id) {
-  return ask(actors_->shard_for(type, id), make_reply("unavailable", "no reply in time"),
+  return ask(actors_->shard_for(type, id), make_reply(outcome::unavailable, "no reply in time"),
              query_atom::value, type, id);
 }
 
 command_reply gateway::snapshot(const std::string& type, const std::string& id) {
-  return ask(actors_->shard_for(type, id), make_reply("unavailable", "no reply in time"),
+  return ask(actors_->shard_for(type, id), make_reply(outcome::unavailable, "no reply in time"),
              snapshot_atom::value, type, id);
 }
 

@@ -74,7 +74,7 @@ class gateway {
   std::atomic<std::size_t> in_flight_{0};
 };
 
-command_reply make_reply(std::string code, std::string message);
+command_reply make_reply(outcome code, std::string message);
 // "outcome_unknown": the command may have been applied, or may still be; `why` says what happened.
 command_reply outcome_unknown_reply(std::string why);
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/outcome.hpp"
 #include "persistence/event_record.hpp"
 
 namespace ordo::actors {
@@ -33,11 +34,10 @@ struct field_problem {
   bool operator==(const field_problem&) const = default;
 };
 
-// The answer to a command or a state query. `code` is "ok" or one of the error codes of
-// docs/API.md (validation_failed, invalid_state, not_found, already_exists, out_of_stock,
-// version_conflict, unavailable, outcome_unknown, overloaded).
+// The answer to a command or a state query: its outcome (actors/outcome.hpp) and the structured
+// fields that go with it; text only in `message` (for people) and `state` (the aggregate's JSON).
 struct command_reply {
-  std::string code = "ok";
+  outcome code = outcome::ok;
   std::string message;
   std::string status;                 // invalid_state: the aggregate's status
   std::vector<field_problem> fields;  // validation_failed: which fields and why
@@ -45,7 +45,7 @@ struct command_reply {
   std::uint64_t position = 0;         // global position of the command's last event; 0 if none
   std::string state;                  // the aggregate's JSON after the command
   bool duplicate = false;             // answered from the remembered result of this command id
-  bool ok() const { return code == "ok"; }
+  bool ok() const { return code == outcome::ok; }
   bool operator==(const command_reply&) const = default;
 };
 

@@ -24,7 +24,7 @@ std::string key_of(std::string_view type, std::string_view id) {
 
 command_reply unavailable(std::string message) {
   command_reply reply;
-  reply.code = "unavailable";
+  reply.code = outcome::unavailable;
   reply.message = std::move(message);
   return reply;
 }
@@ -108,7 +108,7 @@ void route(shard_ptr self, const std::string& type, const std::string& id, Deliv
     auto actor = st.context->spawn_aggregate(*self, type, id);
     if (!actor) {
       command_reply reply;
-      reply.code = "not_found";
+      reply.code = outcome::not_found;
       reply.message = "unknown aggregate type " + type;
       return refuse(std::move(reply));
     }
@@ -141,7 +141,7 @@ bool never_written(shard_ptr self, const std::string& type, const std::string& i
 
 command_reply does_not_exist(const std::string& type, const std::string& id) {
   command_reply reply;
-  reply.code = "not_found";
+  reply.code = outcome::not_found;
   reply.message = type + " " + id + " does not exist";
   return reply;
 }

@@ -108,7 +108,7 @@ TEST_F(GatewayHandoff, ACommandWhoseWriteOutlastsTheTimeoutIsOutcomeUnknownAndAp
   held_journal journal(db().events());
 
   auto late = run("order", "o1", "add_item", item("a"));
-  EXPECT_EQ(late.code, "outcome_unknown") << late.message;
+  EXPECT_EQ(late.code, outcome::outcome_unknown) << late.message;
 
   journal.release();
   EXPECT_EQ(skus_once("o1", 1), std::vector<std::string>{"a"});
@@ -124,8 +124,8 @@ TEST_F(GatewayHandoff, ACommandThatNeverReachedItsAggregateIsUnavailableAndNever
   ASSERT_TRUE(gate().passivate("order", "o1"));
 
   auto held = run("order", "o1", "add_item", item("b"));
-  EXPECT_EQ(held.code, "unavailable") << held.message;
-  EXPECT_EQ(first.get().code, "outcome_unknown");
+  EXPECT_EQ(held.code, outcome::unavailable) << held.message;
+  EXPECT_EQ(first.get().code, outcome::outcome_unknown);
 
   journal.release();
   // A later command reaches the aggregate after the held one would have: once it is answered,
@@ -142,10 +142,10 @@ TEST_F(GatewayHandoff, CommandsRefusedBeforeTheHandOffAreNeverApplied) {
     held_journal journal(db().events());
     auto first = send_later(add_item("o1", "a"));
     ASSERT_TRUE(journal.wait_until_holding());
-    EXPECT_EQ(run("order", "o1", "add_item", item("b")).code, "overloaded");
-    EXPECT_EQ(first.get().code, "outcome_unknown");
+    EXPECT_EQ(run("order", "o1", "add_item", item("b")).code, outcome::overloaded);
+    EXPECT_EQ(first.get().code, outcome::outcome_unknown);
   }
-  EXPECT_EQ(run("ledger", "l1", "add_item", item("b")).code, "not_found");
+  EXPECT_EQ(run("ledger", "l1", "add_item", item("b")).code, outcome::not_found);
   EXPECT_EQ(skus_once("o1", 1), std::vector<std::string>{"a"});
 }
 

@@ -14,20 +14,20 @@ namespace {
 
 using namespace std::chrono_literals;
 
-command_reply reply_with(std::string code) {
+command_reply reply_with(outcome code) {
   command_reply r;
-  r.code = std::move(code);
+  r.code = code;
   r.message = "late";
   return r;
 }
 
-command_reply never_handed() { return reply_with("unavailable"); }
-command_reply maybe_applied() { return reply_with("outcome_unknown"); }
+command_reply never_handed() { return reply_with(outcome::unavailable); }
+command_reply maybe_applied() { return reply_with(outcome::outcome_unknown); }
 
 // Collects every reply a call receives.
 struct recorder {
   std::mutex mutex;
-  std::vector<std::string> codes;
+  std::vector<outcome> codes;
   std::promise<void> first;
 
   std::shared_ptr<one_reply> call() {
@@ -49,7 +49,7 @@ TEST(ReplyDeadlines, ACallNobodyAnswersGetsTheTimeoutReplyOnce) {
     ASSERT_EQ(first.wait_for(10s), std::future_status::ready);
     call->deliver({});  // the aggregate's answer, too late: dropped
   }
-  EXPECT_EQ(got.codes, std::vector<std::string>{"unavailable"});
+  EXPECT_EQ(got.codes, std::vector<outcome>{outcome::unavailable});
 }
 
 TEST(ReplyDeadlines, AnAnsweredCallNeverHearsOfItsDeadline) {
@@ -64,8 +64,8 @@ TEST(ReplyDeadlines, AnAnsweredCallNeverHearsOfItsDeadline) {
   auto later = unanswered.call();
   deadlines.watch(later, std::make_shared<handoff>());
   ASSERT_EQ(second_done.wait_for(10s), std::future_status::ready);
-  EXPECT_EQ(answered.codes, std::vector<std::string>{"ok"});
-  EXPECT_EQ(unanswered.codes, std::vector<std::string>{"unavailable"});
+  EXPECT_EQ(answered.codes, std::vector<outcome>{outcome::ok});
+  EXPECT_EQ(unanswered.codes, std::vector<outcome>{outcome::unavailable});
 }
 
 TEST(ReplyDeadlines, ACallThatIsGoneIsForgotten) {
@@ -89,7 +89,7 @@ TEST(ReplyDeadlines, ALateCallWhoseCommandWasHandedOverIsOutcomeUnknown) {
   ASSERT_TRUE(decision->hand_over());
   deadlines.watch(call, decision);
   ASSERT_EQ(first.wait_for(10s), std::future_status::ready);
-  EXPECT_EQ(got.codes, std::vector<std::string>{"outcome_unknown"});
+  EXPECT_EQ(got.codes, std::vector<outcome>{outcome::outcome_unknown});
 }
 
 TEST(ReplyDeadlines, ALateCallThatWasNeverHandedOverCanNoLongerBe) {
@@ -100,7 +100,7 @@ TEST(ReplyDeadlines, ALateCallThatWasNeverHandedOverCanNoLongerBe) {
   auto decision = std::make_shared<handoff>();
   deadlines.watch(call, decision);
   ASSERT_EQ(first.wait_for(10s), std::future_status::ready);
-  EXPECT_EQ(got.codes, std::vector<std::string>{"unavailable"});
+  EXPECT_EQ(got.codes, std::vector<outcome>{outcome::unavailable});
   EXPECT_FALSE(decision->hand_over());  // the shard drops the command
 }
 
