@@ -88,14 +88,14 @@ void reply_unavailable_to_all(aggregate_ptr<D> self, const std::string& why) {
     command_reply r;
     r.code = outcome::unavailable;
     r.message = why;
-    d.promise.deliver(std::move(r));
+    d.reply_to.deliver(std::move(r));
   }
   st.in_flight.clear();
   for (auto& p : st.queue) {
     command_reply r;
     r.code = outcome::unavailable;
     r.message = why;
-    p.promise.deliver(std::move(r));
+    p.reply_to.deliver(std::move(r));
   }
   st.queue.clear();
 }
@@ -165,7 +165,7 @@ void deliver_replies(aggregate_state<D>& st, std::uint64_t first_position) {
          is_client_command_id(d.command_id) ? command_origin::client : command_origin::internal,
          d.reply.code, d.reply.version, d.reply.position, d.issued_at_ms});
   }
-  for (auto& d : st.in_flight) d.promise.deliver(std::move(d.reply));
+  for (auto& d : st.in_flight) d.reply_to.deliver(std::move(d.reply));
   st.in_flight.clear();
 }
 
@@ -193,8 +193,8 @@ void pump(aggregate_ptr<D> self) {
   std::size_t taken = 0;
   try {
   for (; taken < take; ++taken) {
-    auto& [command, promise] = st.queue[taken];
-    st.in_flight.push_back({.promise = std::move(promise),
+    auto& [command, reply_to] = st.queue[taken];
+    st.in_flight.push_back({.reply_to = std::move(reply_to),
                             .command_id = command.command_id,
                             .events_before = request.events.size(),
                             .issued_at_ms = command.issued_at_ms});
@@ -264,6 +264,22 @@ void pump(aggregate_ptr<D> self) {
       });
 }
 
+// Queues a command for the next append, or answers it at once when too many wait.
+template <domain::decider D>
+void enqueue(aggregate_ptr<D> self, command_envelope command, reply_target reply_to) {
+  auto& st = self->state;
+  st.last_active_ms = now_ms();
+  if (st.queue.size() >= st.context->settings.max_pending_per_aggregate) {
+    command_reply r;
+    r.code = outcome::overloaded;
+    r.message = "too many commands waiting for " + st.stream;
+    reply_to.deliver(std::move(r));
+    return;
+  }
+  st.queue.push_back({std::move(command), std::move(reply_to)});
+  pump(self);
+}
+
 template <domain::decider D>
 void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
   auto& st = self->state;
@@ -284,7 +300,7 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
       command_reply r;
       r.code = code;
       r.message = "the journal could not write: " + error.message;
-      d.promise.deliver(std::move(r));
+      d.reply_to.deliver(std::move(r));
     }
     st.in_flight.clear();
     reply_unavailable_to_all<D>(self, "the journal could not write: " + error.message);
@@ -430,19 +446,15 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
   detail::send_actions<D>(self);
 
   return {
+      // A call of this node's gateway: answered through its ticket, on this thread.
+      [self](tracked_command& command) {
+        command.reply.accept();
+        detail::enqueue<D>(self, std::move(command.envelope), {{}, std::move(command.reply)});
+      },
+      // A request (a saga's step, a wake-up, another node): answered through CAF.
       [self](command_envelope& command) -> caf::result<command_reply> {
-        auto& st = self->state;
-        st.last_active_ms = now_ms();
         auto promise = self->template make_response_promise<command_reply>();
-        if (st.queue.size() >= st.context->settings.max_pending_per_aggregate) {
-          command_reply r;
-          r.code = outcome::overloaded;
-          r.message = "too many commands waiting for " + st.stream;
-          promise.deliver(std::move(r));
-          return promise;
-        }
-        st.queue.push_back({std::move(command), promise});
-        detail::pump<D>(self);
+        detail::enqueue<D>(self, std::move(command), {promise, {}});
         return promise;
       },
       [self](written_atom, append_outcome& outcome) { detail::on_written<D>(self, outcome); },
