@@ -39,6 +39,27 @@ std::string state_json(const typename D::state& state, std::uint64_t version) {
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The aggregate's status as its state's JSON names it, for replies without the state; empty for
+// a type without one.
+template <domain::decider D>
+std::string status_text(const typename D::state& state) {
+  if constexpr (requires { to_string(state.status); })
+    return std::string(to_string(state.status));
+  else
+    return {};
+}
+
+// What a reply tells of the state after a command: the state itself when the caller asked for it,
+// else only the status (what a saga's step needs).
+template <domain::decider D>
+void describe_state(command_reply& reply, const command_envelope& command,
+                    const typename D::state& state, std::uint64_t version) {
+  if (command.reply_with_state)
+    reply.state = state_json<D>(state, version);
+  else
+    reply.status = status_text<D>(state);
+}
+
 template <domain::decider D>
 command_reply state_reply(const aggregate_state<D>& st) {
   command_reply reply;
@@ -143,7 +164,7 @@ std::optional<command_reply> remembered_reply(aggregate_state<D>& st,
   r.version = remembered->version;
   r.position = remembered->position;
   r.duplicate = true;
-  if (st.next_version > 0) r.state = state_json<D>(*st.next_state, st.next_version);
+  if (st.next_version > 0) describe_state<D>(r, command, *st.next_state, st.next_version);
   if (!r.ok()) r.message = "a command with this id was rejected before";
   return r;
 }
@@ -231,7 +252,7 @@ void pump(aggregate_ptr<D> self) {
       d.event_count = events->size();
       st.next_version += events->size();
       d.reply.version = st.next_version;
-      d.reply.state = state_json<D>(*st.next_state, st.next_version);
+      describe_state<D>(d.reply, command, *st.next_state, st.next_version);
     }
     // A client command's reply is kept durably with its events (or alone, when rejected), so
     // that its key answers it for the whole TTL.

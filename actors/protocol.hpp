@@ -25,6 +25,9 @@ struct command_envelope {
   std::string causation_id;
   std::int64_t expected_version = -1;  // -1: any version
   std::int64_t issued_at_ms = 0;       // the decider's "now"
+  // Whether the reply carries the aggregate's state as JSON (HTTP answers with it). Without it
+  // the reply carries the aggregate's status instead, and nobody pays for rendering the state.
+  bool reply_with_state = false;
   bool operator==(const command_envelope&) const = default;
 };
 
@@ -39,11 +42,12 @@ struct field_problem {
 struct command_reply {
   outcome code = outcome::ok;
   std::string message;
-  std::string status;                 // invalid_state: the aggregate's status
+  // The aggregate's status: on invalid_state, and on a reply without state (when its type has one).
+  std::string status;
   std::vector<field_problem> fields;  // validation_failed: which fields and why
   std::uint64_t version = 0;          // the aggregate's version (actual version on conflicts)
   std::uint64_t position = 0;         // global position of the command's last event; 0 if none
-  std::string state;                  // the aggregate's JSON after the command
+  std::string state;                  // the aggregate's JSON after the command, when asked for
   bool duplicate = false;             // answered from the remembered result of this command id
   bool ok() const { return code == outcome::ok; }
   bool operator==(const command_reply&) const = default;

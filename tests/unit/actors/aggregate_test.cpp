@@ -33,6 +33,28 @@ TEST_F(Aggregate, CreateThenAddItemsAnswersWithTheNewStateAndVersion) {
   EXPECT_EQ(state_of("order", "o1"), state);
 }
 
+TEST_F(Aggregate, RendersTheStateOnlyForCallersThatAskForItAndOtherwiseNamesTheStatus) {
+  start();
+  ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
+  command_envelope e;
+  e.aggregate_type = "order";
+  e.aggregate_id = "o1";
+  e.command = "add_item";
+  e.body = item("sku-1", 1).dump();
+  e.issued_at_ms = 1'700'000'000'000;
+  auto without = gate().send(e);  // reply_with_state is false by default (a saga's step)
+  ASSERT_TRUE(without.ok()) << without.code << " " << without.message;
+  EXPECT_EQ(without.version, 2u);
+  EXPECT_TRUE(without.state.empty());
+  EXPECT_EQ(without.status, "draft");
+  e.reply_with_state = true;
+  e.body = item("sku-2", 1).dump();
+  auto with = gate().send(e);
+  ASSERT_TRUE(with.ok()) << with.code;
+  EXPECT_EQ(json::parse(with.state), state_of("order", "o1"));
+  EXPECT_EQ(json::parse(with.state)["items"].size(), 2u);
+}
+
 TEST_F(Aggregate, UnknownOrderIsNotFoundAndWritesNothing) {
   start();
   auto reply = run("order", "nope", "add_item", item("s", 1));
