@@ -37,12 +37,33 @@ std::string state_json(const typename D::state& state, std::uint64_t version) {
   return domain::render_state_json<D>(state, version);
 }
 
+// The aggregate's status as its state's JSON names it, for replies without the state; empty for
+// a type without one.
+template <domain::decider D>
+std::string status_text(const typename D::state& state) {
+  if constexpr (requires { to_string(state.status); })
+    return std::string(to_string(state.status));
+  else
+    return {};
+}
+
+// What a reply tells of the state after a command: the state itself when the caller asked for it,
+// else only the status (what a saga's step needs).
+template <domain::decider D>
+void describe_state(command_reply& reply, const command_envelope& command,
+                    const typename D::state& state, std::uint64_t version) {
+  if (command.reply_with_state)
+    reply.state = state_json<D>(state, version);
+  else
+    reply.status = status_text<D>(state);
+}
+
 template <domain::decider D>
 command_reply state_reply(const aggregate_state<D>& st) {
   command_reply reply;
   reply.version = st.version;
   if (st.version == 0) {
-    reply.code = "not_found";
+    reply.code = outcome::not_found;
     reply.message = std::string(D::type_name) + " " + st.id + " does not exist";
     return reply;
   }
@@ -53,7 +74,7 @@ command_reply state_reply(const aggregate_state<D>& st) {
 template <domain::decider D>
 command_reply error_reply(const domain::error& e, std::uint64_t version) {
   command_reply reply;
-  reply.code = std::string(domain::to_string(e.code));
+  reply.code = outcome_of(e.code);
   reply.message = e.message;
   reply.status = e.status;
   reply.version = version;
@@ -84,16 +105,16 @@ void reply_unavailable_to_all(aggregate_ptr<D> self, const std::string& why) {
   auto& st = self->state;
   for (auto& d : st.in_flight) {
     command_reply r;
-    r.code = "unavailable";
+    r.code = outcome::unavailable;
     r.message = why;
-    d.promise.deliver(std::move(r));
+    d.reply_to.deliver(std::move(r));
   }
   st.in_flight.clear();
   for (auto& p : st.queue) {
     command_reply r;
-    r.code = "unavailable";
+    r.code = outcome::unavailable;
     r.message = why;
-    p.promise.deliver(std::move(r));
+    p.reply_to.deliver(std::move(r));
   }
   st.queue.clear();
 }
@@ -122,7 +143,7 @@ std::optional<command_reply> remembered_reply(aggregate_state<D>& st,
                                        command.issued_at_ms, ttl_ms);
     if (!stored) {
       command_reply r;
-      r.code = "unavailable";
+      r.code = outcome::unavailable;
       r.message = "cannot read the outcome of this Idempotency-Key: " + stored.error().message;
       return r;
     }
@@ -137,11 +158,11 @@ std::optional<command_reply> remembered_reply(aggregate_state<D>& st,
   // Internal ids, and client outcomes remembered without a durable record (recovered from the
   // events of an older version).
   command_reply r;
-  r.code = std::string(to_string(remembered->code));
+  r.code = remembered->code;
   r.version = remembered->version;
   r.position = remembered->position;
   r.duplicate = true;
-  if (st.next_version > 0) r.state = state_json<D>(*st.next_state, st.next_version);
+  if (st.next_version > 0) describe_state<D>(r, command, *st.next_state, st.next_version);
   if (!r.ok()) r.message = "a command with this id was rejected before";
   return r;
 }
@@ -156,15 +177,14 @@ void deliver_replies(aggregate_state<D>& st, std::uint64_t first_position) {
       d.reply = st.in_flight[*d.same_as].reply;
       d.reply.duplicate = true;
     }
-    if (d.command_id.empty()) continue;
-    auto code = outcome_code_of(d.reply.code);
-    if (!code) continue;
+    // A transient answer says nothing about the command: it may run when sent again.
+    if (d.command_id.empty() || is_transient(d.reply.code)) continue;
     st.remembered.remember(
         {d.command_id,
          is_client_command_id(d.command_id) ? command_origin::client : command_origin::internal,
-         *code, d.reply.version, d.reply.position, d.issued_at_ms});
+         d.reply.code, d.reply.version, d.reply.position, d.issued_at_ms});
   }
-  for (auto& d : st.in_flight) d.promise.deliver(std::move(d.reply));
+  for (auto& d : st.in_flight) d.reply_to.deliver(std::move(d.reply));
   st.in_flight.clear();
 }
 
@@ -192,8 +212,8 @@ void pump(aggregate_ptr<D> self) {
   std::size_t taken = 0;
   try {
   for (; taken < take; ++taken) {
-    auto& [command, promise] = st.queue[taken];
-    st.in_flight.push_back({.promise = std::move(promise),
+    auto& [command, reply_to] = st.queue[taken];
+    st.in_flight.push_back({.reply_to = std::move(reply_to),
                             .command_id = command.command_id,
                             .events_before = request.events.size(),
                             .issued_at_ms = command.issued_at_ms});
@@ -210,7 +230,7 @@ void pump(aggregate_ptr<D> self) {
     }
     if (command.expected_version >= 0 &&
         static_cast<std::uint64_t>(command.expected_version) != st.next_version) {
-      d.reply.code = "version_conflict";
+      d.reply.code = outcome::version_conflict;
       d.reply.message = "expected version " + std::to_string(command.expected_version) +
                         " but the aggregate is at " + std::to_string(st.next_version);
       d.reply.version = st.next_version;
@@ -230,7 +250,7 @@ void pump(aggregate_ptr<D> self) {
       d.event_count = events->size();
       st.next_version += events->size();
       d.reply.version = st.next_version;
-      d.reply.state = state_json<D>(*st.next_state, st.next_version);
+      describe_state<D>(d.reply, command, *st.next_state, st.next_version);
     }
     // A client command's reply is kept durably with its events (or alone, when rejected), so
     // that its key answers it for the whole TTL.
@@ -263,6 +283,22 @@ void pump(aggregate_ptr<D> self) {
       });
 }
 
+// Queues a command for the next append, or answers it at once when too many wait.
+template <domain::decider D>
+void enqueue(aggregate_ptr<D> self, command_envelope command, reply_target reply_to) {
+  auto& st = self->state;
+  st.last_active_ms = now_ms();
+  if (st.queue.size() >= st.context->settings.max_pending_per_aggregate) {
+    command_reply r;
+    r.code = outcome::overloaded;
+    r.message = "too many commands waiting for " + st.stream;
+    reply_to.deliver(std::move(r));
+    return;
+  }
+  st.queue.push_back({std::move(command), std::move(reply_to)});
+  pump(self);
+}
+
 template <domain::decider D>
 void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
   auto& st = self->state;
@@ -274,16 +310,16 @@ void on_written(aggregate_ptr<D> self, append_outcome& outcome) {
     // nothing was written) or perhaps durable (outcome_unknown: a failed sync); those still
     // queued were never handed to the journal.
     const auto& error = outcome.result.error();
-    auto code = error.code == persistence::storage_errc::outcome_unknown ? "outcome_unknown"
-                : error.code == persistence::storage_errc::io_error      ? "storage_unavailable"
-                                                                         : "unavailable";
+    auto code = error.code == persistence::storage_errc::outcome_unknown ? outcome::outcome_unknown
+                : error.code == persistence::storage_errc::io_error      ? outcome::storage_unavailable
+                                                                         : outcome::unavailable;
     announce_wake_up<D>(self, /*durable=*/false);
     announce_stopping<D>(self);
     for (auto& d : st.in_flight) {
       command_reply r;
       r.code = code;
       r.message = "the journal could not write: " + error.message;
-      d.promise.deliver(std::move(r));
+      d.reply_to.deliver(std::move(r));
     }
     st.in_flight.clear();
     reply_unavailable_to_all<D>(self, "the journal could not write: " + error.message);
@@ -313,7 +349,7 @@ struct command_of_events {
     if (id.empty()) return;
     table.remember({id,
                     is_client_command_id(id) ? command_origin::client : command_origin::internal,
-                    outcome_code::ok, version, position, issued_at_ms});
+                    outcome::ok, version, position, issued_at_ms});
   }
 };
 
@@ -429,19 +465,15 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
   detail::send_actions<D>(self);
 
   return {
+      // A call of this node's gateway: answered through its ticket, on this thread.
+      [self](tracked_command& command) {
+        command.reply.accept();
+        detail::enqueue<D>(self, std::move(command.envelope), {{}, std::move(command.reply)});
+      },
+      // A request (a saga's step, a wake-up, another node): answered through CAF.
       [self](command_envelope& command) -> caf::result<command_reply> {
-        auto& st = self->state;
-        st.last_active_ms = now_ms();
         auto promise = self->template make_response_promise<command_reply>();
-        if (st.queue.size() >= st.context->settings.max_pending_per_aggregate) {
-          command_reply r;
-          r.code = "overloaded";
-          r.message = "too many commands waiting for " + st.stream;
-          promise.deliver(std::move(r));
-          return promise;
-        }
-        st.queue.push_back({std::move(command), promise});
-        detail::pump<D>(self);
+        detail::enqueue<D>(self, std::move(command), {promise, {}});
         return promise;
       },
       [self](written_atom, append_outcome& outcome) { detail::on_written<D>(self, outcome); },

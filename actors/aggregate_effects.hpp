@@ -105,7 +105,7 @@ void on_answer(aggregate_ptr<D> self, const domain::outgoing_command& action,
   if constexpr (domain::drives_others<D>) {
     auto& st = self->state;
     st.process.awaiting.erase(action.command_id);
-    if (reply.code == "unavailable" || reply.code == "overloaded") {
+    if (is_transient(reply.code)) {
       if (!st.process.resend_scheduled) {
         st.process.resend_scheduled = true;
         self->delayed_send(self, std::chrono::milliseconds(st.context->settings.wake_up_retry_ms),
@@ -116,7 +116,7 @@ void on_answer(aggregate_ptr<D> self, const domain::outgoing_command& action,
     // Through the mailbox, like any command: it waits for the append in flight, and nobody
     // waits for its reply. Queued before the shard may hear that nothing is awaited any more, so
     // a passivation that follows finds it in the mailbox first.
-    if (auto record = D::interpret(st.state, action, reply.code, status_of(reply)))
+    if (auto record = D::interpret(st.state, action, to_string(reply.code), status_of(reply)))
       caf::anon_send(caf::actor_cast<caf::actor>(self), envelope_of(*record, st.stream));
     report_busy<D>(self);
   }
@@ -146,7 +146,7 @@ void send_actions(aggregate_ptr<D> self) {
           .then([self, action](command_reply& reply) { on_answer<D>(self, action, reply); },
                 [self, action](caf::error&) {
                   command_reply lost;
-                  lost.code = "unavailable";
+                  lost.code = outcome::unavailable;
                   on_answer<D>(self, action, lost);
                 });
     }

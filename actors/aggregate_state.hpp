@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/command_call.hpp"
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
 #include "actors/remembered_commands.hpp"
@@ -47,17 +48,31 @@ struct process_state<D> {
 
 namespace ordo::actors {
 
+// Where a command's reply goes: the caller of this node's gateway (its ticket: completed on this
+// actor's thread), or a requester through CAF (a shard's delegate, a saga, another node).
+struct reply_target {
+  caf::typed_response_promise<command_reply> promise;
+  reply_ticket ticket;
+
+  void deliver(command_reply reply) {
+    if (ticket)
+      ticket.complete(std::move(reply));
+    else
+      promise.deliver(std::move(reply));
+  }
+};
+
 template <domain::decider D>
 struct aggregate_state {
   static inline const char* name = "ordo.aggregate";
 
   struct pending {
     command_envelope command;
-    caf::typed_response_promise<command_reply> promise;
+    reply_target reply_to;
   };
   // A command decided into the append in flight, with the reply it gets once that is durable.
   struct deciding {
-    caf::typed_response_promise<command_reply> promise;
+    reply_target reply_to;
     command_reply reply;
     std::string command_id;           // empty: nothing to remember (none, or a duplicate)
     std::uint64_t events_before = 0;  // events of earlier commands in the same append

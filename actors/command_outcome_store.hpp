@@ -13,7 +13,7 @@
 // with the new record. Changing the TTL forgets the outcomes stored before (their generations no
 // longer match).
 //
-// Record: format byte 0x01, issued_at_ms, outcome_code, version, flags (bit 0: the command
+// Record: format byte 0x01, issued_at_ms, the outcome (one byte, its value), version, flags (bit 0: the command
 // appended events), message, status, state, then the field problems; integers as LEB128,
 // strings as length + bytes. The position is not stored (the journal assigns it while the batch
 // is written): a lookup reads it from the event at `version`.

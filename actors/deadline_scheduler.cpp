@@ -32,7 +32,7 @@ struct scheduler_state {
 using scheduler_ptr = caf::stateful_actor<scheduler_state>*;
 
 bool transient(const command_reply& r) {
-  return r.code == "unavailable" || r.code == "overloaded";
+  return is_transient(r.code);
 }
 
 void arm(scheduler_ptr self) {

@@ -3,7 +3,7 @@
 #include <caf/all.hpp>
 #include <future>
 
-#include "actors/handoff.hpp"
+#include "actors/command_call.hpp"
 #include "actors/messages.hpp"
 #include "actors/reply_deadlines.hpp"
 #include "actors/shard.hpp"
@@ -30,27 +30,17 @@ caf::behavior carrier(caf::event_based_actor* self) {
   };
 }
 
-// A command that reached nobody, or that a receiver bounced unread when it stopped, was never
-// applied; after any other failure it is unknown whether it was, unless the caller can still stop
-// the hand-off.
-command_reply from_error(const caf::error& e, handoff& decision, caf::actor_system& system) {
-  if (e == caf::sec::request_receiver_down || decision.give_up())
-    return make_reply("unavailable", "the aggregate could not be reached: " + system.render(e));
-  return outcome_unknown_reply("the aggregate failed after it received the command: " +
-                               system.render(e));
-}
-
 }  // namespace
 
-command_reply make_reply(std::string code, std::string message) {
+command_reply make_reply(outcome code, std::string message) {
   command_reply reply;
-  reply.code = std::move(code);
+  reply.code = code;
   reply.message = std::move(message);
   return reply;
 }
 
 command_reply outcome_unknown_reply(std::string why) {
-  return make_reply("outcome_unknown", std::move(why) + "; the command may still be applied");
+  return make_reply(outcome::outcome_unknown, std::move(why) + "; the command may still be applied");
 }
 
 struct gateway::actors {
@@ -75,10 +65,7 @@ gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
     : actors_(std::make_unique<actors>()),
       settings_(settings),
       deadlines_(std::make_unique<reply_deadlines>(
-          std::chrono::milliseconds(settings.command_timeout_ms),
-          make_reply("unavailable",
-                     "the aggregate did not receive the command in time; nothing was applied"),
-          outcome_unknown_reply("the aggregate did not answer in time"))) {
+          std::chrono::milliseconds(settings.command_timeout_ms))) {
   actors_->shards = std::move(shards);
   actors_->projections = std::move(projections);
   for (std::size_t i = 0; i < std::max<std::size_t>(1, settings.gateway_actors); ++i)
@@ -90,35 +77,41 @@ gateway::~gateway() {
 }
 
 bool gateway::admit() {
-  if (in_flight_.fetch_add(1, std::memory_order_acq_rel) >= settings_.max_in_flight) {
-    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+  if (in_flight_->fetch_add(1, std::memory_order_acq_rel) >= settings_.max_in_flight) {
+    in_flight_->fetch_sub(1, std::memory_order_acq_rel);
     return false;
   }
   return true;
 }
 
+void gateway::enqueue(command_envelope command, std::shared_ptr<command_call> call) {
+  const auto& shard = actors_->shard_for(command.aggregate_type, command.aggregate_id);
+  caf::anon_send(shard, tracked_command{std::move(command), reply_ticket(std::move(call))});
+}
+
 void gateway::send_async(command_envelope command, reply_handler done) {
   if (!admit()) {
-    done(make_reply("overloaded", "too many commands in flight; retry later"));
+    done(make_reply(outcome::overloaded, "too many commands in flight; retry later"));
     return;
   }
-  auto shard = actors_->shard_for(command.aggregate_type, command.aggregate_id);
-  auto reply = std::make_shared<one_reply>([this, done = std::move(done)](command_reply r) {
-    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
-    done(std::move(r));
-  });
-  auto decision = std::make_shared<handoff>();
-  deadlines_->watch(reply, decision);
-  // No CAF timeout: the deadline watch answers a late call. An aggregate always answers in the
-  // end (or its mailbox bounces the request when it stops), which frees the handler.
-  actors_->dispatch([shard, command = std::move(command), reply,
-                     decision](caf::event_based_actor* self) mutable {
-    self->request(shard, caf::infinite, tracked_command{std::move(command), decision})
-        .then([reply](command_reply& r) { reply->deliver(std::move(r)); },
-              [reply, decision, self](caf::error& e) {
-                reply->deliver(from_error(e, *decision, self->system()));
-              });
-  });
+  auto call = std::make_shared<command_call>(
+      [in_flight = in_flight_, done = std::move(done)](command_reply r) {
+        in_flight->fetch_sub(1, std::memory_order_acq_rel);
+        done(std::move(r));
+      });
+  deadlines_->watch(call);
+  enqueue(std::move(command), std::move(call));
+}
+
+command_reply gateway::send(command_envelope command) {
+  if (!admit()) return make_reply(outcome::overloaded, "too many commands in flight; retry later");
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.command_timeout_ms);
+  auto call = std::make_shared<command_call>();
+  enqueue(std::move(command), call);
+  auto reply = call->wait_until(deadline);
+  in_flight_->fetch_sub(1, std::memory_order_acq_rel);
+  return reply;
 }
 
 template <class T>
@@ -130,14 +123,6 @@ T gateway::wait(std::function<void(std::function<void(T)>)> start, T on_timeout)
   auto limit = std::chrono::milliseconds(settings_.command_timeout_ms + 1000);
   if (future.wait_for(limit) != std::future_status::ready) return on_timeout;
   return future.get();
-}
-
-command_reply gateway::send(command_envelope command) {
-  return wait<command_reply>(
-      [&](std::function<void(command_reply)> deliver) {
-        send_async(std::move(command), std::move(deliver));
-      },
-      outcome_unknown_reply("no reply in time"));
 }
 
 namespace {
@@ -169,12 +154,12 @@ Reply gateway::ask(const caf::actor& actor, Reply fallback, Ts... xs) {
 }
 
 command_reply gateway::query(const std::string& type, const std::string& id) {
-  return ask(actors_->shard_for(type, id), make_reply("unavailable", "no reply in time"),
+  return ask(actors_->shard_for(type, id), make_reply(outcome::unavailable, "no reply in time"),
              query_atom::value, type, id);
 }
 
 command_reply gateway::snapshot(const std::string& type, const std::string& id) {
-  return ask(actors_->shard_for(type, id), make_reply("unavailable", "no reply in time"),
+  return ask(actors_->shard_for(type, id), make_reply(outcome::unavailable, "no reply in time"),
              snapshot_atom::value, type, id);
 }
 

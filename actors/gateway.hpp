@@ -1,9 +1,11 @@
 // The gateway: the only door from non-actor threads (HTTP, CLI, tests) into the actors.
-// Each call sends one message to the shard that owns the aggregate and waits (or calls back)
-// with a typed reply. Past `max_in_flight` concurrent calls it answers `overloaded` at once; a
-// command that does not reach its aggregate within `command_timeout_ms` is answered `unavailable`
-// (and dropped: nothing was applied), one that reached it but was not answered in time
-// `outcome_unknown` (it may still be applied).
+// A command goes straight into the mailbox of the shard that owns its aggregate, as a
+// tracked_command whose aggregate completes the caller on its own thread (actors/command_call.hpp):
+// no actor of the gateway's own in between, and nothing sent back through CAF. Past
+// `max_in_flight` concurrent calls it answers `overloaded` at once; a command that does not reach
+// its aggregate within `command_timeout_ms` is answered `unavailable` (and dropped: nothing was
+// applied), one that reached it but was not answered in time `outcome_unknown` (it may still be
+// applied). Reads and inspection go through a few carrier actors that issue CAF requests.
 #pragma once
 
 #include <atomic>
@@ -24,6 +26,7 @@ class actor_system;
 
 namespace ordo::actors {
 
+class command_call;
 class reply_deadlines;
 
 class gateway {
@@ -37,7 +40,8 @@ class gateway {
   gateway& operator=(const gateway&) = delete;
 
   // Sends a command; `done` runs exactly once, on an actor thread (or the thread that answers
-  // late calls), and must be quick.
+  // late calls), and must be quick. It may run after the gateway is gone (an aggregate answering
+  // while the node stops): it must not rely on the gateway.
   void send_async(command_envelope command, reply_handler done);
 
   // Blocking forms, for plain threads.
@@ -55,7 +59,7 @@ class gateway {
   // Starts rebuilding the named projection from position 0; false for an unknown name.
   bool rebuild_projection(const std::string& name);
 
-  std::size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  std::size_t in_flight() const { return in_flight_->load(std::memory_order_relaxed); }
   std::size_t max_in_flight() const { return settings_.max_in_flight; }
 
  private:
@@ -68,13 +72,18 @@ class gateway {
   template <class Reply, class... Ts>
   Reply ask(const caf::actor& actor, Reply fallback, Ts... xs);
 
+  // Puts `command` into its shard's mailbox with the right to answer `call`.
+  void enqueue(command_envelope command, std::shared_ptr<command_call> call);
+
   std::unique_ptr<actors> actors_;
   runtime_settings settings_;
   std::unique_ptr<reply_deadlines> deadlines_;
-  std::atomic<std::size_t> in_flight_{0};
+  // Shared with the calls' handlers, which may run after the gateway is gone.
+  std::shared_ptr<std::atomic<std::size_t>> in_flight_ =
+      std::make_shared<std::atomic<std::size_t>>(0);
 };
 
-command_reply make_reply(std::string code, std::string message);
+command_reply make_reply(outcome code, std::string message);
 // "outcome_unknown": the command may have been applied, or may still be; `why` says what happened.
 command_reply outcome_unknown_reply(std::string why);
 

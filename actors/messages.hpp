@@ -13,7 +13,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command_envelope& x) {
   return f(caf::meta::type_name("ordo.command_envelope"), x.aggregate_type, x.aggregate_id,
            x.command, x.body, x.command_id, x.correlation_id, x.causation_id, x.expected_version,
-           x.issued_at_ms);
+           x.issued_at_ms, x.reply_with_state);
 }
 
 template <class Inspector>

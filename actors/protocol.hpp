@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/outcome.hpp"
 #include "persistence/event_record.hpp"
 
 namespace ordo::actors {
@@ -24,6 +25,9 @@ struct command_envelope {
   std::string causation_id;
   std::int64_t expected_version = -1;  // -1: any version
   std::int64_t issued_at_ms = 0;       // the decider's "now"
+  // Whether the reply carries the aggregate's state as JSON (HTTP answers with it). Without it
+  // the reply carries the aggregate's status instead, and nobody pays for rendering the state.
+  bool reply_with_state = false;
   bool operator==(const command_envelope&) const = default;
 };
 
@@ -33,19 +37,19 @@ struct field_problem {
   bool operator==(const field_problem&) const = default;
 };
 
-// The answer to a command or a state query. `code` is "ok" or one of the error codes of
-// docs/API.md (validation_failed, invalid_state, not_found, already_exists, out_of_stock,
-// version_conflict, unavailable, outcome_unknown, overloaded).
+// The answer to a command or a state query: its outcome (actors/outcome.hpp) and the structured
+// fields that go with it; text only in `message` (for people) and `state` (the aggregate's JSON).
 struct command_reply {
-  std::string code = "ok";
+  outcome code = outcome::ok;
   std::string message;
-  std::string status;                 // invalid_state: the aggregate's status
+  // The aggregate's status: on invalid_state, and on a reply without state (when its type has one).
+  std::string status;
   std::vector<field_problem> fields;  // validation_failed: which fields and why
   std::uint64_t version = 0;          // the aggregate's version (actual version on conflicts)
   std::uint64_t position = 0;         // global position of the command's last event; 0 if none
-  std::string state;                  // the aggregate's JSON after the command
+  std::string state;                  // the aggregate's JSON after the command, when asked for
   bool duplicate = false;             // answered from the remembered result of this command id
-  bool ok() const { return code == "ok"; }
+  bool ok() const { return code == outcome::ok; }
   bool operator==(const command_reply&) const = default;
 };
 

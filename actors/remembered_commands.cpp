@@ -1,7 +1,5 @@
 #include "actors/remembered_commands.hpp"
 
-#include <array>
-
 namespace ordo::actors {
 
 namespace {
@@ -10,10 +8,6 @@ namespace {
 // LEB128 varints.
 constexpr std::uint8_t table_format = 1;
 constexpr std::size_t max_id_bytes = 4096;  // ids are ~150 bytes at most; keeps start_ in 32 bits
-
-constexpr std::array<std::string_view, 9> code_names{
-    "ok",           "validation_failed", "invalid_state", "not_found", "already_exists",
-    "out_of_stock", "version_conflict",  "unavailable",   "overloaded"};
 
 void put_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -47,7 +41,7 @@ void put_record(std::string& out, const remembered_outcome& r) {
 // A view of one record; `id` points into the table.
 struct record_view {
   command_origin origin;
-  outcome_code code;
+  outcome code;
   std::string_view id;
   std::size_t tail;  // offset of the varints
 };
@@ -61,9 +55,9 @@ std::optional<record_view> read_head(std::string_view bytes, std::size_t at) {
   if (origin != static_cast<std::uint8_t>(command_origin::internal) &&
       origin != static_cast<std::uint8_t>(command_origin::client))
     return std::nullopt;
-  if (code >= code_names.size() || length == 0 || bytes.size() - at - 4 < length)
-    return std::nullopt;
-  return record_view{static_cast<command_origin>(origin), static_cast<outcome_code>(code),
+  auto known = outcome_from_value(code);
+  if (!known || length == 0 || bytes.size() - at - 4 < length) return std::nullopt;
+  return record_view{static_cast<command_origin>(origin), *known,
                      bytes.substr(at + 4, length), at + 4 + length};
 }
 
@@ -82,17 +76,6 @@ std::optional<remembered_outcome> read_record(std::string_view bytes, std::size_
 }
 
 }  // namespace
-
-std::string_view to_string(outcome_code code) {
-  auto i = static_cast<std::size_t>(code);
-  return i < code_names.size() ? code_names[i] : "unavailable";
-}
-
-std::optional<outcome_code> outcome_code_of(std::string_view code) {
-  for (std::size_t i = 0; i < code_names.size(); ++i)
-    if (code_names[i] == code) return static_cast<outcome_code>(i);
-  return std::nullopt;
-}
 
 std::uint64_t legacy_command_id_hash(std::string_view id) {
   std::uint64_t h = 1469598103934665603ull;  // FNV-1a

@@ -12,26 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/outcome.hpp"
+
 namespace ordo::actors {
 
-// Persisted in snapshots and outcome records: the values never change, new codes get new values.
-enum class outcome_code : std::uint8_t {
-  ok = 0,
-  validation_failed = 1,
-  invalid_state = 2,
-  not_found = 3,
-  already_exists = 4,
-  out_of_stock = 5,
-  version_conflict = 6,
-  unavailable = 7,
-  overloaded = 8,
-};
-
-std::string_view to_string(outcome_code code);
-// The code's enum value; nullopt for a code an aggregate does not answer with.
-std::optional<outcome_code> outcome_code_of(std::string_view code);
-
-// Persisted too.
+// Persisted in snapshots: the values never change.
 enum class command_origin : std::uint8_t {
   internal = 1,  // chosen by ordo (sagas, wake-ups): remembered while in the table
   client = 2,    // from an Idempotency-Key: remembered for the key TTL
@@ -40,7 +25,7 @@ enum class command_origin : std::uint8_t {
 struct remembered_outcome {
   std::string command_id;
   command_origin origin = command_origin::internal;
-  outcome_code code = outcome_code::ok;
+  outcome code = outcome::ok;  // persisted by value (actors/outcome.hpp)
   std::uint64_t version = 0;   // the aggregate's version after the command
   std::uint64_t position = 0;  // the global position of its last event (0: none)
   std::int64_t at_ms = 0;      // when the command was issued (client entries expire by it)

@@ -4,56 +4,63 @@
 
 namespace ordo::actors {
 
-reply_deadlines::reply_deadlines(std::chrono::milliseconds timeout, command_reply never_handed,
-                                 command_reply maybe_applied)
-    : timeout_(timeout),
-      never_handed_(std::move(never_handed)),
-      maybe_applied_(std::move(maybe_applied)) {
+reply_deadlines::reply_deadlines(std::chrono::milliseconds timeout) : timeout_(timeout) {
   sweeper_ = std::thread([this] { sweep(); });
 }
 
 reply_deadlines::~reply_deadlines() {
+  stopping_.store(true);
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+    std::lock_guard lock(sleep_mutex_);  // the sweeper checks stopping_ under it before it sleeps
   }
-  wake_.notify_one();
+  sleep_.notify_all();
+  idle_.store(false);
+  idle_.notify_one();
   sweeper_.join();
+  for (auto* w = incoming_.exchange(nullptr); w != nullptr;) {
+    std::unique_ptr<watched> owned(w);
+    w = w->next;
+  }
 }
 
-void reply_deadlines::watch(const std::shared_ptr<one_reply>& reply,
-                            std::shared_ptr<handoff> decision) {
-  std::lock_guard lock(mutex_);
-  bool was_empty = queue_.empty();
-  queue_.push_back({clock::now() + timeout_, reply, std::move(decision)});
-  if (was_empty) wake_.notify_one();
+void reply_deadlines::watch(std::weak_ptr<command_call> call) {
+  auto* w = new watched{clock::now() + timeout_, std::move(call), nullptr};
+  w->next = incoming_.load(std::memory_order_relaxed);
+  while (!incoming_.compare_exchange_weak(w->next, w)) {
+  }
+  // Sequentially consistent with the sweeper's idle_ store and incoming_ check: either it sees
+  // this push before it sleeps, or this sees it asleep and wakes it.
+  if (idle_.load() && idle_.exchange(false)) idle_.notify_one();
+}
+
+void reply_deadlines::take_incoming() {
+  auto* w = incoming_.exchange(nullptr);
+  // The stack is newest first: queue it oldest first.
+  std::vector<watched*> batch;
+  for (; w != nullptr; w = w->next) batch.push_back(w);
+  for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.emplace_back(*it);
 }
 
 void reply_deadlines::sweep() {
-  std::vector<expired_call> expired;
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    if (stopping_) return;
-    if (queue_.empty()) {
-      wake_.wait(lock);
-      continue;
-    }
+  while (!stopping_.load()) {
+    take_incoming();
     auto now = clock::now();
-    if (queue_.front().deadline > now) {
-      wake_.wait_until(lock, queue_.front().deadline);
-      continue;
-    }
-    while (!queue_.empty() && queue_.front().deadline <= now) {
-      if (auto reply = queue_.front().reply.lock())
-        expired.push_back({std::move(reply), std::move(queue_.front().decision)});
+    while (!queue_.empty() && queue_.front()->deadline <= now) {
+      if (auto call = queue_.front()->call.lock()) call->expire();
       queue_.pop_front();
     }
-    // Deliver outside the lock: a caller's handler may issue the next command at once.
-    lock.unlock();
-    for (auto& call : expired)
-      call.reply->deliver(call.decision->give_up() ? never_handed_ : maybe_applied_);
-    expired.clear();
-    lock.lock();
+    if (queue_.empty()) {
+      idle_.store(true);
+      if (incoming_.load() != nullptr || stopping_.load()) {
+        idle_.store(false);
+        continue;
+      }
+      idle_.wait(true);
+      continue;
+    }
+    // Calls pushed meanwhile expire later than the oldest one: no need to wake for them.
+    std::unique_lock lock(sleep_mutex_);
+    sleep_.wait_until(lock, queue_.front()->deadline, [this] { return stopping_.load(); });
   }
 }
 

@@ -1,75 +1,54 @@
-// Answers the gateway's callers whose reply does not come in time, without a CAF request timeout
-// per command (each one costs a clock entry and, when it fires long after the reply, a stale
-// message to the requesting actor). Every call shares one timeout, so deadlines arrive in order
-// and a FIFO queue swept by one thread is enough. A late call is answered according to its
-// hand-off (actors/handoff.hpp): never handed to its aggregate, or perhaps applied.
+// Expires the gateway's asynchronous calls (send_async) whose reply does not come in time: one
+// sweeper thread, and no lock on the callers' path. A caller pushes its call onto a lock-free
+// stack (one compare-and-swap); the sweeper takes the whole stack at once into its own queue.
+// Every call shares one timeout, so deadlines arrive in order and the sweeper only ever sleeps
+// until the oldest one. It wakes for a new call only when it had nothing to watch, and then
+// through an atomic flag, which callers read but only write when the sweeper sleeps idle.
+// Blocking calls (gateway::send) are not watched here: their waiting thread expires them itself.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 
-#include "actors/handoff.hpp"
-#include "actors/protocol.hpp"
+#include "actors/command_call.hpp"
 
 namespace ordo::actors {
 
-// A reply that is delivered at most once: by whoever comes first, the aggregate's answer or the
-// deadline.
-class one_reply {
- public:
-  explicit one_reply(std::function<void(command_reply)> done) : done_(std::move(done)) {}
-
-  // Delivers `reply` unless a reply was delivered before.
-  void deliver(command_reply reply) {
-    if (!answered_.exchange(true, std::memory_order_acq_rel)) done_(std::move(reply));
-  }
-
- private:
-  std::atomic<bool> answered_{false};
-  std::function<void(command_reply)> done_;
-};
-
 class reply_deadlines {
  public:
-  // `never_handed`: the answer to a late call that its aggregate never received (and now never
-  // will); `maybe_applied`: to one that its aggregate received and may still apply.
-  reply_deadlines(std::chrono::milliseconds timeout, command_reply never_handed,
-                  command_reply maybe_applied);
+  explicit reply_deadlines(std::chrono::milliseconds timeout);
   ~reply_deadlines();  // stops the sweeper; calls still watched are left to their actors
   reply_deadlines(const reply_deadlines&) = delete;
   reply_deadlines& operator=(const reply_deadlines&) = delete;
 
-  // Once the timeout has passed, unless `reply` was answered before or is gone: gives up on
-  // `decision` and delivers `never_handed` if that stopped the hand-off, else `maybe_applied`.
-  void watch(const std::shared_ptr<one_reply>& reply, std::shared_ptr<handoff> decision);
+  // Expires `call` (command_call::expire) once the timeout has passed, unless it is gone by then.
+  void watch(std::weak_ptr<command_call> call);
 
  private:
   using clock = std::chrono::steady_clock;
   struct watched {
     clock::time_point deadline;
-    std::weak_ptr<one_reply> reply;
-    std::shared_ptr<handoff> decision;
-  };
-  struct expired_call {
-    std::shared_ptr<one_reply> reply;
-    std::shared_ptr<handoff> decision;
+    std::weak_ptr<command_call> call;
+    watched* next = nullptr;  // towards older pushes, while on the incoming stack
   };
 
   void sweep();
+  void take_incoming();
 
   const std::chrono::milliseconds timeout_;
-  const command_reply never_handed_;
-  const command_reply maybe_applied_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<watched> queue_;
-  bool stopping_ = false;
+  std::atomic<watched*> incoming_{nullptr};  // pushed by callers, newest first
+  std::atomic<bool> idle_{false};            // the sweeper sleeps with nothing to watch
+  std::atomic<bool> stopping_{false};
+  // The sweeper's own: what it watches, oldest first, and its timed sleep (which only the
+  // destructor interrupts).
+  std::deque<std::unique_ptr<watched>> queue_;
+  std::mutex sleep_mutex_;
+  std::condition_variable sleep_;
   std::thread sweeper_;
 };
 

@@ -91,8 +91,7 @@ saga_trigger::~saga_trigger() {
 }
 
 bool saga_trigger::transient(const command_reply& reply) {
-  return reply.code == "unavailable" || reply.code == "overloaded" ||
-         reply.code == "outcome_unknown";
+  return is_transient(reply.code);
 }
 
 void saga_trigger::park(const command_envelope& command, const std::string& why) {
@@ -138,7 +137,7 @@ persistence::result<void> saga_trigger::apply(std::span<const persistence::recor
     // Once one command of a saga is parked, the later ones of the batch follow it (even those
     // answered: sent again, they change nothing).
     if (parked_.count(to_send[i].aggregate_id) > 0 || transient(replies[i]))
-      park(to_send[i], replies[i].code + ": " + replies[i].message);
+      park(to_send[i], std::string(to_string(replies[i].code)) + ": " + replies[i].message);
   }
   // The rows follow what is parked now.
   for (auto& saga_id : dirty_) {
@@ -212,7 +211,7 @@ void saga_trigger::retry(const std::string& saga_id, std::vector<command_envelop
     return;
   }
   if (taken < replies.size()) {
-    entry.last_error = replies[taken].code + ": " + replies[taken].message;
+    entry.last_error = std::string(to_string(replies[taken].code)) + ": " + replies[taken].message;
     ++entry.attempts;
   }
   auto delay = std::min(policy_.max_delay,

@@ -21,7 +21,7 @@ struct runtime_settings {
   std::uint32_t shards = 64;                   // cluster.shards
   std::int64_t command_timeout_ms = 5'000;     // gateway: how long a caller waits for a reply
   std::size_t max_in_flight = 4096;            // gateway: commands in flight before `overloaded`
-  std::size_t gateway_actors = 4;              // gateway: actors that carry requests
+  std::size_t gateway_actors = 4;              // gateway: actors that carry reads and inspection
   std::int64_t recovery_backoff_ms = 1'000;    // first wait after a failed recovery; doubles
   std::int64_t recovery_backoff_max_ms = 30'000;
   std::size_t bus_buffer_events = 65'536;      // live events the bus keeps for followers

@@ -3,7 +3,7 @@
 #include <list>
 #include <unordered_map>
 
-#include "actors/handoff.hpp"
+#include "actors/command_call.hpp"
 #include "actors/messages.hpp"
 
 namespace ordo::actors {
@@ -24,7 +24,7 @@ std::string key_of(std::string_view type, std::string_view id) {
 
 command_reply unavailable(std::string message) {
   command_reply reply;
-  reply.code = "unavailable";
+  reply.code = outcome::unavailable;
   reply.message = std::move(message);
   return reply;
 }
@@ -108,7 +108,7 @@ void route(shard_ptr self, const std::string& type, const std::string& id, Deliv
     auto actor = st.context->spawn_aggregate(*self, type, id);
     if (!actor) {
       command_reply reply;
-      reply.code = "not_found";
+      reply.code = outcome::not_found;
       reply.message = "unknown aggregate type " + type;
       return refuse(std::move(reply));
     }
@@ -141,30 +141,38 @@ bool never_written(shard_ptr self, const std::string& type, const std::string& i
 
 command_reply does_not_exist(const std::string& type, const std::string& id) {
   command_reply reply;
-  reply.code = "not_found";
+  reply.code = outcome::not_found;
   reply.message = type + " " + id + " does not exist";
   return reply;
 }
 
-// Hands a command to its aggregate. With a `decision` (a call from this node's gateway), only if
-// the caller has not given up waiting: then nobody hears of the command any more, and it is
-// dropped unapplied.
-caf::result<command_reply> route_command(shard_ptr self, command_envelope envelope,
-                                         std::shared_ptr<handoff> decision) {
+// Hands a request's command to its aggregate, which answers the requester.
+caf::result<command_reply> route_command(shard_ptr self, command_envelope envelope) {
   auto rp = self->make_response_promise<command_reply>();
   auto type = envelope.aggregate_type;
   auto id = envelope.aggregate_id;
   route(
       self, type, id,
-      [rp, envelope = std::move(envelope), decision](const caf::actor& a) mutable {
-        if (decision && !decision->hand_over()) {
-          rp.deliver(unavailable("the caller gave up before the command was handed over"));
-          return;
-        }
+      [rp, envelope = std::move(envelope)](const caf::actor& a) mutable {
         rp.delegate(a, std::move(envelope));
       },
       [rp](command_reply refusal) mutable { rp.deliver(std::move(refusal)); });
   return rp;
+}
+
+// Hands a call of this node's gateway to its aggregate, which completes the caller itself; only
+// if the caller has not given up waiting: then nobody hears of the command any more, and it is
+// dropped unapplied (actors/command_call.hpp).
+void route_call(shard_ptr self, tracked_command command) {
+  auto type = command.envelope.aggregate_type;
+  auto id = command.envelope.aggregate_id;
+  auto ticket = command.reply;
+  route(
+      self, type, id,
+      [command = std::move(command)](const caf::actor& a) mutable {
+        if (command.reply.hand_over()) caf::anon_send(a, std::move(command));
+      },
+      [ticket = std::move(ticket)](command_reply refusal) { ticket.complete(std::move(refusal)); });
 }
 
 void on_down(shard_ptr self, const caf::down_msg& down) {
@@ -282,11 +290,9 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
       },
       [self](busy_atom, bool busy) { on_busy(self, busy); },
       [self](command_envelope& envelope) -> caf::result<command_reply> {
-        return route_command(self, std::move(envelope), nullptr);
+        return route_command(self, std::move(envelope));
       },
-      [self](tracked_command& command) -> caf::result<command_reply> {
-        return route_command(self, std::move(command.envelope), std::move(command.decision));
-      },
+      [self](tracked_command& command) { route_call(self, std::move(command)); },
       [self](query_atom, const std::string& type,
              const std::string& id) -> caf::result<command_reply> {
         if (never_written(self, type, id)) return does_not_exist(type, id);

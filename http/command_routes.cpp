@@ -48,6 +48,7 @@ reply send_command(route_context& context, const request& req, command_call call
   envelope.causation_id = req.request_id;
   envelope.expected_version = *expected;
   envelope.issued_at_ms = now_ms();
+  envelope.reply_with_state = true;  // the answer's body
 
   auto started = std::chrono::steady_clock::now();
   auto answer = context.node.gateway.send(envelope);

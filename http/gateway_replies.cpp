@@ -26,21 +26,23 @@ reply outcome_unknown(const actors::command_reply& answer) {
 }  // namespace
 
 reply problem_from(const actors::command_reply& answer, std::int64_t expected_version) {
-  if (answer.code == "outcome_unknown") return outcome_unknown(answer);
+  using actors::outcome;
+  if (answer.code == outcome::outcome_unknown) return outcome_unknown(answer);
   nlohmann::json extra = nlohmann::json::object();
-  if (answer.code == "validation_failed") {
+  if (answer.code == outcome::validation_failed) {
     auto errors = nlohmann::json::array();
     for (const auto& f : answer.fields)
       errors.push_back({{"field", f.field}, {"message", f.message}});
     extra["errors"] = std::move(errors);
-  } else if (answer.code == "invalid_state" && !answer.status.empty()) {
+  } else if (answer.code == outcome::invalid_state && !answer.status.empty()) {
     extra["aggregate_status"] = answer.status;
-  } else if (answer.code == "version_conflict") {
+  } else if (answer.code == outcome::version_conflict) {
     extra["expected"] = expected_version;
     extra["actual"] = answer.version;
   }
-  auto detail = answer.message.empty() ? answer.code : answer.message;
-  return problem(answer.code, detail, std::move(extra));
+  auto code = to_string(answer.code);
+  auto detail = answer.message.empty() ? code : std::string_view(answer.message);
+  return problem(code, detail, std::move(extra));
 }
 
 std::string etag(std::uint64_t version) {

@@ -12,7 +12,7 @@
 
 namespace ordo::http {
 
-// The problem+json for a reply whose code is not "ok": validation_failed lists "errors",
+// The problem+json for a reply whose code is not ok (its name is the problem's code): validation_failed lists "errors",
 // invalid_state carries "aggregate_status", version_conflict "expected" and "actual";
 // unavailable (503), outcome_unknown (504) and overloaded (429) carry Retry-After.
 reply problem_from(const actors::command_reply& answer, std::int64_t expected_version);

@@ -7,13 +7,10 @@ namespace ordo::http {
 
 namespace {
 
-// The commands the HTTP API sends, and the outcomes a gateway reply can have.
+// The commands the HTTP API sends; their outcomes are counted by value (actors::outcome).
 constexpr std::array<std::string_view, 7> command_types{
     "order.create", "order.add_item", "order.remove_item", "order.place",
     "order.cancel", "order.ship",     "stock.restock"};
-constexpr std::array<std::string_view, 10> outcomes{
-    "ok",           "validation_failed", "invalid_state", "not_found",  "already_exists",
-    "out_of_stock", "version_conflict",  "unavailable",   "overloaded", "other"};
 constexpr std::array<double, 14> duration_bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                  0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
@@ -28,7 +25,7 @@ request_metrics::request_metrics(std::vector<std::string> routes)
     : routes_(std::move(routes)),
       requests_(std::make_unique<std::atomic<std::uint64_t>[]>((routes_.size() + 1) * status_span)),
       commands_(
-          std::make_unique<std::atomic<std::uint64_t>[]>(command_types.size() * outcomes.size())),
+          std::make_unique<std::atomic<std::uint64_t>[]>(command_types.size() * actors::outcome_count)),
       duration_buckets_(
           std::make_unique<std::atomic<std::uint64_t>[]>(duration_bounds.size() + 1)) {}
 
@@ -39,12 +36,13 @@ void request_metrics::count_request(std::size_t route, int status) {
       1, std::memory_order_relaxed);
 }
 
-void request_metrics::count_command(std::string_view type, std::string_view outcome,
+void request_metrics::count_command(std::string_view type, actors::outcome outcome,
                                     std::chrono::steady_clock::duration took) {
   auto t = index_in(command_types, type);
-  if (t == command_types.size()) return;  // not a command of the HTTP API
-  auto o = std::min(index_in(outcomes, outcome), outcomes.size() - 1);
-  commands_[t * outcomes.size() + o].fetch_add(1, std::memory_order_relaxed);
+  auto o = static_cast<std::size_t>(outcome);
+  // Not a command of the HTTP API, or not an outcome this version knows.
+  if (t == command_types.size() || o >= actors::outcome_count) return;
+  commands_[t * actors::outcome_count + o].fetch_add(1, std::memory_order_relaxed);
   auto seconds = std::chrono::duration<double>(took).count();
   auto bucket = static_cast<std::size_t>(
       std::lower_bound(duration_bounds.begin(), duration_bounds.end(), seconds) -
@@ -74,11 +72,12 @@ void request_metrics::write(prometheus_text& out) const {
   out.family("ordo_commands_total", "counter",
              "Commands this node's HTTP API sent to aggregates, by type and outcome.");
   for (std::size_t t = 0; t < command_types.size(); ++t) {
-    for (std::size_t o = 0; o < outcomes.size(); ++o) {
-      auto n = commands_[t * outcomes.size() + o].load(std::memory_order_relaxed);
+    for (std::size_t o = 0; o < actors::outcome_count; ++o) {
+      auto n = commands_[t * actors::outcome_count + o].load(std::memory_order_relaxed);
       if (n == 0) continue;
+      auto name = actors::to_string(static_cast<actors::outcome>(o));
       out.sample("ordo_commands_total",
-                 {{"type", std::string(command_types[t])}, {"outcome", std::string(outcomes[o])}},
+                 {{"type", std::string(command_types[t])}, {"outcome", std::string(name)}},
                  static_cast<double>(n));
     }
   }

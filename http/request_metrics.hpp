@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/outcome.hpp"
 #include "http/prometheus_text.hpp"
 
 namespace ordo::http {
@@ -21,8 +22,8 @@ class request_metrics {
   explicit request_metrics(std::vector<std::string> routes);
 
   void count_request(std::size_t route, int status);
-  // `type`: "order.add_item"; `outcome`: "ok" or the error code.
-  void count_command(std::string_view type, std::string_view outcome,
+  // `type`: "order.add_item".
+  void count_command(std::string_view type, actors::outcome outcome,
                      std::chrono::steady_clock::duration took);
 
   void write(prometheus_text& out) const;

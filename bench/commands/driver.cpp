@@ -154,7 +154,7 @@ void create_orders(actors::gateway& gate, const std::vector<std::string>& ids, u
     e.body = R"({"customer_id":"c-)" + std::to_string(i % 1000) + "\"}";
     e.issued_at_ms = now_ms();
     gate.send_async(std::move(e), [done](actors::command_reply r) {
-      done(r.ok() || r.code == "already_exists");
+      done(r.ok() || r.code == actors::outcome::already_exists);
     });
   });
   if (created.failed > 0) fail(std::to_string(created.failed) + " orders could not be created");

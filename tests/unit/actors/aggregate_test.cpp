@@ -33,11 +33,33 @@ TEST_F(Aggregate, CreateThenAddItemsAnswersWithTheNewStateAndVersion) {
   EXPECT_EQ(state_of("order", "o1"), state);
 }
 
+TEST_F(Aggregate, RendersTheStateOnlyForCallersThatAskForItAndOtherwiseNamesTheStatus) {
+  start();
+  ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
+  command_envelope e;
+  e.aggregate_type = "order";
+  e.aggregate_id = "o1";
+  e.command = "add_item";
+  e.body = item("sku-1", 1).dump();
+  e.issued_at_ms = 1'700'000'000'000;
+  auto without = gate().send(e);  // reply_with_state is false by default (a saga's step)
+  ASSERT_TRUE(without.ok()) << without.code << " " << without.message;
+  EXPECT_EQ(without.version, 2u);
+  EXPECT_TRUE(without.state.empty());
+  EXPECT_EQ(without.status, "draft");
+  e.reply_with_state = true;
+  e.body = item("sku-2", 1).dump();
+  auto with = gate().send(e);
+  ASSERT_TRUE(with.ok()) << with.code;
+  EXPECT_EQ(json::parse(with.state), state_of("order", "o1"));
+  EXPECT_EQ(json::parse(with.state)["items"].size(), 2u);
+}
+
 TEST_F(Aggregate, UnknownOrderIsNotFoundAndWritesNothing) {
   start();
   auto reply = run("order", "nope", "add_item", item("s", 1));
-  EXPECT_EQ(reply.code, "not_found");
-  EXPECT_EQ(gate().query("order", "nope").code, "not_found");
+  EXPECT_EQ(reply.code, outcome::not_found);
+  EXPECT_EQ(gate().query("order", "nope").code, outcome::not_found);
   EXPECT_EQ(db().events().last_position(), 0u);
 }
 
@@ -45,7 +67,7 @@ TEST_F(Aggregate, DomainRejectionCarriesTheStatus) {
   start();
   ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
   auto reply = run("order", "o1", "ship");
-  EXPECT_EQ(reply.code, "invalid_state");
+  EXPECT_EQ(reply.code, outcome::invalid_state);
   EXPECT_EQ(reply.status, "draft");
 }
 
@@ -53,7 +75,7 @@ TEST_F(Aggregate, ValidationNamesTheField) {
   start();
   ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
   auto reply = run("order", "o1", "add_item", item("s", 0));
-  EXPECT_EQ(reply.code, "validation_failed");
+  EXPECT_EQ(reply.code, outcome::validation_failed);
   ASSERT_FALSE(reply.fields.empty());
   EXPECT_EQ(reply.fields[0].field, "quantity");
 }
@@ -87,7 +109,7 @@ TEST_F(Aggregate, ExpectedVersionMismatchIsAConflictWithTheActualVersion) {
   start();
   ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
   auto reply = run("order", "o1", "add_item", item("s", 1), {}, 7);
-  EXPECT_EQ(reply.code, "version_conflict");
+  EXPECT_EQ(reply.code, outcome::version_conflict);
   EXPECT_EQ(reply.version, 1u);
   EXPECT_TRUE(run("order", "o1", "add_item", item("s", 1), {}, 1).ok());
 }
@@ -106,7 +128,7 @@ TEST_F(Aggregate, SixtyFourConcurrentWritersOnOneOrderLoseNoUpdate) {
         // outcome open: like any client, ask again with the same command id until it is known.
         auto id = "w" + std::to_string(w) + "-" + std::to_string(i);
         auto reply = run("order", "hot", "add_item", item("sku-" + std::to_string(w % 50), 1), id);
-        while (reply.code == "unavailable")
+        while (reply.code == outcome::unavailable)
           reply = run("order", "hot", "add_item", item("sku-" + std::to_string(w % 50), 1), id);
         if (reply.ok()) ++acknowledged;
       }
@@ -187,7 +209,7 @@ TEST_F(Aggregate, JournalFailureAnswersStorageUnavailableAndStateStaysWhatIsDura
   auto durable = state_of("order", "o1");
   std::atomic<bool> failing{true};
   db().events().set_write_fault([&] { return failing.load(); });
-  EXPECT_EQ(run("order", "o1", "add_item", item("b", 1)).code, "storage_unavailable");
+  EXPECT_EQ(run("order", "o1", "add_item", item("b", 1)).code, outcome::storage_unavailable);
   EXPECT_EQ(state_of("order", "o1"), durable);
   failing = false;
   auto after = run("order", "o1", "add_item", item("c", 1));
@@ -201,10 +223,10 @@ TEST_F(Aggregate, AWriteThatMayBeDurableAnswersOutcomeUnknownAndTheJournalThenRe
   std::atomic<bool> failing{true};
   db().events().set_write_fault([&] { return failing.load(); },
                                 persistence::storage_errc::outcome_unknown);
-  EXPECT_EQ(run("order", "o1", "add_item", item("b", 1)).code, "outcome_unknown");
+  EXPECT_EQ(run("order", "o1", "add_item", item("b", 1)).code, outcome::outcome_unknown);
   failing = false;
   // Until a restart tells what the failed sync left, nothing more is written (nothing applied).
-  EXPECT_EQ(run("order", "o1", "add_item", item("c", 1)).code, "storage_unavailable");
+  EXPECT_EQ(run("order", "o1", "add_item", item("c", 1)).code, outcome::storage_unavailable);
   EXPECT_TRUE(db().events().write_failure());
 }
 

@@ -105,10 +105,10 @@ TEST_F(CommandIdentity, AKeyedRejectionIsAnsweredExactlyAgainAfterEvictionAndRes
   auto first =
       send("order", "o1", "add_item", {{"sku", "s"}, {"quantity", 0}, {"unit_price_cents", 1}},
            client_command_id("bad"));
-  ASSERT_EQ(first.code, "validation_failed");
+  ASSERT_EQ(first.code, outcome::validation_failed);
   ASSERT_FALSE(first.fields.empty());
   auto place = send("order", "o1", "ship", json::object(), client_command_id("ship"));
-  ASSERT_EQ(place.code, "invalid_state");
+  ASSERT_EQ(place.code, outcome::invalid_state);
   ASSERT_FALSE(place.status.empty());
   for (int i = 0; i < 3; ++i)
     ASSERT_TRUE(send("order", "o1", "add_item",
@@ -126,7 +126,7 @@ TEST_F(CommandIdentity, AKeyedRejectionIsAnsweredExactlyAgainAfterEvictionAndRes
   EXPECT_EQ(again.version, first.version);
   auto ship_again = send("order", "o1", "ship", json::object(), client_command_id("ship"));
   EXPECT_TRUE(ship_again.duplicate);
-  EXPECT_EQ(ship_again.code, "invalid_state");
+  EXPECT_EQ(ship_again.code, outcome::invalid_state);
   EXPECT_EQ(ship_again.status, place.status);
   EXPECT_EQ(ship_again.message, place.message);
 }

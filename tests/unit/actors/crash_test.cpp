@@ -74,7 +74,7 @@ TEST_F(AggregateCrash, ExceptionInAHandlerKillsOnlyThatAggregateAndTheNextComman
   ASSERT_TRUE(run("crashy", "a", "bump").ok());
   ASSERT_TRUE(run("crashy", "b", "bump").ok());
   auto crashed = run("crashy", "a", "boom");
-  EXPECT_EQ(crashed.code, "unavailable");
+  EXPECT_EQ(crashed.code, outcome::unavailable);
   EXPECT_NE(crashed.message.find("boom"), std::string::npos);
   // "b" never noticed; "a" comes back with its durable state on the next message.
   auto b = run("crashy", "b", "bump");

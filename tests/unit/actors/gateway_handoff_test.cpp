@@ -7,8 +7,11 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "actors/messages.hpp"
+#include "actors/shard.hpp"
 #include "runtime_fixture.hpp"
 
 namespace ordo::actors::testing {
@@ -120,7 +123,7 @@ TEST_F(GatewayHandoff, ACommandWhoseWriteOutlastsTheTimeoutIsOutcomeUnknownAndAp
   held_journal journal(db().events());
 
   auto late = run("order", "o1", "add_item", item("a"));
-  EXPECT_EQ(late.code, "outcome_unknown") << late.message;
+  EXPECT_EQ(late.code, outcome::outcome_unknown) << late.message;
 
   journal.release();
   EXPECT_EQ(skus_once("o1", 1), std::vector<std::string>{"a"});
@@ -136,8 +139,8 @@ TEST_F(GatewayHandoff, ACommandThatNeverReachedItsAggregateIsUnavailableAndNever
   ASSERT_TRUE(gate().passivate("order", "o1"));
 
   auto held = run("order", "o1", "add_item", item("b"));
-  EXPECT_EQ(held.code, "unavailable") << held.message;
-  EXPECT_EQ(first.get().code, "outcome_unknown");
+  EXPECT_EQ(held.code, outcome::unavailable) << held.message;
+  EXPECT_EQ(first.get().code, outcome::outcome_unknown);
 
   journal.release();
   // A later command reaches the aggregate after the held one would have: once it is answered,
@@ -154,11 +157,56 @@ TEST_F(GatewayHandoff, CommandsRefusedBeforeTheHandOffAreNeverApplied) {
     held_journal journal(db().events());
     auto first = send_later(add_item("o1", "a"));
     ASSERT_TRUE(journal.wait_until_holding());
-    EXPECT_EQ(run("order", "o1", "add_item", item("b")).code, "overloaded");
-    EXPECT_EQ(first.get().code, "outcome_unknown");
+    EXPECT_EQ(run("order", "o1", "add_item", item("b")).code, outcome::overloaded);
+    EXPECT_EQ(first.get().code, outcome::outcome_unknown);
   }
-  EXPECT_EQ(run("ledger", "l1", "add_item", item("b")).code, "not_found");
+  EXPECT_EQ(run("ledger", "l1", "add_item", item("b")).code, outcome::not_found);
   EXPECT_EQ(skus_once("o1", 1), std::vector<std::string>{"a"});
+}
+
+TEST_F(GatewayHandoff, ALateReplyAfterATimeoutIsDroppedAndNeverReachesTheNextCaller) {
+  start({.command_timeout_ms = 2000});
+  ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
+  std::atomic<int> first_replies{0};
+  auto first_reply = std::make_shared<std::promise<command_reply>>();
+  std::optional<std::future<command_reply>> second;
+  command_reply timed_out;
+  {
+    held_journal journal(db().events());
+    gate().send_async(add_item("o1", "a"), [&first_replies, first_reply](command_reply r) {
+      if (first_replies.fetch_add(1) == 0) first_reply->set_value(std::move(r));
+    });
+    ASSERT_TRUE(journal.wait_until_holding());
+    // The aggregate holds its reply until the journal lets its write go: the caller gives up.
+    EXPECT_EQ(first_reply->get_future().get().code, outcome::outcome_unknown);
+    // The same thread's next blocking call, and an asynchronous one, queue behind the held write.
+    timed_out = run("order", "o1", "add_item", item("b"));
+    second = send_later(add_item("o1", "c"));
+  }  // released: the aggregate now answers the first two, late, and then the third
+  EXPECT_EQ(timed_out.code, outcome::outcome_unknown);
+  auto answer = second->get();
+  ASSERT_TRUE(answer.ok()) << answer.code << " " << answer.message;
+  EXPECT_EQ(answer.version, 4u);  // created, a, b, c: its own reply, not a late one
+  EXPECT_EQ(first_replies.load(), 1);
+  // And the next caller on the thread whose call timed out gets its own reply too.
+  auto next = run("order", "o1", "add_item", item("d"));
+  ASSERT_TRUE(next.ok()) << next.code;
+  EXPECT_EQ(next.version, 5u);
+  EXPECT_EQ(first_replies.load(), 1);
+}
+
+TEST_F(GatewayHandoff, ACommandFromAnotherNodeIsAPlainRequestAnsweredThroughCaf) {
+  start();
+  ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
+  caf::scoped_actor self{node().system()};
+  command_reply answer;
+  self->request(node().shards()[shard_of("order", "o1", static_cast<std::uint32_t>(node().shards().size()))],
+                std::chrono::seconds(10), add_item("o1", "a"))
+      .receive([&](command_reply& r) { answer = std::move(r); },
+               [&](caf::error& e) { FAIL() << node().system().render(e); });
+  ASSERT_TRUE(answer.ok()) << answer.code << " " << answer.message;
+  EXPECT_EQ(answer.version, 2u);
+  EXPECT_EQ(skus_of("o1"), std::vector<std::string>{"a"});
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ TEST_F(Messages, CommandEnvelopeRoundTrips) {
 
 TEST_F(Messages, CommandReplyWithFieldProblemsRoundTrips) {
   command_reply r;
-  r.code = "validation_failed";
+  r.code = outcome::validation_failed;
   r.message = "bad";
   r.status = "draft";
   r.fields = {{"items[0].quantity", "must be 1..10000"}, {"sku", "is required"}};
@@ -54,6 +54,14 @@ TEST_F(Messages, CommandReplyWithFieldProblemsRoundTrips) {
   r.state = R"({"order_id":"o1"})";
   r.duplicate = true;
   EXPECT_EQ(round_trip(r), r);
+}
+
+TEST_F(Messages, CommandReplyCarriesEveryOutcome) {
+  for (std::size_t i = 0; i < outcome_count; ++i) {
+    command_reply r;
+    r.code = static_cast<outcome>(i);
+    EXPECT_EQ(round_trip(r).code, r.code);
+  }
 }
 
 TEST_F(Messages, FieldProblemRoundTrips) {

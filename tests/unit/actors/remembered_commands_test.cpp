@@ -21,7 +21,7 @@ constexpr std::int64_t t0 = 1'700'000'000'000;
 constexpr std::int64_t day_ms = 24 * 3600 * 1000;
 
 remembered_outcome internal(std::string id, std::uint64_t version) {
-  return {std::move(id), command_origin::internal, outcome_code::ok, version, version * 10, t0};
+  return {std::move(id), command_origin::internal, outcome::ok, version, version * 10, t0};
 }
 
 TEST(RememberedCommands, MatchesOnlyTheFullId) {
@@ -68,7 +68,7 @@ TEST(RememberedCommands, KeepsTheNewestCapacityEntriesAndTheNewestMatch) {
 
 TEST(RememberedCommands, ClientEntriesExpireAfterTheTtlInternalOnesDoNot) {
   remembered_commands table;
-  table.remember({"idem/k", command_origin::client, outcome_code::ok, 1, 7, t0});
+  table.remember({"idem/k", command_origin::client, outcome::ok, 1, 7, t0});
   table.remember(internal("saga-o1:start", 2));
   EXPECT_TRUE(table.find("idem/k", t0 + 999, 1000));
   EXPECT_FALSE(table.find("idem/k", t0 + 1000, 1000));
@@ -77,15 +77,15 @@ TEST(RememberedCommands, ClientEntriesExpireAfterTheTtlInternalOnesDoNot) {
 
 TEST(RememberedCommands, EncodesAndDecodesEveryField) {
   remembered_commands table(10);
-  table.remember({"idem/k", command_origin::client, outcome_code::validation_failed, 0, 0, t0});
-  table.remember({std::string(300, 'x'), command_origin::internal, outcome_code::overloaded,
+  table.remember({"idem/k", command_origin::client, outcome::validation_failed, 0, 0, t0});
+  table.remember({std::string(300, 'x'), command_origin::internal, outcome::overloaded,
                   1ull << 40, 1ull << 50, 0});
   remembered_commands copy(10);
   ASSERT_TRUE(copy.decode(table.encode()));
   EXPECT_EQ(copy.entries(), table.entries());
   // Explicit values: the persisted bytes of an entry never change meaning.
-  EXPECT_EQ(static_cast<int>(outcome_code::ok), 0);
-  EXPECT_EQ(static_cast<int>(outcome_code::overloaded), 8);
+  EXPECT_EQ(static_cast<int>(outcome::ok), 0);
+  EXPECT_EQ(static_cast<int>(outcome::overloaded), 8);
   EXPECT_EQ(static_cast<int>(command_origin::client), 2);
   EXPECT_EQ(table.encode()[0], 1);  // the table's version tag
 }
@@ -109,7 +109,7 @@ TEST(RememberedCommands, RefusesDamagedOrUnknownBytes) {
 TEST(RememberedCommands, StaysCompact) {
   remembered_commands table(1000);
   for (int i = 0; i < 5000; ++i)
-    table.remember({"idem/key-" + std::to_string(i), command_origin::client, outcome_code::ok,
+    table.remember({"idem/key-" + std::to_string(i), command_origin::client, outcome::ok,
                     static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(i), t0});
   table.shrink();
   EXPECT_EQ(table.size(), 1000u);
@@ -160,7 +160,7 @@ TEST(AggregateSnapshot, OldFormatLoadsItsStateAndHandsBackHashOnlyEntries) {
 
 TEST(CommandOutcomeRecord, KeepsTheWholeReply) {
   command_reply reply;
-  reply.code = "validation_failed";
+  reply.code = outcome::validation_failed;
   reply.message = "quantity must be positive";
   reply.status = "draft";
   reply.fields = {{"quantity", "must be >= 1"}, {"sku", "bad"}};
@@ -181,7 +181,7 @@ TEST_F(CommandOutcomeStore, FindsFreshOutcomesAndSweepsWholeExpiredGenerations) 
   start();
   constexpr std::int64_t ttl = 1000;
   command_reply rejected;
-  rejected.code = "invalid_state";
+  rejected.code = outcome::invalid_state;
   rejected.status = "shipped";
   auto write = [&](const std::string& id, std::int64_t at) {
     auto w = command_outcome_write("order-o1", id, rejected, at, ttl, false);

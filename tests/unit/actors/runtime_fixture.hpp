@@ -64,6 +64,7 @@ class runtime_fixture : public ::testing::Test {
     e.command_id = std::move(command_id);
     e.expected_version = expected_version;
     e.issued_at_ms = 1'700'000'000'000;
+    e.reply_with_state = true;
     return gate().send(std::move(e));
   }
 

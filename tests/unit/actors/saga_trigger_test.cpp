@@ -48,7 +48,7 @@ class fake_sagas {
       std::vector<command_reply> replies(commands.size());
       for (std::size_t i = 0; i < commands.size(); ++i) {
         if (refusing_.count(commands[i].aggregate_id) > 0) {
-          replies[i].code = "unavailable";
+          replies[i].code = outcome::unavailable;
           replies[i].message = "the saga cannot take it now";
         } else {
           taken_.push_back(commands[i].aggregate_id + ":" + commands[i].command);

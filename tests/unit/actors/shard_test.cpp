@@ -22,13 +22,13 @@ TEST_F(Shard, ReadsOfIdsThatWereNeverWrittenKeepNoAggregateAlive) {
   for (int i = 0; i < 2000; ++i) {
     auto id = "unknown-" + std::to_string(i);
     auto read = gate().query("order", id);
-    ASSERT_EQ(read.code, "not_found") << id;
+    ASSERT_EQ(read.code, outcome::not_found) << id;
     EXPECT_EQ(read.message, "order " + id + " does not exist");
   }
   EXPECT_FALSE(gate().inspect("stock", "unknown").has_value());
-  EXPECT_EQ(gate().snapshot("payment", "unknown").code, "not_found");
+  EXPECT_EQ(gate().snapshot("payment", "unknown").code, outcome::not_found);
   EXPECT_EQ(live(), before);
-  EXPECT_EQ(gate().query("order", "o1").code, "ok");  // a written one is still read
+  EXPECT_EQ(gate().query("order", "o1").code, outcome::ok);  // a written one is still read
 }
 
 TEST_F(Shard, AnAggregateWhoseRecoveryFailsIsAnsweredAtOnce) {
@@ -43,8 +43,8 @@ TEST_F(Shard, AnAggregateWhoseRecoveryFailsIsAnsweredAtOnce) {
       run("order", "broken", "add_item", {{"sku", "a"}, {"quantity", 1}, {"unit_price_cents", 1}});
   auto read = gate().query("order", "broken");
   auto waited = std::chrono::steady_clock::now() - started;
-  EXPECT_EQ(command.code, "unavailable") << command.message;
-  EXPECT_EQ(read.code, "unavailable") << read.message;
+  EXPECT_EQ(command.code, outcome::unavailable) << command.message;
+  EXPECT_EQ(read.code, outcome::unavailable) << read.message;
   EXPECT_LT(waited, 10s);
 }
 

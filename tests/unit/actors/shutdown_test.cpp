@@ -52,7 +52,7 @@ TEST_F(Shutdown, AStoppingShardSpawnsNoAggregate) {
   self->send(shard, stop_atom::value);
   self->request(shard, caf::infinite, query_atom::value, std::string("order"), std::string("o2"))
       .receive(
-          [](command_reply& reply) { EXPECT_EQ(reply.code, "unavailable") << reply.message; },
+          [](command_reply& reply) { EXPECT_EQ(reply.code, outcome::unavailable) << reply.message; },
           [](caf::error&) { /* the shard was already gone: nothing was spawned either */ });
   self->receive([](caf::down_msg&) {});
   EXPECT_EQ(node().context().stats.aggregates_live.load(), 0u);

@@ -1,6 +1,8 @@
 // The small parts of the HTTP front: routing, problem+json, auth, input checks, tokens.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "http/auth.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
@@ -109,7 +111,7 @@ TEST(Problem, EveryCodeOfTheApiTableHasItsStatus) {
 
 TEST(GatewayReplies, MapEachErrorToItsProblem) {
   actors::command_reply invalid;
-  invalid.code = "invalid_state";
+  invalid.code = actors::outcome::invalid_state;
   invalid.status = "placed";
   invalid.message = "cannot ship a placed order";
   auto body = json::parse(problem_from(invalid, -1).body);
@@ -117,14 +119,14 @@ TEST(GatewayReplies, MapEachErrorToItsProblem) {
   EXPECT_EQ(body["aggregate_status"], "placed");
 
   actors::command_reply bad;
-  bad.code = "validation_failed";
+  bad.code = actors::outcome::validation_failed;
   bad.fields = {{"quantity", "must be 1..10000"}};
   body = json::parse(problem_from(bad, -1).body);
   EXPECT_EQ(body["errors"],
             (json::array({{{"field", "quantity"}, {"message", "must be 1..10000"}}})));
 
   actors::command_reply conflict;
-  conflict.code = "version_conflict";
+  conflict.code = actors::outcome::version_conflict;
   conflict.version = 7;
   body = json::parse(problem_from(conflict, 5).body);
   EXPECT_EQ(body["expected"], 5);
@@ -133,7 +135,7 @@ TEST(GatewayReplies, MapEachErrorToItsProblem) {
 
 TEST(GatewayReplies, OutcomeUnknownIs504WithRetryAfterAndSaysARetryWithTheKeyIsSafe) {
   actors::command_reply late;
-  late.code = "outcome_unknown";
+  late.code = actors::outcome::outcome_unknown;
   late.message = "the aggregate did not answer in time";
   auto r = problem_from(late, -1);
   EXPECT_EQ(r.status, 504);
@@ -145,6 +147,25 @@ TEST(GatewayReplies, OutcomeUnknownIs504WithRetryAfterAndSaysARetryWithTheKeyIsS
   EXPECT_EQ(body["status"], 504);
   EXPECT_NE(body["detail"].get<std::string>().find("retry with the same Idempotency-Key is safe"),
             std::string::npos);
+}
+
+TEST(GatewayReplies, EveryErrorOutcomeIsRenderedWithItsNameAndStatus) {
+  const std::map<actors::outcome, int> statuses{
+      {actors::outcome::validation_failed, 400}, {actors::outcome::invalid_state, 409},
+      {actors::outcome::not_found, 404},         {actors::outcome::already_exists, 409},
+      {actors::outcome::out_of_stock, 409},      {actors::outcome::version_conflict, 412},
+      {actors::outcome::unavailable, 503},       {actors::outcome::overloaded, 429},
+      {actors::outcome::outcome_unknown, 504},   {actors::outcome::storage_unavailable, 503}};
+  ASSERT_EQ(statuses.size(), actors::outcome_count - 1);  // every outcome but ok
+  for (auto [code, status] : statuses) {
+    actors::command_reply answer;
+    answer.code = code;
+    auto r = problem_from(answer, -1);
+    EXPECT_EQ(r.status, status) << code;
+    auto body = json::parse(r.body);
+    EXPECT_EQ(body["code"], std::string(to_string(code)));
+    EXPECT_EQ(body["type"], "/problems/" + std::string(to_string(code)));
+  }
 }
 
 TEST(GatewayReplies, ConsistencyTokensRoundTrip) {
