@@ -2,6 +2,7 @@
 // the gateway and answers the aggregate's state with its ETag and a consistency token.
 #include <random>
 
+#include "domain/json_text.hpp"
 #include "domain/validation.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/idempotency.hpp"
@@ -77,6 +78,10 @@ handler command_route(route_context& context, std::string_view type, std::string
   return [&context, type, id_param, command, body_required, success_status](const request& req) {
     auto id = path_id(req, id_param);
     if (!id) return id.error();
+    // A plain body goes to the aggregate as it came (nlohmann would read it as the same object);
+    // any other is parsed here, so that bad JSON is refused before it reaches an aggregate.
+    if (domain::is_plain_json_object(req.body()))
+      return send_command(context, req, {type, *id, command, req.body(), success_status});
     auto body = json_object_body(req, body_required);
     if (!body) return body.error();
     return send_command(context, req, {type, *id, command, body->dump(), success_status});
