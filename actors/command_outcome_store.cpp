@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "actors/remembered_commands.hpp"
+#include "readmodel/remembered_commands.hpp"
 
 namespace ordo::actors {
 
@@ -84,7 +84,8 @@ std::string encode_command_outcome(const command_reply& reply, std::int64_t issu
                                    bool appended_events) {
   std::string out(1, static_cast<char>(record_format));
   put_varint(out, static_cast<std::uint64_t>(std::max<std::int64_t>(issued_at_ms, 0)));
-  out.push_back(static_cast<char>(outcome_code_of(reply.code).value_or(outcome_code::unavailable)));
+  out.push_back(static_cast<char>(
+      readmodel::outcome_code_of(reply.code).value_or(readmodel::outcome_code::unavailable)));
   put_varint(out, reply.version);
   out.push_back(static_cast<char>(appended_events ? appended_events_flag : 0));
   put_text(out, reply.message);
@@ -107,8 +108,8 @@ std::optional<stored_command_outcome> decode_command_outcome(std::string_view by
     return std::nullopt;
   out.issued_at_ms = static_cast<std::int64_t>(at);
   auto code = in.byte();
-  if (code > static_cast<std::uint8_t>(outcome_code::overloaded)) return std::nullopt;
-  out.reply.code = std::string(to_string(static_cast<outcome_code>(code)));
+  if (code > static_cast<std::uint8_t>(readmodel::outcome_code::overloaded)) return std::nullopt;
+  out.reply.code = std::string(to_string(static_cast<readmodel::outcome_code>(code)));
   out.reply.version = in.varint();
   auto flags = in.byte();
   out.reply.message = in.text();

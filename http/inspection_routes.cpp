@@ -4,10 +4,10 @@
 #include <numeric>
 
 #include "domain/time_format.hpp"
-#include "http/event_json.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
 #include "http/routes.hpp"
+#include "readmodel/event_json.hpp"
 
 namespace ordo::http {
 
@@ -131,7 +131,7 @@ reply one_aggregate(route_context& context, const request& req) {
   auto events = context.node.db.events().read(stream, first);
   auto last_events = nlohmann::json::array();
   if (events)
-    for (const auto& e : *events) last_events.push_back(event_envelope_json(e));
+    for (const auto& e : *events) last_events.push_back(readmodel::event_envelope_json(e));
   body["last_events"] = std::move(last_events);
   return json_reply(200, body);
 }

@@ -1,15 +1,15 @@
 // The remembered-commands table and the durable command outcomes: full ids only, the client
 // namespace, the key TTL, compact packed records, and readable old snapshots.
-#include "actors/remembered_commands.hpp"
+#include "readmodel/remembered_commands.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "actors/aggregate_codec.hpp"
 #include "actors/command_ids.hpp"
 #include "actors/command_outcome_store.hpp"
 #include "domain/deciders.hpp"
+#include "readmodel/aggregate_codec.hpp"
 #include "runtime_fixture.hpp"
 
 namespace ordo::actors {
@@ -20,12 +20,17 @@ using domain::stock_decider;
 constexpr std::int64_t t0 = 1'700'000'000'000;
 constexpr std::int64_t day_ms = 24 * 3600 * 1000;
 
-remembered_outcome internal(std::string id, std::uint64_t version) {
-  return {std::move(id), command_origin::internal, outcome_code::ok, version, version * 10, t0};
+readmodel::remembered_outcome internal(std::string id, std::uint64_t version) {
+  return {std::move(id),
+          readmodel::command_origin::internal,
+          readmodel::outcome_code::ok,
+          version,
+          version * 10,
+          t0};
 }
 
 TEST(RememberedCommands, MatchesOnlyTheFullId) {
-  remembered_commands table;
+  readmodel::remembered_commands table;
   table.remember(internal("saga-o1:reserving:reserve:s1", 3));
   EXPECT_TRUE(table.find("saga-o1:reserving:reserve:s1", t0, day_ms));
   EXPECT_FALSE(table.find("saga-o1:reserving:reserve:s2", t0, day_ms));  // same length
@@ -38,9 +43,9 @@ TEST(RememberedCommands, AnIdWithTheSameLegacyHashIsNotTheSameCommand) {
   // Today's snapshots hold FNV-1a hashes; a table entry planted under another id whose hash is
   // the target's must not answer for it. The table keeps ids, so only the id itself matches.
   const std::string target = "saga-o1:reserving:reserve:s1";
-  remembered_commands table;
+  readmodel::remembered_commands table;
   table.remember(internal("idem/forged", 1));
-  ASSERT_NE(legacy_command_id_hash("idem/forged"), 0u);
+  ASSERT_NE(readmodel::legacy_command_id_hash("idem/forged"), 0u);
   EXPECT_FALSE(table.find(target, t0, day_ms));
 }
 
@@ -54,7 +59,7 @@ TEST(CommandIds, ClientIdsLiveInTheirOwnNamespace) {
 }
 
 TEST(RememberedCommands, KeepsTheNewestCapacityEntriesAndTheNewestMatch) {
-  remembered_commands table(3);
+  readmodel::remembered_commands table(3);
   for (std::uint64_t v = 1; v <= 5; ++v) table.remember(internal("c" + std::to_string(v), v));
   EXPECT_EQ(table.size(), 3u);
   EXPECT_FALSE(table.find("c1", t0, day_ms));
@@ -67,8 +72,9 @@ TEST(RememberedCommands, KeepsTheNewestCapacityEntriesAndTheNewestMatch) {
 }
 
 TEST(RememberedCommands, ClientEntriesExpireAfterTheTtlInternalOnesDoNot) {
-  remembered_commands table;
-  table.remember({"idem/k", command_origin::client, outcome_code::ok, 1, 7, t0});
+  readmodel::remembered_commands table;
+  table.remember(
+      {"idem/k", readmodel::command_origin::client, readmodel::outcome_code::ok, 1, 7, t0});
   table.remember(internal("saga-o1:start", 2));
   EXPECT_TRUE(table.find("idem/k", t0 + 999, 1000));
   EXPECT_FALSE(table.find("idem/k", t0 + 1000, 1000));
@@ -76,25 +82,26 @@ TEST(RememberedCommands, ClientEntriesExpireAfterTheTtlInternalOnesDoNot) {
 }
 
 TEST(RememberedCommands, EncodesAndDecodesEveryField) {
-  remembered_commands table(10);
-  table.remember({"idem/k", command_origin::client, outcome_code::validation_failed, 0, 0, t0});
-  table.remember({std::string(300, 'x'), command_origin::internal, outcome_code::overloaded,
-                  1ull << 40, 1ull << 50, 0});
-  remembered_commands copy(10);
+  readmodel::remembered_commands table(10);
+  table.remember({"idem/k", readmodel::command_origin::client,
+                  readmodel::outcome_code::validation_failed, 0, 0, t0});
+  table.remember({std::string(300, 'x'), readmodel::command_origin::internal,
+                  readmodel::outcome_code::overloaded, 1ull << 40, 1ull << 50, 0});
+  readmodel::remembered_commands copy(10);
   ASSERT_TRUE(copy.decode(table.encode()));
   EXPECT_EQ(copy.entries(), table.entries());
   // Explicit values: the persisted bytes of an entry never change meaning.
-  EXPECT_EQ(static_cast<int>(outcome_code::ok), 0);
-  EXPECT_EQ(static_cast<int>(outcome_code::overloaded), 8);
-  EXPECT_EQ(static_cast<int>(command_origin::client), 2);
+  EXPECT_EQ(static_cast<int>(readmodel::outcome_code::ok), 0);
+  EXPECT_EQ(static_cast<int>(readmodel::outcome_code::overloaded), 8);
+  EXPECT_EQ(static_cast<int>(readmodel::command_origin::client), 2);
   EXPECT_EQ(table.encode()[0], 1);  // the table's version tag
 }
 
 TEST(RememberedCommands, RefusesDamagedOrUnknownBytes) {
-  remembered_commands table(10);
+  readmodel::remembered_commands table(10);
   table.remember(internal("c1", 1));
   auto bytes = table.encode();
-  remembered_commands copy(10);
+  readmodel::remembered_commands copy(10);
   EXPECT_FALSE(copy.decode(bytes.substr(0, bytes.size() - 1)));
   EXPECT_FALSE(copy.decode(bytes + "x"));
   auto other_version = bytes;
@@ -107,17 +114,18 @@ TEST(RememberedCommands, RefusesDamagedOrUnknownBytes) {
 }
 
 TEST(RememberedCommands, StaysCompact) {
-  remembered_commands table(1000);
+  readmodel::remembered_commands table(1000);
   for (int i = 0; i < 5000; ++i)
-    table.remember({"idem/key-" + std::to_string(i), command_origin::client, outcome_code::ok,
-                    static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(i), t0});
+    table.remember({"idem/key-" + std::to_string(i), readmodel::command_origin::client,
+                    readmodel::outcome_code::ok, static_cast<std::uint64_t>(i),
+                    static_cast<std::uint64_t>(i), t0});
   table.shrink();
   EXPECT_EQ(table.size(), 1000u);
   // ~13-byte ids plus ~16 bytes of header and varints per entry, nothing allocated per entry.
   EXPECT_LE(table.bytes_held(), 1000u * 40);
   // An aggregate that never saw a command id carries no more than the table it replaced.
-  EXPECT_LE(sizeof(remembered_commands), 40u);
-  remembered_commands idle;
+  EXPECT_LE(sizeof(readmodel::remembered_commands), 40u);
+  readmodel::remembered_commands idle;
   idle.remember(internal("saga-o1:start", 1));
   idle.shrink();
   EXPECT_LE(idle.bytes_held(), 64u);
@@ -126,14 +134,15 @@ TEST(RememberedCommands, StaysCompact) {
 TEST(AggregateSnapshot, NewFormatRoundTripsStateAndTable) {
   domain::stock::state state{};
   state.on_hand = 11;
-  remembered_commands table(10);
+  readmodel::remembered_commands table(10);
   table.remember(internal("saga-o1:reserving:reserve:s1", 2));
   persistence::snapshot s{"stock-s1", 2, stock_decider::snapshot_schema, t0,
-                          encode_aggregate_snapshot<stock_decider>(state, table)};
+                          readmodel::encode_aggregate_snapshot<stock_decider>(state, table)};
   domain::stock::state loaded{};
-  remembered_commands loaded_table(10);
-  std::vector<legacy_remembered> legacy;
-  ASSERT_TRUE(decode_aggregate_snapshot<stock_decider>(s, loaded, loaded_table, &legacy));
+  readmodel::remembered_commands loaded_table(10);
+  std::vector<readmodel::legacy_remembered> legacy;
+  ASSERT_TRUE(
+      readmodel::decode_aggregate_snapshot<stock_decider>(s, loaded, loaded_table, &legacy));
   EXPECT_EQ(loaded.on_hand, 11);
   EXPECT_EQ(loaded_table.entries(), table.entries());
   EXPECT_TRUE(legacy.empty());
@@ -142,19 +151,20 @@ TEST(AggregateSnapshot, NewFormatRoundTripsStateAndTable) {
 TEST(AggregateSnapshot, OldFormatLoadsItsStateAndHandsBackHashOnlyEntries) {
   domain::stock::state state{};
   state.on_hand = 11;
-  nlohmann::json old{{"state", stock_decider::save_state(state)},
-                     {"remembered", nlohmann::json::array({nlohmann::json::array(
-                                        {legacy_command_id_hash("saga-o1:start"), 1u, 5u, 0u})})}};
+  nlohmann::json old{
+      {"state", stock_decider::save_state(state)},
+      {"remembered", nlohmann::json::array({nlohmann::json::array(
+                         {readmodel::legacy_command_id_hash("saga-o1:start"), 1u, 5u, 0u})})}};
   persistence::snapshot s{"stock-s1", 1, stock_decider::snapshot_schema, t0, old.dump()};
   domain::stock::state loaded{};
-  remembered_commands table(10);
+  readmodel::remembered_commands table(10);
   table.remember(internal("stale", 1));
-  std::vector<legacy_remembered> legacy;
-  ASSERT_TRUE(decode_aggregate_snapshot<stock_decider>(s, loaded, table, &legacy));
+  std::vector<readmodel::legacy_remembered> legacy;
+  ASSERT_TRUE(readmodel::decode_aggregate_snapshot<stock_decider>(s, loaded, table, &legacy));
   EXPECT_EQ(loaded.on_hand, 11);
   EXPECT_EQ(table.size(), 0u);  // a hash never matches a command by itself
   ASSERT_EQ(legacy.size(), 1u);
-  EXPECT_EQ(legacy[0].id_hash, legacy_command_id_hash("saga-o1:start"));
+  EXPECT_EQ(legacy[0].id_hash, readmodel::legacy_command_id_hash("saga-o1:start"));
   EXPECT_EQ(legacy[0].position, 5u);
 }
 
