@@ -1,6 +1,7 @@
 // Reads of the aggregates themselves (always current): an order, its events and its history,
 // and a sku's stock. The history is replayed by readmodel::replay_aggregate, the same code as the
 // offline `ordo replay STREAM`.
+#include "domain/aggregate_types.hpp"
 #include "domain/time_format.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
@@ -44,7 +45,7 @@ reply order_events(route_context& context, const request& req) {
   if (!limit) return limit.error();
 
   auto& journal = context.node.db.events();
-  auto stream = "order-" + *id;
+  auto stream = domain::stream_name(domain::order_decider::type_name, *id);
   auto highest = journal.highest_version(stream);
   if (!highest) return storage_problem(highest.error());
   if (*highest == 0) return problem("not_found", "order " + *id + " does not exist");
@@ -89,7 +90,8 @@ reply order_history(route_context& context, const request& req) {
     if (!bound.at) return invalid_field("at", "must be an RFC 3339 date-time");
   }
   // Snapshots within the bound shorten the fold; one taken after it is never used.
-  auto replayed = readmodel::replay_aggregate(context.node.db, "order-" + *id, bound);
+  auto replayed = readmodel::replay_aggregate(
+      context.node.db, domain::stream_name(domain::order_decider::type_name, *id), bound);
   if (!replayed)
     return history_problem(replayed.error(), *id,
                            version_text ? "version " + *version_text : *at_text);

@@ -1,8 +1,8 @@
 // /v1/inspect/... (what the node is doing, for the console and operators) and /v1/admin/...
 // (rebuild a projection, snapshot or passivate an aggregate).
-#include <array>
 #include <numeric>
 
+#include "domain/aggregate_types.hpp"
 #include "domain/time_format.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
@@ -13,13 +13,12 @@ namespace ordo::http {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> aggregate_types{"order", "stock", "payment", "saga"};
 constexpr std::uint64_t default_inspect_limit = 100;
 constexpr std::uint64_t max_inspect_limit = 1000;
 constexpr std::uint64_t last_events_shown = 10;
 
 bool is_aggregate_type(std::string_view type) {
-  return std::find(aggregate_types.begin(), aggregate_types.end(), type) != aggregate_types.end();
+  return domain::find_aggregate_type(type).has_value();
 }
 
 nlohmann::json aggregate_json(const actors::aggregate_info& a) {

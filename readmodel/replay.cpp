@@ -1,7 +1,8 @@
 #include "readmodel/replay.hpp"
 
-#include <array>
+#include <utility>
 
+#include "domain/aggregate_types.hpp"
 #include "domain/deciders.hpp"
 #include "domain/time_format.hpp"
 #include "readmodel/aggregate_codec.hpp"
@@ -126,29 +127,16 @@ replay_result<replayed_aggregate> replay_as(persistence::database& db, std::stri
   return out;
 }
 
-// Calls fn.template operator()<D>() with the decider of `stream`'s aggregate type.
-template <class Fn>
-auto with_decider(std::string_view stream, Fn&& fn) {
-  auto type = aggregate_type_of(stream);
-  if (type == domain::stock_decider::type_name)
-    return fn.template operator()<domain::stock_decider>();
-  if (type == domain::payment_decider::type_name)
-    return fn.template operator()<domain::payment_decider>();
-  return fn.template operator()<domain::order_decider>();
+// Calls fn.template operator()<D>() with the decider of `stream`'s aggregate type (the registry
+// of domain/aggregate_types.hpp), or returns `otherwise` for a stream of no known type.
+template <class Fn, class R>
+R with_stream_decider(std::string_view stream, R otherwise, Fn&& fn) {
+  auto type = domain::aggregate_type_of_stream(stream);
+  if (!type) return otherwise;
+  return domain::with_decider(*type, std::forward<Fn>(fn)).value_or(std::move(otherwise));
 }
 
 }  // namespace
-
-std::optional<std::string_view> aggregate_type_of(std::string_view stream) {
-  static constexpr std::array<std::string_view, 3> types{domain::order_decider::type_name,
-                                                         domain::stock_decider::type_name,
-                                                         domain::payment_decider::type_name};
-  for (auto type : types) {
-    if (stream.size() > type.size() + 1 && stream.starts_with(type) && stream[type.size()] == '-')
-      return type;
-  }
-  return std::nullopt;
-}
 
 replay_result<replayed_aggregate> replay_aggregate(persistence::database& db,
                                                    std::string_view stream,
@@ -163,35 +151,35 @@ replay_result<replayed_aggregate> replay_aggregate(persistence::database& db,
   if (*highest == 0)
     return failure(replay_errc::unknown_stream, stream,
                    "no event was ever written to " + std::string(stream));
-  if (!aggregate_type_of(stream))
-    return failure(replay_errc::unsupported_stream, stream,
-                   std::string(stream) + " is not an order-, stock- or payment- stream");
-  return with_decider(stream, [&]<domain::decider D>() {
-    return replay_as<D>(db, stream, *highest, bound, options);
-  });
+  auto unsupported = failure(replay_errc::unsupported_stream, stream,
+                             std::string(stream) + " is the stream of no aggregate type");
+  return with_stream_decider(
+      stream, replay_result<replayed_aggregate>(unsupported),
+      [&]<domain::decider D>() { return replay_as<D>(db, stream, *highest, bound, options); });
 }
 
 std::optional<std::string> snapshot_problem(const persistence::snapshot& snapshot) {
-  if (!aggregate_type_of(snapshot.stream)) return std::nullopt;
-  return with_decider(snapshot.stream, [&]<domain::decider D>() -> std::optional<std::string> {
-    if (snapshot.schema != D::snapshot_schema)
-      return "snapshot schema " + std::to_string(snapshot.schema) + " is not the " +
-             std::string(D::type_name) + " schema " + std::to_string(D::snapshot_schema);
-    typename D::state state{};
-    remembered_commands remembered;
-    if (!decode_aggregate_snapshot<D>(snapshot, state, remembered))
-      return "the " + std::string(D::type_name) + " decider cannot load its state";
-    return std::nullopt;
-  });
+  return with_stream_decider(
+      snapshot.stream, std::optional<std::string>(),
+      [&]<domain::decider D>() -> std::optional<std::string> {
+        if (snapshot.schema != D::snapshot_schema)
+          return "snapshot schema " + std::to_string(snapshot.schema) + " is not the " +
+                 std::string(D::type_name) + " schema " + std::to_string(D::snapshot_schema);
+        typename D::state state{};
+        remembered_commands remembered;
+        if (!decode_aggregate_snapshot<D>(snapshot, state, remembered))
+          return "the " + std::string(D::type_name) + " decider cannot load its state";
+        return std::nullopt;
+      });
 }
 
 std::optional<std::string> event_problem(const persistence::recorded_event& event) {
-  if (!aggregate_type_of(event.stream)) return std::nullopt;
-  return with_decider(event.stream, [&]<domain::decider D>() -> std::optional<std::string> {
-    auto decoded = decode<D>(event);
-    if (!decoded) return decoded.error().message;
-    return std::nullopt;
-  });
+  return with_stream_decider(event.stream, std::optional<std::string>(),
+                             [&]<domain::decider D>() -> std::optional<std::string> {
+                               auto decoded = decode<D>(event);
+                               if (!decoded) return decoded.error().message;
+                               return std::nullopt;
+                             });
 }
 
 }  // namespace ordo::readmodel

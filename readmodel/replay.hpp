@@ -57,10 +57,6 @@ struct replay_error {
 template <class T>
 using replay_result = std::expected<T, replay_error>;
 
-// The aggregate types that can be replayed ("order", "stock", "payment") and the one a stream
-// ("<type>-<id>") belongs to.
-std::optional<std::string_view> aggregate_type_of(std::string_view stream);
-
 // The state of `stream` at `bound`, folded by its decider through the upcasters, from the newest
 // snapshot at or below the bound (version <= bound.version, taken at or before bound.at) whose
 // bytes the decider can load; unreadable snapshots are skipped.

@@ -2,16 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/aggregate_types.hpp"
 #include "readmodel/deadline_records.hpp"
 #include "readmodel/replay.hpp"
-#include "domain/saga_codec.hpp"
 
 namespace ordo::app::offline {
 namespace {
 
 constexpr std::string_view idempotency_prefix = "idem/";
 constexpr std::string_view idempotency_index_prefix = "idem-at/";
-constexpr std::string_view saga_stream_prefix = "saga-";
 
 // "idem/<key>": {"fingerprint": text, "stored_at_ms": integer, ...}.
 std::optional<std::string> idempotency_problem(std::string_view payload) {
@@ -57,12 +56,7 @@ std::optional<persistence::kv_record_verdict> node_state_verdict(
 }
 
 std::optional<std::string> unknown_event_problem(const persistence::recorded_event& e) {
-  if (e.stream.starts_with(saga_stream_prefix)) {
-    auto decoded = domain::saga::decode({e.type, e.schema_version, e.data});
-    if (!decoded) return decoded.error().message;
-    return std::nullopt;
-  }
-  if (!readmodel::aggregate_type_of(e.stream))
+  if (!domain::aggregate_type_of_stream(e.stream))
     return "stream " + e.stream + " is of no known aggregate type";
   return readmodel::event_problem(e);
 }
