@@ -16,17 +16,17 @@
 #include <cstdio>
 #include <vector>
 
-#include "actors/aggregate_codec.hpp"
 #include "actors/aggregate_effects.hpp"
 #include "actors/aggregate_state.hpp"
 #include "actors/command_ids.hpp"
 #include "actors/command_outcome_store.hpp"
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
-#include "actors/remembered_commands.hpp"
 #include "actors/snapshot_writer.hpp"
 #include "domain/command_json.hpp"
 #include "domain/deciders.hpp"
+#include "readmodel/aggregate_codec.hpp"
+#include "readmodel/remembered_commands.hpp"
 
 namespace ordo::actors {
 namespace detail {

@@ -12,10 +12,21 @@
 #include "actors/command_call.hpp"
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
-#include "actors/remembered_commands.hpp"
 #include "domain/deciders.hpp"
+#include "readmodel/aggregate_codec.hpp"
+#include "readmodel/remembered_commands.hpp"
 
 namespace ordo::actors {
+
+// The remembered-command table lives with the snapshot codec in readmodel/ (replay decodes
+// snapshots without CAF); the aggregates know it by these names.
+using readmodel::command_origin;
+using readmodel::decode_aggregate_snapshot;
+using readmodel::encode_aggregate_snapshot;
+using readmodel::legacy_command_id_hash;
+using readmodel::legacy_remembered;
+using readmodel::remembered_commands;
+using readmodel::remembered_outcome;
 
 // The journal's answer to one append, sent back to the aggregate by the journal's writer thread.
 struct append_outcome {

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "actors/remembered_commands.hpp"
+#include "readmodel/remembered_commands.hpp"
 
 namespace ordo::actors {
 

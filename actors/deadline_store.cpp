@@ -1,76 +1,34 @@
 #include "actors/deadline_store.hpp"
 
-#include <cstdio>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 namespace ordo::actors {
-namespace {
-
-std::string encode(const deadline_update& d) {
-  const auto& c = d.command;
-  nlohmann::json json{{"due_ms", d.due_ms},   {"type", c.aggregate_type},
-                      {"id", c.aggregate_id}, {"command", c.command},
-                      {"body", c.body},       {"command_id", c.command_id}};
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::optional<deadline_update> decode(std::string_view key, std::string_view value) {
-  auto json = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return std::nullopt;
-  auto text = [&](const char* field) -> std::optional<std::string> {
-    auto it = json.find(field);
-    if (it == json.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-  };
-  auto due = json.find("due_ms");
-  auto type = text("type"), id = text("id"), command = text("command"), body = text("body"),
-       command_id = text("command_id");
-  if (due == json.end() || !due->is_number_integer() || !type || !id || !command || !body ||
-      !command_id)
-    return std::nullopt;
-  deadline_update d;
-  d.stream = std::string(key.substr(deadline_prefix.size()));
-  d.due_ms = due->get<std::int64_t>();
-  d.command.aggregate_type = std::move(*type);
-  d.command.aggregate_id = std::move(*id);
-  d.command.command = std::move(*command);
-  d.command.body = std::move(*body);
-  d.command.command_id = std::move(*command_id);
-  d.command.causation_id = d.command.command_id;
-  return d;
-}
-
-}  // namespace
-
-std::string deadline_key(std::string_view stream) {
-  return std::string(deadline_prefix) + std::string(stream);
-}
-
-std::optional<deadline_update> decode_deadline(std::string_view key, std::string_view value) {
-  if (!key.starts_with(deadline_prefix)) return std::nullopt;
-  return decode(key, value);
-}
 
 persistence::kv_write deadline_write(const deadline_update& update) {
-  if (update.cancelled) return {deadline_key(update.stream), std::nullopt};
-  return {deadline_key(update.stream), encode(update)};
+  if (update.cancelled) return readmodel::deadline_record_write(update.stream, std::nullopt);
+  const auto& c = update.command;
+  domain::scheduled_command wake_up{
+      update.due_ms, {c.aggregate_type, c.aggregate_id, c.command, c.body, c.command_id}};
+  return readmodel::deadline_record_write(update.stream, wake_up);
 }
 
 persistence::result<std::vector<deadline_update>> load_deadlines(const persistence::kv_store& kv) {
+  auto records = readmodel::load_deadline_records(kv);
+  if (!records) return std::unexpected(std::move(records.error()));
   std::vector<deadline_update> deadlines;
-  std::string after;
-  for (;;) {
-    auto page = kv.scan(deadline_prefix, after, 1000);
-    if (!page) return std::unexpected(std::move(page.error()));
-    for (auto& [key, value] : *page) {
-      if (auto d = decode(key, value))
-        deadlines.push_back(std::move(*d));
-      else
-        std::fprintf(stderr, "ordo: ignoring unreadable deadline under %s\n", key.c_str());
-    }
-    if (page->size() < 1000) break;
-    after = page->back().first;
+  deadlines.reserve(records->size());
+  for (auto& record : *records) {
+    auto& c = record.wake_up.command;
+    deadline_update d;
+    d.stream = std::move(record.stream);
+    d.due_ms = record.wake_up.due_ms;
+    d.command.aggregate_type = std::move(c.aggregate_type);
+    d.command.aggregate_id = std::move(c.aggregate_id);
+    d.command.command = std::move(c.command);
+    d.command.body = std::move(c.body);
+    d.command.command_id = std::move(c.command_id);
+    d.command.causation_id = d.command.command_id;
+    deadlines.push_back(std::move(d));
   }
   return deadlines;
 }

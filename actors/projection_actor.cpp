@@ -6,8 +6,8 @@
 #include <string>
 
 #include "actors/messages.hpp"
-#include "actors/projection_rebuild.hpp"
-#include "actors/projections/catalog.hpp"
+#include "readmodel/projection_rebuild.hpp"
+#include "readmodel/projections/catalog.hpp"
 
 namespace ordo::actors {
 namespace {
@@ -41,7 +41,7 @@ struct projection_state {
   static inline const char* name = "ordo.projection";
   runtime_context* context = nullptr;
   caf::actor bus;  // the event bus this projection follows
-  std::shared_ptr<projection> view;
+  std::shared_ptr<readmodel::projection> view;
   std::uint64_t position = 0;  // the last position committed
   // Bumped by every rebuild: replies to fetches and timers from before it are ignored.
   std::uint64_t epoch = 0;
@@ -102,7 +102,7 @@ void committed(projection_actor self, std::uint64_t position) {
 // Applies and commits a batch from the bus; false (with last_error set) when that failed.
 bool commit_live(projection_actor self, std::span<const persistence::recorded_event> events) {
   auto& st = self->state;
-  auto done = apply_and_commit(*st.view, st.kv(), events, st.position);
+  auto done = readmodel::apply_and_commit(*st.view, st.kv(), events, st.position);
   if (!done) {
     st.last_error = done.error().message;
     return false;
@@ -123,7 +123,7 @@ bool commit_live(projection_actor self, std::span<const persistence::recorded_ev
 
 void load(projection_actor self) {
   auto& st = self->state;
-  auto loaded = load_checkpoint(st.kv(), st.view->name());
+  auto loaded = readmodel::load_checkpoint(st.kv(), st.view->name());
   if (!loaded) return retry_later(self, loaded.error().message);
   st.failures = 0;
   st.last_error.clear();
@@ -140,7 +140,7 @@ void load(projection_actor self) {
 // Deletes every row and the checkpoint (see clear_projection).
 void clear(projection_actor self) {
   auto& st = self->state;
-  auto cleared = clear_projection(st.kv(), *st.view);
+  auto cleared = readmodel::clear_projection(st.kv(), *st.view);
   if (!cleared) return retry_later(self, cleared.error().message);
   st.failures = 0;
   st.last_error.clear();
@@ -152,8 +152,8 @@ void clear(projection_actor self) {
 // Applies a chunk of the journal (see apply_journal_step), the same step as an offline rebuild.
 void read_journal(projection_actor self) {
   auto& st = self->state;
-  auto step =
-      apply_journal_step(st.journal(), st.kv(), *st.view, st.position, journal_chunk_events);
+  auto step = readmodel::apply_journal_step(st.journal(), st.kv(), *st.view, st.position,
+                                            journal_chunk_events);
   if (!step) return retry_later(self, step.error().message);
   committed(self, step->position);
   if (step->caught_up) {
@@ -286,7 +286,7 @@ void stop(projection_actor self) {
 }
 
 caf::behavior projection_behavior(projection_actor self, runtime_context* context, caf::actor bus,
-                                  std::shared_ptr<projection> view) {
+                                  std::shared_ptr<readmodel::projection> view) {
   self->state.context = context;
   self->state.bus = bus;
   self->state.view = std::move(view);
@@ -319,17 +319,17 @@ caf::behavior projection_behavior(projection_actor self, runtime_context* contex
 }  // namespace
 
 caf::actor spawn_projection(caf::actor_system& system, runtime_context* context,
-                            std::unique_ptr<projection> view) {
+                            std::unique_ptr<readmodel::projection> view) {
   // The bus handle is taken here, on the spawning thread: the actor starts on its own thread and
   // must not read the context's handle, which the runtime clears when it shuts down.
   return system.spawn<caf::detached>(projection_behavior, context, context->bus,
-                                     std::shared_ptr<projection>(std::move(view)));
+                                     std::shared_ptr<readmodel::projection>(std::move(view)));
 }
 
 std::vector<caf::actor> spawn_projections(caf::actor_system& system, runtime_context* context) {
   std::vector<caf::actor> actors;
-  for (auto name : projection_names())
-    actors.push_back(spawn_projection(system, context, make_projection(name)));
+  for (auto name : readmodel::projection_names())
+    actors.push_back(spawn_projection(system, context, readmodel::make_projection(name)));
   return actors;
 }
 

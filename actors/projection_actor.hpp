@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "actors/context.hpp"
-#include "actors/projection.hpp"
 #include "actors/projections/projection_info.hpp"
+#include "readmodel/projection.hpp"
 
 namespace ordo::actors {
 
@@ -37,7 +37,7 @@ inline constexpr std::size_t max_parked_awaits = 10'000;
 // REQUIRES: context->db and context->bus are set and outlive the actor. The actor runs on its
 // own thread (detached): it does blocking RocksDB reads and writes.
 caf::actor spawn_projection(caf::actor_system& system, runtime_context* context,
-                            std::unique_ptr<projection> view);
+                            std::unique_ptr<readmodel::projection> view);
 
 // Spawns order_summary, orders_by_customer and stats, in that order.
 std::vector<caf::actor> spawn_projections(caf::actor_system& system, runtime_context* context);

@@ -96,18 +96,6 @@ struct deadline_update {
   bool operator==(const deadline_update&) const = default;
 };
 
-// One saga as GET /v1/inspect/sagas lists it (from the sagas view).
-struct saga_info {
-  std::string saga_id;
-  std::string order_id;
-  std::string status;  // "active" | "finished"
-  std::string step;
-  std::string outcome;
-  std::int64_t deadline_ms = 0;  // 0: none
-  std::int64_t started_at_ms = 0;
-  bool operator==(const saga_info&) const = default;
-};
-
 // Node-local: committed events from the journal writer to the event bus, and from the bus to
 // its followers. Events are shared, never copied: a batch is a view of part of one chunk (the
 // events of one journal write).

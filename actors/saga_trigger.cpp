@@ -2,17 +2,17 @@
 
 #include <condition_variable>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "actors/context.hpp"
 #include "actors/gateway.hpp"
 #include "actors/outgoing_envelope.hpp"
-#include "actors/projections/order_view.hpp"
 #include "domain/saga.hpp"
+#include "readmodel/projections/order_view.hpp"
 
 namespace ordo::actors {
 
@@ -106,12 +106,13 @@ void saga_trigger::park(const command_envelope& command, const std::string& why)
 }
 
 persistence::result<void> saga_trigger::apply(std::span<const persistence::recorded_event> events,
-                                              row_batch& rows) {
+                                              readmodel::row_batch& rows) {
   std::vector<command_envelope> commands;
   for (const auto& recorded : events) {
-    if (!projections::order_id_of(recorded) || !domain::saga::acts_on_order_event(recorded.type))
+    if (!readmodel::projections::order_id_of(recorded) ||
+        !domain::saga::acts_on_order_event(recorded.type))
       continue;
-    auto event = projections::decode_order_event(recorded);
+    auto event = readmodel::projections::decode_order_event(recorded);
     if (!event) return std::unexpected(std::move(event.error()));
     auto command = domain::saga::on_order_event(*event, step_timeout_ms_);
     if (!command) continue;

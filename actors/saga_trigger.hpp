@@ -25,14 +25,14 @@
 #include <thread>
 #include <vector>
 
-#include "actors/projection.hpp"
 #include "actors/protocol.hpp"
+#include "readmodel/projection.hpp"
 
 namespace ordo::actors {
 
 class gateway;
 
-class saga_trigger final : public projection {
+class saga_trigger final : public readmodel::projection {
  public:
   // Sends the commands and returns their replies, in the same order; commands for one aggregate
   // must reach it in the order given.
@@ -58,7 +58,7 @@ class saga_trigger final : public projection {
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }
   persistence::result<void> apply(std::span<const persistence::recorded_event> events,
-                                  row_batch& rows) override;
+                                  readmodel::row_batch& rows) override;
   void forget() override;
   std::vector<std::string> retrying() const override;
 

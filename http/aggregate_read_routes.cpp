@@ -1,12 +1,13 @@
 // Reads of the aggregates themselves (always current): an order, its events and its history,
-// and a sku's stock. The history is replayed by actors::replay_aggregate, the same code as the
+// and a sku's stock. The history is replayed by readmodel::replay_aggregate, the same code as the
 // offline `ordo replay STREAM`.
-#include "actors/replay.hpp"
+#include "domain/aggregate_types.hpp"
 #include "domain/time_format.hpp"
-#include "http/event_json.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
 #include "http/routes.hpp"
+#include "readmodel/event_json.hpp"
+#include "readmodel/replay.hpp"
 
 namespace ordo::http {
 
@@ -44,29 +45,29 @@ reply order_events(route_context& context, const request& req) {
   if (!limit) return limit.error();
 
   auto& journal = context.node.db.events();
-  auto stream = "order-" + *id;
+  auto stream = domain::stream_name(domain::order_decider::type_name, *id);
   auto highest = journal.highest_version(stream);
   if (!highest) return storage_problem(highest.error());
   if (*highest == 0) return problem("not_found", "order " + *id + " does not exist");
   auto events = journal.read(stream, *from, *to, *limit);
   if (!events) return storage_problem(events.error());
   auto list = nlohmann::json::array();
-  for (const auto& e : *events) list.push_back(event_envelope_json(e));
+  for (const auto& e : *events) list.push_back(readmodel::event_envelope_json(e));
   return json_reply(200, {{"events", std::move(list)}, {"highest_version", *highest}});
 }
 
 // What a failed replay means to a client: the order did not exist at the bound (or its history
 // there is gone) is 404; an event that cannot be read or a failing journal is 503.
-reply history_problem(const actors::replay_error& error, const std::string& id,
+reply history_problem(const readmodel::replay_error& error, const std::string& id,
                       const std::string& bound_text) {
   switch (error.code) {
-    case actors::replay_errc::unknown_stream:
-    case actors::replay_errc::unsupported_stream:
-    case actors::replay_errc::not_at_bound:
-    case actors::replay_errc::truncated:
+    case readmodel::replay_errc::unknown_stream:
+    case readmodel::replay_errc::unsupported_stream:
+    case readmodel::replay_errc::not_at_bound:
+    case readmodel::replay_errc::truncated:
       return problem("not_found", "order " + id + " did not exist at " + bound_text);
-    case actors::replay_errc::undecodable:
-    case actors::replay_errc::storage:
+    case readmodel::replay_errc::undecodable:
+    case readmodel::replay_errc::storage:
       break;
   }
   return problem("unavailable", "the journal cannot answer now: " + error.message);
@@ -79,7 +80,7 @@ reply order_history(route_context& context, const request& req) {
   auto at_text = req.query("at");
   if (version_text.has_value() == at_text.has_value())
     return invalid_field(version_text ? "at" : "version", "give exactly one of version or at");
-  actors::replay_bound bound;
+  readmodel::replay_bound bound;
   if (version_text) {
     auto version = query_number(req, "version", 0, 1, max_version_bound);
     if (!version) return version.error();
@@ -89,7 +90,8 @@ reply order_history(route_context& context, const request& req) {
     if (!bound.at) return invalid_field("at", "must be an RFC 3339 date-time");
   }
   // Snapshots within the bound shorten the fold; one taken after it is never used.
-  auto replayed = actors::replay_aggregate(context.node.db, "order-" + *id, bound);
+  auto replayed = readmodel::replay_aggregate(
+      context.node.db, domain::stream_name(domain::order_decider::type_name, *id), bound);
   if (!replayed)
     return history_problem(replayed.error(), *id,
                            version_text ? "version " + *version_text : *at_text);

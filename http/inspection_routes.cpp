@@ -1,25 +1,24 @@
 // /v1/inspect/... (what the node is doing, for the console and operators) and /v1/admin/...
 // (rebuild a projection, snapshot or passivate an aggregate).
-#include <array>
 #include <numeric>
 
+#include "domain/aggregate_types.hpp"
 #include "domain/time_format.hpp"
-#include "http/event_json.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
 #include "http/routes.hpp"
+#include "readmodel/event_json.hpp"
 
 namespace ordo::http {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> aggregate_types{"order", "stock", "payment", "saga"};
 constexpr std::uint64_t default_inspect_limit = 100;
 constexpr std::uint64_t max_inspect_limit = 1000;
 constexpr std::uint64_t last_events_shown = 10;
 
 bool is_aggregate_type(std::string_view type) {
-  return std::find(aggregate_types.begin(), aggregate_types.end(), type) != aggregate_types.end();
+  return domain::find_aggregate_type(type).has_value();
 }
 
 nlohmann::json aggregate_json(const actors::aggregate_info& a) {
@@ -131,7 +130,7 @@ reply one_aggregate(route_context& context, const request& req) {
   auto events = context.node.db.events().read(stream, first);
   auto last_events = nlohmann::json::array();
   if (events)
-    for (const auto& e : *events) last_events.push_back(event_envelope_json(e));
+    for (const auto& e : *events) last_events.push_back(readmodel::event_envelope_json(e));
   body["last_events"] = std::move(last_events);
   return json_reply(200, body);
 }

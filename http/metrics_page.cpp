@@ -2,8 +2,8 @@
 // ARCHITECTURE.md's Observability section.
 #include "http/metrics_page.hpp"
 
-#include "actors/projections/saga_view.hpp"
 #include "http/prometheus_text.hpp"
+#include "readmodel/projections/saga_view.hpp"
 
 namespace ordo::http {
 
@@ -64,7 +64,7 @@ void write_projections(prometheus_text& out, const std::vector<actors::projectio
 // Saga figures come from the sagas view (as of its last applied batch). The cluster layer is not
 // part of this build: the node is a cluster of one.
 void write_sagas_and_cluster(prometheus_text& out, const persistence::kv_store& kv) {
-  auto totals = actors::projections::load_saga_totals(kv);
+  auto totals = readmodel::projections::load_saga_totals(kv);
   out.family("ordo_sagas_active", "gauge", "Fulfillment sagas in progress.");
   if (totals) out.sample("ordo_sagas_active", {}, static_cast<double>(totals->active));
   out.family("ordo_sagas_finished_total", "counter", "Fulfillment sagas finished, by outcome.");

@@ -1,9 +1,9 @@
 // GET /v1/inspect/sagas: where the fulfillment sagas stand, from the sagas view (eventually
 // consistent, like every view).
-#include "actors/projections/saga_view.hpp"
 #include "domain/time_format.hpp"
 #include "http/input.hpp"
 #include "http/routes.hpp"
+#include "readmodel/projections/saga_view.hpp"
 
 namespace ordo::http {
 
@@ -12,7 +12,7 @@ namespace {
 constexpr std::uint64_t default_saga_limit = 100;
 constexpr std::uint64_t max_saga_limit = 1000;
 
-nlohmann::json saga_json(const actors::saga_info& s) {
+nlohmann::json saga_json(const readmodel::projections::saga_info& s) {
   auto time_or_null = [](std::int64_t ms) -> nlohmann::json {
     if (ms == 0) return nullptr;
     return domain::format_rfc3339(ms);
@@ -33,7 +33,7 @@ reply sagas(route_context& context, const request& req) {
   auto limit = query_number(req, "limit", default_saga_limit, 1, max_saga_limit);
   if (!limit) return limit.error();
   auto page =
-      actors::projections::list_sagas(context.node.db.kv(), status, *limit, req.query("after"));
+      readmodel::projections::list_sagas(context.node.db.kv(), status, *limit, req.query("after"));
   if (!page)
     return problem("unavailable", "the sagas view cannot answer now: " + page.error().message);
   auto list = nlohmann::json::array();

@@ -1,11 +1,11 @@
 // The read side (GET /v1/views/...): rows of the projections, eventually consistent. A request
 // that sends back a command's X-Consistency-Token first waits until every projection has applied
 // that command's events (up to wait_ms), so a client reads its own writes.
-#include "actors/view_queries.hpp"
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
 #include "http/routes.hpp"
 #include "http/token_waits.hpp"
+#include "readmodel/view_queries.hpp"
 
 namespace ordo::http {
 
@@ -54,14 +54,15 @@ reply query_problem(const persistence::storage_error& error) {
 
 reply list_orders(route_context& context, token_waits& waits, const request& req) {
   if (auto waited = await_token(context, waits, req)) return *waited;
-  auto limit = query_number(req, "limit", actors::default_list_limit, 1, actors::max_list_limit);
+  auto limit =
+      query_number(req, "limit", readmodel::default_list_limit, 1, readmodel::max_list_limit);
   if (!limit) return limit.error();
-  actors::order_list_query query;
+  readmodel::order_list_query query;
   query.customer_id = req.query("customer_id");
   query.status = req.query("status");
   query.after = req.query("after");
   query.limit = *limit;
-  auto page = actors::list_orders(context.node.db.kv(), query);
+  auto page = readmodel::list_orders(context.node.db.kv(), query);
   if (!page) return query_problem(page.error());
   return json_reply(200, page->to_json());
 }
@@ -70,7 +71,7 @@ reply order_summary(route_context& context, token_waits& waits, const request& r
   auto id = path_id(req, "id");
   if (!id) return id.error();
   if (auto waited = await_token(context, waits, req)) return *waited;
-  auto summary = actors::get_order_summary(context.node.db.kv(), *id);
+  auto summary = readmodel::get_order_summary(context.node.db.kv(), *id);
   if (!summary) return query_problem(summary.error());
   if (!*summary) return problem("not_found", "the view has no order " + *id);
   return json_reply(200, **summary);
@@ -78,7 +79,7 @@ reply order_summary(route_context& context, token_waits& waits, const request& r
 
 reply stats(route_context& context, token_waits& waits, const request& req) {
   if (auto waited = await_token(context, waits, req)) return *waited;
-  auto figures = actors::get_stats(context.node.db.kv());
+  auto figures = readmodel::get_stats(context.node.db.kv());
   if (!figures) return query_problem(figures.error());
   return json_reply(200, *figures);
 }

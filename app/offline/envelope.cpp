@@ -151,7 +151,7 @@ std::string header_line(std::uint64_t from_position) {
 }
 
 std::string event_line(const persistence::recorded_event& e) {
-  return sealed(http::event_envelope_json(e));
+  return sealed(readmodel::event_envelope_json(e));
 }
 
 std::string kv_line(std::string_view key, std::string_view value) {

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <variant>
 
-#include "http/event_json.hpp"
 #include "persistence/event_record.hpp"
+#include "readmodel/event_json.hpp"
 
 namespace ordo::app::offline {
 
@@ -53,7 +53,7 @@ std::expected<export_line, std::string> parse_line(std::string_view line, int fo
 // event), or why the line cannot be read.
 std::expected<std::optional<export_header>, std::string> parse_header(std::string_view line);
 
-// Writing an envelope is http::event_envelope_json (the API's events use the same shape).
+// Writing an envelope is readmodel::event_envelope_json (the API's events use the same shape).
 // The inverse: the event an envelope describes, or why the line is not one. A string `data` is
 // stored as its text (undoing envelope_json's rule), anything else as compact JSON, so that
 // export -> import -> export gives the same bytes.

@@ -2,16 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/deadline_store.hpp"
-#include "actors/replay.hpp"
-#include "domain/saga_codec.hpp"
+#include "domain/aggregate_types.hpp"
+#include "readmodel/deadline_records.hpp"
+#include "readmodel/replay.hpp"
 
 namespace ordo::app::offline {
 namespace {
 
 constexpr std::string_view idempotency_prefix = "idem/";
 constexpr std::string_view idempotency_index_prefix = "idem-at/";
-constexpr std::string_view saga_stream_prefix = "saga-";
 
 // "idem/<key>": {"fingerprint": text, "stored_at_ms": integer, ...}.
 std::optional<std::string> idempotency_problem(std::string_view payload) {
@@ -44,9 +43,9 @@ std::optional<persistence::kv_record_verdict> node_state_verdict(
     std::string_view key, std::optional<std::string_view> payload) {
   if (is_derived_kv_record(key)) return std::nullopt;
   persistence::kv_record_verdict verdict;
-  if (key.starts_with(actors::deadline_prefix)) {
-    verdict.stream = std::string(key.substr(actors::deadline_prefix.size()));
-    if (payload && !actors::decode_deadline(key, *payload))
+  if (key.starts_with(readmodel::deadline_prefix)) {
+    verdict.stream = std::string(key.substr(readmodel::deadline_prefix.size()));
+    if (payload && !readmodel::decode_deadline_record(key, *payload))
       verdict.problem = "the deadline is not {due_ms, type, id, command, body, command_id}";
   } else if (key.starts_with(idempotency_prefix)) {
     if (payload) verdict.problem = idempotency_problem(*payload);
@@ -57,14 +56,9 @@ std::optional<persistence::kv_record_verdict> node_state_verdict(
 }
 
 std::optional<std::string> unknown_event_problem(const persistence::recorded_event& e) {
-  if (e.stream.starts_with(saga_stream_prefix)) {
-    auto decoded = domain::saga::decode({e.type, e.schema_version, e.data});
-    if (!decoded) return decoded.error().message;
-    return std::nullopt;
-  }
-  if (!actors::aggregate_type_of(e.stream))
+  if (!domain::aggregate_type_of_stream(e.stream))
     return "stream " + e.stream + " is of no known aggregate type";
-  return actors::event_problem(e);
+  return readmodel::event_problem(e);
 }
 
 }  // namespace ordo::app::offline

@@ -4,13 +4,13 @@
 #include <chrono>
 #include <cstdio>
 
-#include "actors/projection_rebuild.hpp"
-#include "actors/projections/catalog.hpp"
-#include "actors/replay.hpp"
 #include "app/offline/command_line.hpp"
 #include "app/offline/envelope.hpp"
 #include "app/offline/offline_commands.hpp"
 #include "domain/time_format.hpp"
+#include "readmodel/projection_rebuild.hpp"
+#include "readmodel/projections/catalog.hpp"
+#include "readmodel/replay.hpp"
 
 namespace ordo::app::offline {
 namespace {
@@ -34,10 +34,11 @@ std::string duration_text(double seconds) {
 }
 
 int rebuild(const std::string& data_dir, const std::string& name) {
-  auto view = actors::make_projection(name);
+  auto view = readmodel::make_projection(name);
   if (!view) {
     std::string known;
-    for (auto n : actors::projection_names()) known += (known.empty() ? "" : ", ") + std::string(n);
+    for (auto n : readmodel::projection_names())
+      known += (known.empty() ? "" : ", ") + std::string(n);
     return complain(command, "unknown projection " + name + " (known: " + known + ")",
                     exit_refused);
   }
@@ -48,7 +49,7 @@ int rebuild(const std::string& data_dir, const std::string& name) {
   bool terminal = ::isatty(STDERR_FILENO) == 1;
   auto start = clock::now();
   auto last_print = start;
-  auto on_progress = [&](const actors::rebuild_progress& p) {
+  auto on_progress = [&](const readmodel::rebuild_progress& p) {
     auto now = clock::now();
     if (!terminal || now - last_print < std::chrono::milliseconds(200)) return;
     last_print = now;
@@ -60,7 +61,7 @@ int rebuild(const std::string& data_dir, const std::string& name) {
                  static_cast<unsigned long long>(p.events), rate,
                  rate > 0 ? duration_text(left / rate).c_str() : "?");
   };
-  auto rebuilt = actors::rebuild_projection(*db, *view, on_progress);
+  auto rebuilt = readmodel::rebuild_projection(*db, *view, on_progress);
   if (terminal) std::fputs("\n", stderr);
   if (!rebuilt) return complain(command, rebuilt.error().message, exit_failed);
   double elapsed = std::chrono::duration<double>(clock::now() - start).count();
@@ -75,7 +76,7 @@ int replay_stream(const parsed_args& args, const std::string& data_dir) {
   if (args.positional.size() != 1)
     return complain(command, "name exactly one STREAM", exit_refused);
   const auto& stream = args.positional.front();
-  actors::replay_bound bound;
+  readmodel::replay_bound bound;
   if (auto v = args.value("--to-version")) {
     bound.version = parse_u64(*v);
     if (!bound.version || *bound.version == 0)
@@ -91,20 +92,20 @@ int replay_stream(const parsed_args& args, const std::string& data_dir) {
   int code = exit_ok;
   auto db = open_existing(command, data_dir, code, /*read_only=*/true);
   if (!db) return code;
-  actors::replay_options options;
+  readmodel::replay_options options;
   options.keep_events = args.has("--events");
   options.use_snapshots = !args.has("--no-snapshots");
-  auto replayed = actors::replay_aggregate(*db, stream, bound, options);
+  auto replayed = readmodel::replay_aggregate(*db, stream, bound, options);
   if (!replayed) {
-    auto refused = replayed.error().code == actors::replay_errc::unknown_stream ||
-                   replayed.error().code == actors::replay_errc::unsupported_stream ||
-                   replayed.error().code == actors::replay_errc::not_at_bound;
+    auto refused = replayed.error().code == readmodel::replay_errc::unknown_stream ||
+                   replayed.error().code == readmodel::replay_errc::unsupported_stream ||
+                   replayed.error().code == readmodel::replay_errc::not_at_bound;
     return complain(command, replayed.error().message, refused ? exit_refused : exit_failed);
   }
   nlohmann::json out = replayed->state;
   if (options.keep_events) {
     auto events = nlohmann::json::array();
-    for (auto& e : replayed->events) events.push_back(http::event_envelope_json(e));
+    for (auto& e : replayed->events) events.push_back(readmodel::event_envelope_json(e));
     out = {{"stream", stream},
            {"version", replayed->version},
            {"snapshot_version", replayed->snapshot_version},

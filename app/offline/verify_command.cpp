@@ -1,12 +1,12 @@
 // ordo verify: checks a data directory and lists every problem found.
 #include <cstdio>
 
-#include "actors/projection_verify.hpp"
-#include "actors/replay.hpp"
 #include "app/offline/command_line.hpp"
 #include "app/offline/node_state.hpp"
 #include "app/offline/offline_commands.hpp"
 #include "persistence/verify.hpp"
+#include "readmodel/projection_verify.hpp"
+#include "readmodel/replay.hpp"
 
 namespace ordo::app::offline {
 namespace {
@@ -52,10 +52,10 @@ int run_verify(int argc, char** argv) {
     if (!n) return complain(command, "--max-problems needs a count, not " + *max, exit_refused);
     options.max_problems = *n;
   }
-  options.check_snapshot = actors::snapshot_problem;
-  options.check_kv = actors::checkpoint_problems;
+  options.check_snapshot = readmodel::snapshot_problem;
+  options.check_kv = readmodel::checkpoint_problems;
   options.check_kv_record = node_state_verdict;
-  if (args->has("--decode-events")) options.check_event = actors::event_problem;
+  if (args->has("--decode-events")) options.check_event = readmodel::event_problem;
 
   auto report = persistence::verify_directory(*data_dir, options);
   if (!report) return complain(command, report.error().message, exit_code_of(report.error()));

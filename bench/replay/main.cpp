@@ -21,13 +21,13 @@
 #include <string_view>
 #include <vector>
 
-#include "actors/projection_rebuild.hpp"
-#include "actors/projection_verify.hpp"
-#include "actors/projections/catalog.hpp"
-#include "actors/replay.hpp"
 #include "domain/deciders.hpp"
 #include "persistence/import.hpp"
 #include "persistence/verify.hpp"
+#include "readmodel/projection_rebuild.hpp"
+#include "readmodel/projection_verify.hpp"
+#include "readmodel/projections/catalog.hpp"
+#include "readmodel/replay.hpp"
 
 namespace {
 
@@ -183,9 +183,9 @@ bool clear_projections(const std::string& dir) {
   auto db = ordo::persistence::database::open(
       {.path = dir, .create_if_missing = false, .sync = ordo::persistence::sync_mode::none});
   if (!db) return std::fprintf(stderr, "%s\n", db.error().message.c_str()), false;
-  for (auto name : ordo::actors::projection_names()) {
-    auto view = ordo::actors::make_projection(name);
-    if (auto cleared = ordo::actors::clear_projection((*db)->kv(), *view); !cleared)
+  for (auto name : ordo::readmodel::projection_names()) {
+    auto view = ordo::readmodel::make_projection(name);
+    if (auto cleared = ordo::readmodel::clear_projection((*db)->kv(), *view); !cleared)
       return std::fprintf(stderr, "%s\n", cleared.error().message.c_str()), false;
   }
   return true;
@@ -243,8 +243,8 @@ int main(int argc, char** argv) {
 
   start = clock_type::now();
   auto report =
-      ordo::persistence::verify_directory(dir, {.check_snapshot = ordo::actors::snapshot_problem,
-                                                .check_kv = ordo::actors::checkpoint_problems});
+      ordo::persistence::verify_directory(dir, {.check_snapshot = ordo::readmodel::snapshot_problem,
+                                                .check_kv = ordo::readmodel::checkpoint_problems});
   if (!report || !report->ok()) return std::fprintf(stderr, "verify failed\n"), 1;
   rows.push_back({"ordo verify", report->records, seconds_since(start)});
 
@@ -252,16 +252,16 @@ int main(int argc, char** argv) {
     auto db = ordo::persistence::database::open(
         {.path = dir, .create_if_missing = false, .sync = ordo::persistence::sync_mode::none});
     if (!db) return std::fprintf(stderr, "%s\n", db.error().message.c_str()), 1;
-    for (auto name : ordo::actors::projection_names()) {
+    for (auto name : ordo::readmodel::projection_names()) {
       if (!only.empty() && name != only) continue;
-      auto view = ordo::actors::make_projection(name);
+      auto view = ordo::readmodel::make_projection(name);
       start = clock_type::now();
-      auto rebuilt = ordo::actors::rebuild_projection(**db, *view);
+      auto rebuilt = ordo::readmodel::rebuild_projection(**db, *view);
       if (!rebuilt) return std::fprintf(stderr, "%s\n", rebuilt.error().message.c_str()), 1;
       auto seconds = seconds_since(start);
       auto census = count_rows((*db)->kv(), view->row_prefix());
-      auto batches = (rebuilt->events + ordo::actors::rebuild_batch_events - 1) /
-                     ordo::actors::rebuild_batch_events;
+      auto batches = (rebuilt->events + ordo::readmodel::rebuild_batch_events - 1) /
+                     ordo::readmodel::rebuild_batch_events;
       rows.push_back({"ordo replay --projection " + std::string(name), rebuilt->events, seconds,
                       census, raw_row_writes(dir + "-row-writes", census, batches)});
     }

@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "actors/projections/saga_view.hpp"
 #include "actors/runtime.hpp"
 #include "persistence/database.hpp"
+#include "readmodel/projections/saga_view.hpp"
 
 namespace {
 
@@ -131,7 +131,7 @@ result run_in_process(const options& o, persistence::sync_mode sync) {
     });
     auto& kv = (*db)->kv();
     for (;;) {
-      auto totals = actors::projections::load_saga_totals(kv);
+      auto totals = readmodel::projections::load_saga_totals(kv);
       if (totals && totals->finished["confirmed"] >= static_cast<std::int64_t>(o.orders)) break;
       if (clock_type::now() - start > std::chrono::minutes(5))
         fail("sagas did not finish in 5 minutes");

@@ -403,6 +403,32 @@ TEST_F(offline_cli_test, VerifyNamesUnreadableAndOrphanDeadlinesAndIdempotencyRe
     EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
 }
 
+// Saga streams are checked like every other aggregate type's (domain/aggregate_types.hpp): an
+// event the saga decider cannot decode and a snapshot it cannot load are problems, though their
+// records' checksums are fine.
+TEST_F(offline_cli_test, VerifyDecodesSagaStreamsLikeEveryAggregateType) {
+  {
+    auto db = open_db();
+    ordo::persistence::append_request request{.stream = "saga-o1"};
+    request.events.push_back({.type = "SagaStarted",
+                              .schema_version = 1,
+                              .timestamp_ms = t0,
+                              .command_id = "cmd",
+                              .data = "{\"not\": \"a saga\"}"});
+    ASSERT_TRUE(db->events().append(std::move(request)));
+    ASSERT_TRUE(db->snapshots().save({.stream = "saga-o1",
+                                      .version = 1,
+                                      .schema = ordo::domain::saga_decider::snapshot_schema,
+                                      .timestamp_ms = t0,
+                                      .bytes = "not a saga state"}));
+  }
+  auto r = ordo("verify --decode-events " + data());
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("stream=saga-o1 version=1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the saga decider cannot load its state"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("problems       2"), std::string::npos) << r.out;
+}
+
 TEST_F(offline_cli_test, ReadersChangeNothingInTheDirectory) {
   auto before = files_of(dir_);
   auto verify = ordo("verify " + data());

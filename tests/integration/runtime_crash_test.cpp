@@ -27,11 +27,11 @@
 #include <string>
 #include <vector>
 
-#include "actors/projection.hpp"
 #include "actors/runtime.hpp"
-#include "actors/view_queries.hpp"
 #include "domain/deciders.hpp"
 #include "persistence/database.hpp"
+#include "readmodel/projection.hpp"
+#include "readmodel/view_queries.hpp"
 #include "tests/integration/kill_child.hpp"
 
 namespace ordo::actors::crash {
@@ -231,7 +231,7 @@ class RuntimeCrash : public ::testing::Test {
     }
     auto& kv = node.context().db->kv();
     for (auto name : {"order_summary", "orders_by_customer", "stats"}) {
-      auto at = load_checkpoint(kv, name);
+      auto at = readmodel::load_checkpoint(kv, name);
       ASSERT_TRUE(at) << at.error().message;
       EXPECT_EQ(at->position, f.last_position) << name;
     }
@@ -243,7 +243,7 @@ class RuntimeCrash : public ::testing::Test {
       for (auto& item : s.items) units += item.quantity;
       ++by_status[std::string(order::to_string(s.status))];
       by_customer[s.customer_id].insert(id);
-      auto summary = get_order_summary(kv, id);
+      auto summary = readmodel::get_order_summary(kv, id);
       ASSERT_TRUE(summary && *summary) << "no summary";
       auto& row = **summary;
       EXPECT_EQ(row["version"], f.versions.at("order-" + id));
@@ -252,16 +252,17 @@ class RuntimeCrash : public ::testing::Test {
       EXPECT_EQ(row["item_count"], units);
       EXPECT_EQ(row["total_cents"], order::total_cents(s.items));
     }
-    auto stats = get_stats(kv);
+    auto stats = readmodel::get_stats(kv);
     ASSERT_TRUE(stats) << stats.error().message;
     EXPECT_EQ((*stats)["position"], f.last_position);
     for (auto& [status, count] : (*stats)["orders_by_status"].items())
       EXPECT_EQ(count, by_status[status]) << "stats count of " << status;
     auto listed = [&](std::optional<std::string> customer) {
       std::map<std::string, std::uint64_t> versions;
-      order_list_query query{.customer_id = customer, .limit = max_list_limit};
+      readmodel::order_list_query query{.customer_id = customer,
+                                        .limit = readmodel::max_list_limit};
       for (;;) {
-        auto page = list_orders(kv, query);
+        auto page = readmodel::list_orders(kv, query);
         EXPECT_TRUE(page) << page.error().message;
         if (!page) break;
         for (auto& row : page->orders)

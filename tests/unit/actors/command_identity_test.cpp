@@ -6,9 +6,9 @@
 #include <future>
 #include <vector>
 
-#include "actors/aggregate_codec.hpp"
 #include "actors/command_ids.hpp"
-#include "actors/remembered_commands.hpp"
+#include "readmodel/aggregate_codec.hpp"
+#include "readmodel/remembered_commands.hpp"
 #include "runtime_fixture.hpp"
 
 namespace ordo::actors::testing {
@@ -46,7 +46,7 @@ TEST_F(CommandIdentity, AHashOnlyEntryOfAnOldSnapshotDoesNotAnswerASagaReservati
   state.on_hand = 11;
   json old{{"state", domain::stock_decider::save_state(state)},
            {"remembered", nlohmann::json::array({nlohmann::json::array(
-                              {legacy_command_id_hash(reserve_id), 1u, 0u, 0u})})}};
+                              {readmodel::legacy_command_id_hash(reserve_id), 1u, 0u, 0u})})}};
   ASSERT_TRUE(db().snapshots().save(
       {"stock-s1", 1, domain::stock_decider::snapshot_schema, t0, old.dump()}));
   start();  // recovers from that snapshot
@@ -64,8 +64,9 @@ TEST_F(CommandIdentity, AnOldSnapshotStillKnowsTheCommandsWhoseEventsItCanFind) 
   domain::stock::state state{};
   state.on_hand = 5;
   json old{{"state", domain::stock_decider::save_state(state)},
-           {"remembered", nlohmann::json::array({nlohmann::json::array(
-                              {legacy_command_id_hash(restock_id), 1u, first.position, 0u})})}};
+           {"remembered",
+            nlohmann::json::array({nlohmann::json::array(
+                {readmodel::legacy_command_id_hash(restock_id), 1u, first.position, 0u})})}};
   ASSERT_TRUE(db().snapshots().save(
       {"stock-s1", 1, domain::stock_decider::snapshot_schema, t0, old.dump()}));
   start();

@@ -7,18 +7,20 @@
 #include <future>
 #include <thread>
 
+#include "../readmodel/projections_support.hpp"
 #include "actors/messages.hpp"
 #include "actors/projection_actor.hpp"
-#include "actors/projections/order_stats.hpp"
-#include "actors/projections/order_summary.hpp"
-#include "actors/projections/orders_by_customer.hpp"
-#include "actors/view_queries.hpp"
-#include "projections_support.hpp"
+#include "readmodel/projections/order_stats.hpp"
+#include "readmodel/projections/order_summary.hpp"
+#include "readmodel/projections/orders_by_customer.hpp"
+#include "readmodel/view_queries.hpp"
+#include "runtime_fixture.hpp"
 
 namespace ordo::actors::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace readmodel::testing;  // order histories and the projection db fixture
 using nlohmann::json;
 using order::order_status;
 
@@ -147,16 +149,17 @@ class ProjectionActors : public runtime_fixture {
   // Everything the views show: every summary, every customer's listing, the stats.
   static json views(const persistence::kv_store& kv) {
     json out;
-    auto all = list_orders(kv, {.limit = max_list_limit});
+    auto all = readmodel::list_orders(kv, {.limit = readmodel::max_list_limit});
     EXPECT_TRUE(all);
     out["all"] = all->to_json();
     for (int c = 0; c < 5; ++c) {
       auto customer = "c" + std::to_string(c);
-      auto mine = list_orders(kv, {.customer_id = customer, .limit = max_list_limit});
+      auto mine =
+          readmodel::list_orders(kv, {.customer_id = customer, .limit = readmodel::max_list_limit});
       EXPECT_TRUE(mine);
       out[customer] = mine->to_json();
     }
-    out["stats"] = *get_stats(kv);
+    out["stats"] = *readmodel::get_stats(kv);
     return out;
   }
 
@@ -167,11 +170,12 @@ class ProjectionActors : public runtime_fixture {
     EXPECT_TRUE(opened);
     auto events = db().events().read_all(1);
     EXPECT_TRUE(events);
-    projections::order_summary summary;
-    projections::orders_by_customer by_customer;
-    projections::order_stats stats;
-    for (projection* view : std::initializer_list<projection*>{&summary, &by_customer, &stats})
-      EXPECT_TRUE(apply_and_commit(*view, (*opened)->kv(), *events, 0));
+    readmodel::projections::order_summary summary;
+    readmodel::projections::orders_by_customer by_customer;
+    readmodel::projections::order_stats stats;
+    for (readmodel::projection* view :
+         std::initializer_list<readmodel::projection*>{&summary, &by_customer, &stats})
+      EXPECT_TRUE(readmodel::apply_and_commit(*view, (*opened)->kv(), *events, 0));
     auto out = views((*opened)->kv());
     opened->reset();
     std::filesystem::remove_all(dir);
@@ -281,7 +285,7 @@ TEST_F(ProjectionActors, RebuildWhileEventsAreAppendedEndsWithTheSameViews) {
   EXPECT_EQ(before, reference_views());
   // A row no event explains (as an older version of the code might have left): a rebuild that
   // did not start from empty rows would keep it.
-  auto ghost = projections::order_summary::row_key("zzz");
+  auto ghost = readmodel::projections::order_summary::row_key("zzz");
   ASSERT_TRUE(db().kv().put(ghost, R"({"summary":{"order_id":"zzz"},"order":{}})"));
   for (auto& view : projections_) rebuild(view);
   std::thread writer([&] { write_orders(300, 100); });
@@ -311,7 +315,8 @@ TEST_F(ProjectionActors, AnInterruptedRebuildIsFinishedOnStart) {
         kv.put("view/stats/order/ghost", R"({"status":"shipped","total_cents":1,"version":9})"));
     ASSERT_TRUE(kv.put("view/stats/totals",
                        R"({"orders_by_status":{},"confirmed_revenue_cents":7,"position":99})"));
-    ASSERT_TRUE(kv.put(checkpoint_key("stats"), std::string(clearing_marker)));
+    ASSERT_TRUE(
+        kv.put(readmodel::checkpoint_key("stats"), std::string(readmodel::clearing_marker)));
   });
   start();
   spawn();

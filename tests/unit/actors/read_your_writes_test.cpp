@@ -1,7 +1,7 @@
 // Through the gateway: a command's position, awaited, makes the read models show the command.
 #include <gtest/gtest.h>
 
-#include "actors/view_queries.hpp"
+#include "readmodel/view_queries.hpp"
 #include "runtime_fixture.hpp"
 
 namespace ordo::actors::testing {
@@ -16,7 +16,7 @@ TEST_F(ReadYourWrites, AwaitingACommandsPositionMakesTheViewsShowIt) {
   auto added = run("order", "o1", "add_item", {{"sku", "s"}, {"quantity", 3}, {"unit_price_cents", 5}});
   ASSERT_TRUE(added.ok());
   ASSERT_TRUE(gate().await_position(added.position, std::chrono::seconds(10)));
-  auto summary = get_order_summary(db().kv(), "o1");
+  auto summary = readmodel::get_order_summary(db().kv(), "o1");
   ASSERT_TRUE(summary);
   ASSERT_TRUE(*summary);
   EXPECT_EQ((**summary)["version"], 2);

@@ -1,21 +1,24 @@
 // The remembered-commands table and the durable command outcomes: full ids only, the client
 // namespace, the key TTL, compact packed records, and readable old snapshots.
-#include "actors/remembered_commands.hpp"
+#include "readmodel/remembered_commands.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "actors/aggregate_codec.hpp"
 #include "actors/command_ids.hpp"
 #include "actors/command_outcome_store.hpp"
 #include "domain/deciders.hpp"
+#include "readmodel/aggregate_codec.hpp"
 #include "runtime_fixture.hpp"
 
 namespace ordo::actors {
 namespace {
 
 using domain::stock_decider;
+using readmodel::command_origin;
+using readmodel::remembered_commands;
+using readmodel::remembered_outcome;
 
 constexpr std::int64_t t0 = 1'700'000'000'000;
 constexpr std::int64_t day_ms = 24 * 3600 * 1000;
@@ -25,7 +28,7 @@ remembered_outcome internal(std::string id, std::uint64_t version) {
 }
 
 TEST(RememberedCommands, MatchesOnlyTheFullId) {
-  remembered_commands table;
+  readmodel::remembered_commands table;
   table.remember(internal("saga-o1:reserving:reserve:s1", 3));
   EXPECT_TRUE(table.find("saga-o1:reserving:reserve:s1", t0, day_ms));
   EXPECT_FALSE(table.find("saga-o1:reserving:reserve:s2", t0, day_ms));  // same length
@@ -38,9 +41,9 @@ TEST(RememberedCommands, AnIdWithTheSameLegacyHashIsNotTheSameCommand) {
   // Today's snapshots hold FNV-1a hashes; a table entry planted under another id whose hash is
   // the target's must not answer for it. The table keeps ids, so only the id itself matches.
   const std::string target = "saga-o1:reserving:reserve:s1";
-  remembered_commands table;
+  readmodel::remembered_commands table;
   table.remember(internal("idem/forged", 1));
-  ASSERT_NE(legacy_command_id_hash("idem/forged"), 0u);
+  ASSERT_NE(readmodel::legacy_command_id_hash("idem/forged"), 0u);
   EXPECT_FALSE(table.find(target, t0, day_ms));
 }
 
@@ -54,7 +57,7 @@ TEST(CommandIds, ClientIdsLiveInTheirOwnNamespace) {
 }
 
 TEST(RememberedCommands, KeepsTheNewestCapacityEntriesAndTheNewestMatch) {
-  remembered_commands table(3);
+  readmodel::remembered_commands table(3);
   for (std::uint64_t v = 1; v <= 5; ++v) table.remember(internal("c" + std::to_string(v), v));
   EXPECT_EQ(table.size(), 3u);
   EXPECT_FALSE(table.find("c1", t0, day_ms));
@@ -91,10 +94,10 @@ TEST(RememberedCommands, EncodesAndDecodesEveryField) {
 }
 
 TEST(RememberedCommands, RefusesDamagedOrUnknownBytes) {
-  remembered_commands table(10);
+  readmodel::remembered_commands table(10);
   table.remember(internal("c1", 1));
   auto bytes = table.encode();
-  remembered_commands copy(10);
+  readmodel::remembered_commands copy(10);
   EXPECT_FALSE(copy.decode(bytes.substr(0, bytes.size() - 1)));
   EXPECT_FALSE(copy.decode(bytes + "x"));
   auto other_version = bytes;
@@ -107,7 +110,7 @@ TEST(RememberedCommands, RefusesDamagedOrUnknownBytes) {
 }
 
 TEST(RememberedCommands, StaysCompact) {
-  remembered_commands table(1000);
+  readmodel::remembered_commands table(1000);
   for (int i = 0; i < 5000; ++i)
     table.remember({"idem/key-" + std::to_string(i), command_origin::client, outcome::ok,
                     static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(i), t0});
@@ -116,8 +119,8 @@ TEST(RememberedCommands, StaysCompact) {
   // ~13-byte ids plus ~16 bytes of header and varints per entry, nothing allocated per entry.
   EXPECT_LE(table.bytes_held(), 1000u * 40);
   // An aggregate that never saw a command id carries no more than the table it replaced.
-  EXPECT_LE(sizeof(remembered_commands), 40u);
-  remembered_commands idle;
+  EXPECT_LE(sizeof(readmodel::remembered_commands), 40u);
+  readmodel::remembered_commands idle;
   idle.remember(internal("saga-o1:start", 1));
   idle.shrink();
   EXPECT_LE(idle.bytes_held(), 64u);
@@ -126,14 +129,15 @@ TEST(RememberedCommands, StaysCompact) {
 TEST(AggregateSnapshot, NewFormatRoundTripsStateAndTable) {
   domain::stock::state state{};
   state.on_hand = 11;
-  remembered_commands table(10);
+  readmodel::remembered_commands table(10);
   table.remember(internal("saga-o1:reserving:reserve:s1", 2));
   persistence::snapshot s{"stock-s1", 2, stock_decider::snapshot_schema, t0,
-                          encode_aggregate_snapshot<stock_decider>(state, table)};
+                          readmodel::encode_aggregate_snapshot<stock_decider>(state, table)};
   domain::stock::state loaded{};
-  remembered_commands loaded_table(10);
-  std::vector<legacy_remembered> legacy;
-  ASSERT_TRUE(decode_aggregate_snapshot<stock_decider>(s, loaded, loaded_table, &legacy));
+  readmodel::remembered_commands loaded_table(10);
+  std::vector<readmodel::legacy_remembered> legacy;
+  ASSERT_TRUE(
+      readmodel::decode_aggregate_snapshot<stock_decider>(s, loaded, loaded_table, &legacy));
   EXPECT_EQ(loaded.on_hand, 11);
   EXPECT_EQ(loaded_table.entries(), table.entries());
   EXPECT_TRUE(legacy.empty());
@@ -142,19 +146,20 @@ TEST(AggregateSnapshot, NewFormatRoundTripsStateAndTable) {
 TEST(AggregateSnapshot, OldFormatLoadsItsStateAndHandsBackHashOnlyEntries) {
   domain::stock::state state{};
   state.on_hand = 11;
-  nlohmann::json old{{"state", stock_decider::save_state(state)},
-                     {"remembered", nlohmann::json::array({nlohmann::json::array(
-                                        {legacy_command_id_hash("saga-o1:start"), 1u, 5u, 0u})})}};
+  nlohmann::json old{
+      {"state", stock_decider::save_state(state)},
+      {"remembered", nlohmann::json::array({nlohmann::json::array(
+                         {readmodel::legacy_command_id_hash("saga-o1:start"), 1u, 5u, 0u})})}};
   persistence::snapshot s{"stock-s1", 1, stock_decider::snapshot_schema, t0, old.dump()};
   domain::stock::state loaded{};
-  remembered_commands table(10);
+  readmodel::remembered_commands table(10);
   table.remember(internal("stale", 1));
-  std::vector<legacy_remembered> legacy;
-  ASSERT_TRUE(decode_aggregate_snapshot<stock_decider>(s, loaded, table, &legacy));
+  std::vector<readmodel::legacy_remembered> legacy;
+  ASSERT_TRUE(readmodel::decode_aggregate_snapshot<stock_decider>(s, loaded, table, &legacy));
   EXPECT_EQ(loaded.on_hand, 11);
   EXPECT_EQ(table.size(), 0u);  // a hash never matches a command by itself
   ASSERT_EQ(legacy.size(), 1u);
-  EXPECT_EQ(legacy[0].id_hash, legacy_command_id_hash("saga-o1:start"));
+  EXPECT_EQ(legacy[0].id_hash, readmodel::legacy_command_id_hash("saga-o1:start"));
   EXPECT_EQ(legacy[0].position, 5u);
 }
 

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "actors/deadline_store.hpp"
-#include "actors/projections/saga_view.hpp"
+#include "readmodel/projections/saga_view.hpp"
 #include "runtime_fixture.hpp"
 
 namespace ordo::actors::testing {
@@ -223,12 +223,13 @@ TEST_F(Saga, SagasViewCountsActiveAndFinished) {
   ASSERT_TRUE(saga_finished("o1"));
   ASSERT_TRUE(saga_finished("o2"));
   ASSERT_TRUE(gate().await_position(db().events().last_position(), 10s));
-  auto totals = projections::load_saga_totals(db().kv());
+  auto totals = readmodel::projections::load_saga_totals(db().kv());
   ASSERT_TRUE(totals);
   EXPECT_EQ(totals->active, 0);
   EXPECT_EQ(totals->finished["confirmed"], 1);
   EXPECT_EQ(totals->finished["out_of_stock"], 1);
-  auto page = projections::list_sagas(db().kv(), std::string("finished"), 10, std::nullopt);
+  auto page =
+      readmodel::projections::list_sagas(db().kv(), std::string("finished"), 10, std::nullopt);
   ASSERT_TRUE(page);
   ASSERT_EQ(page->sagas.size(), 2u);
   EXPECT_EQ(page->sagas[0].saga_id, "o1");

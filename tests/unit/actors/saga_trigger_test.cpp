@@ -8,12 +8,14 @@
 #include <set>
 #include <thread>
 
-#include "projections_support.hpp"
+#include "../readmodel/projections_support.hpp"
+#include "runtime_fixture.hpp"
 
 namespace ordo::actors::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace readmodel::testing;  // order histories and the projection db fixture
 
 // Sagas that answer ok, except those told to refuse (unavailable).
 class fake_sagas {

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/aggregate_codec.hpp"
 #include "domain/time_format.hpp"
+#include "readmodel/aggregate_codec.hpp"
 #include "tests/unit/actors/runtime_fixture.hpp"
 
 namespace ordo::http {
@@ -253,8 +253,8 @@ TEST_F(ApiTest, HistoryReplaysTheJournalAndIgnoresSnapshotsBeyondTheBound) {
   auto taken_at = events.back().timestamp_ms + 60'000;
   ASSERT_TRUE(
       db().snapshots().save({"order-o1", 3, domain::order_decider::snapshot_schema, taken_at,
-                             actors::encode_aggregate_snapshot<domain::order_decider>(
-                                 state, actors::remembered_commands())}));
+                             readmodel::encode_aggregate_snapshot<domain::order_decider>(
+                                 state, readmodel::remembered_commands())}));
 
   auto quantity_at = [&](const std::string& query) {
     auto res = call("GET", "/v1/orders/o1/history?" + query);

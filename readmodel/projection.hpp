@@ -1,0 +1,194 @@
+// A projection: plain C++ that folds committed events into read-model rows in the kv store.
+//
+// A projection knows no CAF. The projection actor (actors/projection_actor.hpp) feeds it events
+// in position order and commits what it produced together with its checkpoint in one WriteBatch,
+// so that every event is applied exactly once across crashes. All rows of a projection live
+// under "view/<name>/" (its row_prefix), so that a rebuild can delete them with one prefix scan;
+// its checkpoint lives under "checkpoint/<name>".
+#pragma once
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "persistence/event_record.hpp"
+#include "persistence/kv_store.hpp"
+#include "persistence/result.hpp"
+
+namespace ordo::readmodel {
+
+// The rows one apply() produces. Reads go through the pending writes of this batch, so a row that
+// an earlier event of the batch changed is read back changed, then through the writes of an
+// earlier batch that are still being written (a rebuild writes one batch while it applies the
+// next), then the store; nothing reaches the store until the caller commits take_writes().
+class row_batch {
+ public:
+  // REQUIRES: `kv` outlives the batch. Every key written must start with `prefix`.
+  // `being_written`: an earlier batch's writes in key order (take_writes), not yet in `kv`;
+  // REQUIRES: it outlives the batch and does not change meanwhile.
+  row_batch(const persistence::kv_store& kv, std::string_view prefix,
+            std::span<const persistence::kv_write> being_written = {})
+      : kv_(kv), prefix_(prefix), being_written_(being_written) {}
+
+  // The row as this batch leaves it: the pending write if there is one, else the one being
+  // written, else the stored row.
+  persistence::result<std::optional<std::string>> get(std::string_view key) const {
+    if (auto it = pending_.find(key); it != pending_.end()) return it->second;
+    auto earlier = std::ranges::lower_bound(
+        being_written_, key, std::less<>{},
+        [](const persistence::kv_write& w) -> std::string_view { return w.key; });
+    if (earlier != being_written_.end() && earlier->key == key) return earlier->value;
+    return kv_.get(key);
+  }
+
+  void put(std::string_view key, std::string value) {
+    assert(key.starts_with(prefix_) && "a projection writes only under its row prefix");
+    pending_.insert_or_assign(std::string(key), std::optional<std::string>(std::move(value)));
+  }
+
+  void erase(std::string_view key) {
+    assert(key.starts_with(prefix_) && "a projection writes only under its row prefix");
+    pending_.insert_or_assign(std::string(key), std::nullopt);
+  }
+
+  bool empty() const { return pending_.empty(); }
+
+  // The last write of each key, in key order; leaves the batch empty.
+  std::vector<persistence::kv_write> take_writes() {
+    std::vector<persistence::kv_write> writes;
+    writes.reserve(pending_.size());
+    for (auto& [key, value] : pending_) writes.push_back({key, std::move(value)});
+    pending_.clear();
+    return writes;
+  }
+
+ private:
+  const persistence::kv_store& kv_;
+  std::string prefix_;
+  std::map<std::string, std::optional<std::string>, std::less<>> pending_;
+  std::span<const persistence::kv_write> being_written_;
+};
+
+class projection {
+ public:
+  virtual ~projection() = default;
+
+  // A short stable name: "order_summary". It names the rows, the checkpoint and the actor.
+  virtual std::string_view name() const = 0;
+  // "view/<name>/": every row this projection writes starts with it.
+  virtual std::string_view row_prefix() const = 0;
+
+  // Folds `events` (in position order, none applied before) into `rows`. A failure leaves the
+  // store untouched (the caller drops `rows`), so the same events can be applied again later.
+  // Everything a projection knows is in its rows; it may keep some of them decoded in memory
+  // (row_cache) as long as they are exactly its rows as its last apply() left them.
+  virtual persistence::result<void> apply(std::span<const persistence::recorded_event> events,
+                                          row_batch& rows) = 0;
+
+  // Drops every row kept in memory. Called when the rows of an apply() are not committed (a
+  // failed apply or write) and when the rows are cleared, so that what is kept is never stale.
+  virtual void forget() {}
+
+  // What it retries apart from its batches (the saga trigger's parked sagas), one line each, for
+  // inspection; empty for a plain read model.
+  virtual std::vector<std::string> retrying() const { return {}; }
+};
+
+inline std::string checkpoint_key(std::string_view projection_name) {
+  return "checkpoint/" + std::string(projection_name);
+}
+
+// Where a projection stands. `clearing`: a node of an earlier version was deleting the rows in
+// chunks for a rebuild when it stopped; the rows must be cleared before anything is applied again.
+// (Clearing is one atomic range delete now, so nothing writes the marker any more.)
+struct checkpoint {
+  std::uint64_t position = 0;  // the last position applied; 0: nothing applied
+  bool clearing = false;
+  bool operator==(const checkpoint&) const = default;
+};
+
+// The checkpoint value of a rebuild interrupted while clearing (see checkpoint::clearing).
+inline constexpr std::string_view clearing_marker = "clearing";
+
+// The checkpoint is the position as decimal text, so that an operator can read it in a dump.
+inline persistence::result<checkpoint> load_checkpoint(const persistence::kv_store& kv,
+                                                       std::string_view projection_name) {
+  auto key = checkpoint_key(projection_name);
+  auto value = kv.get(key);
+  if (!value) return std::unexpected(std::move(value.error()));
+  if (!*value) return checkpoint{};
+  const std::string& text = **value;
+  if (text == clearing_marker) return checkpoint{0, true};
+  std::uint64_t position = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), position);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+    return persistence::storage_failure(persistence::storage_errc::corrupt,
+                                        "unreadable checkpoint under " + key + ": " + text);
+  return checkpoint{position, false};
+}
+
+inline persistence::kv_write checkpoint_write(std::string_view projection_name,
+                                              std::uint64_t position) {
+  return {checkpoint_key(projection_name), std::to_string(position)};
+}
+
+// What applying a batch produced: the rows in key order, then the checkpoint, for one write.
+struct applied_batch {
+  std::vector<persistence::kv_write> writes;
+  std::uint64_t position = 0;  // the new checkpoint
+  // The row writes alone (all but the checkpoint), in key order: a later row_batch's
+  // being_written.
+  std::span<const persistence::kv_write> rows() const {
+    return std::span(writes).first(writes.empty() ? 0 : writes.size() - 1);
+  }
+};
+
+// Applies the events of `events` after position `after` (a batch may overlap what is applied, a
+// retried fetch: that part is skipped, never applied twice) and returns the rows and the new
+// checkpoint to write together; no writes when no event was newer. `being_written`: see
+// row_batch. On failure the projection has forgotten its rows in memory.
+inline persistence::result<applied_batch> apply_batch(
+    projection& view, const persistence::kv_store& kv,
+    std::span<const persistence::recorded_event> events, std::uint64_t after,
+    std::span<const persistence::kv_write> being_written = {}) {
+  std::size_t skip = 0;
+  while (skip < events.size() && events[skip].position <= after) ++skip;
+  events = events.subspan(skip);
+  if (events.empty()) return applied_batch{{}, after};
+  row_batch rows(kv, view.row_prefix(), being_written);
+  if (auto applied = view.apply(events, rows); !applied) {
+    view.forget();
+    return std::unexpected(std::move(applied.error()));
+  }
+  applied_batch batch{rows.take_writes(), events.back().position};
+  batch.writes.push_back(checkpoint_write(view.name(), batch.position));
+  return batch;
+}
+
+// Applies the events of `events` after position `after` and commits their rows together with
+// the new checkpoint in one atomic write (not synced: a crash loses rows and checkpoint
+// together, and the events are applied again). Returns the new checkpoint (`after` when no event
+// was newer). On failure nothing was written.
+inline persistence::result<std::uint64_t> apply_and_commit(
+    projection& view, persistence::kv_store& kv,
+    std::span<const persistence::recorded_event> events, std::uint64_t after) {
+  auto batch = apply_batch(view, kv, events, after);
+  if (!batch) return std::unexpected(std::move(batch.error()));
+  if (batch->writes.empty()) return after;
+  if (auto written = kv.write(batch->writes, /*sync=*/false); !written) {
+    view.forget();
+    return std::unexpected(std::move(written.error()));
+  }
+  return batch->position;
+}
+
+}  // namespace ordo::readmodel

@@ -1,0 +1,56 @@
+// Clearing a projection's rows and folding the journal into them, one bounded step at a time.
+// The one implementation behind both rebuilds: the offline `ordo replay --projection` runs the
+// steps in a loop (rebuild_projection), the projection actor runs one step per message, so that
+// it keeps answering queries and awaits while commands go on appending. Plain C++, no CAF.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "persistence/database.hpp"
+#include "readmodel/projection.hpp"
+
+namespace ordo::readmodel {
+
+// Deletes every row of the projection and its checkpoint in one atomic write (a range
+// tombstone: as quick for millions of rows as for none), and makes the projection forget the
+// rows it keeps in memory. Afterwards the projection starts from position 0. A checkpoint that
+// still says "clearing" (written by nodes that cleared rows in chunks) is removed with them.
+persistence::result<void> clear_projection(persistence::kv_store& kv, projection& view);
+
+struct journal_step {
+  std::uint64_t events = 0;    // events read from the journal
+  std::uint64_t position = 0;  // the checkpoint after the step
+  bool caught_up = false;      // fewer than the most asked for were left: the end is reached
+};
+
+// Reads up to `max_events` events after position `after` from the journal and applies them,
+// committing the rows and the new checkpoint in one write (apply_and_commit). On failure nothing
+// was written and the checkpoint is still `after`.
+persistence::result<journal_step> apply_journal_step(const persistence::journal& journal,
+                                                     persistence::kv_store& kv, projection& view,
+                                                     std::uint64_t after, std::size_t max_events);
+
+struct rebuild_progress {
+  std::uint64_t events = 0;         // events applied so far
+  std::uint64_t position = 0;       // the checkpoint so far
+  std::uint64_t last_position = 0;  // the journal's last position when the rebuild started
+};
+
+// The events per step of an offline rebuild: large batches mean few writes of each row (rows
+// are encoded once per batch), at the cost of memory for the batch's events and rows.
+inline constexpr std::size_t rebuild_batch_events = 1 << 15;
+
+// Rebuilds the projection from position 0: clears its rows, then applies the whole journal in
+// steps of `batch_events`, each committing rows and checkpoint together (a node that starts
+// after an interrupted rebuild goes on from that checkpoint). The journal is read a batch ahead
+// and each batch's rows are written while the next batch is applied, on two more threads.
+// `on_progress` is called after each step's write.
+persistence::result<rebuild_progress> rebuild_projection(
+    persistence::database& db, projection& view,
+    const std::function<void(const rebuild_progress&)>& on_progress = {},
+    std::size_t batch_events = rebuild_batch_events);
+
+}  // namespace ordo::readmodel
