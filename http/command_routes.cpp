@@ -52,14 +52,14 @@ reply send_command(route_context& context, const request& req, command_call call
   envelope.reply_with_state = true;  // the answer's body
 
   auto started = std::chrono::steady_clock::now();
-  auto answer = context.node.gateway.send(envelope);
-  context.metrics->count_command(envelope.aggregate_type + "." + envelope.command, answer.code,
-                                 std::chrono::steady_clock::now() - started);
+  auto answer = context.node.gateway.send(std::move(envelope));
+  context.metrics->count_command(std::string(call.aggregate_type) + "." + std::string(call.command),
+                                 answer.code, std::chrono::steady_clock::now() - started);
   if (!answer.ok()) return problem_from(answer, *expected);
   if (answer.state.empty()) {
     // A repeated key is answered with its first reply, state included; only an outcome
     // recovered without its reply (from the events of an older version) lacks it: read it.
-    auto current = context.node.gateway.query(envelope.aggregate_type, envelope.aggregate_id);
+    auto current = context.node.gateway.query(std::string(call.aggregate_type), call.aggregate_id);
     if (!current.ok()) return problem_from(current, *expected);
     answer.state = std::move(current.state);
   }
@@ -68,7 +68,7 @@ reply send_command(route_context& context, const request& req, command_call call
   r.body = std::move(answer.state);
   r.with_header("ETag", etag(answer.version));
   r.with_header("X-Consistency-Token", consistency_token(answer.position));
-  if (call.success_status == 201) r.with_header("Location", "/v1/orders/" + envelope.aggregate_id);
+  if (call.success_status == 201) r.with_header("Location", "/v1/orders/" + call.aggregate_id);
   return r;
 }
 
