@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "http/request_head.hpp"
+
 namespace ordo::http {
 
 namespace {
@@ -57,6 +59,23 @@ io_result read_some(connection& c, char* into, std::size_t size) {
   std::size_t got = 0;
   int rc = SSL_read_ex(c.ssl, into, size, &got);
   return tls_result(c.ssl, rc, got);
+}
+
+bool read_available(connection& c) {
+  while (c.buffered.size() <= max_head_bytes) {
+    auto old_size = c.buffered.size();
+    c.buffered.resize(std::min(old_size + read_chunk, max_head_bytes + 1));
+    auto r = read_some(c, c.buffered.data() + old_size, c.buffered.size() - old_size);
+    c.buffered.resize(old_size + r.bytes);
+    if (r.state == io_state::want_read || r.state == io_state::want_write) return true;
+    if (r.state != io_state::done) return false;
+  }
+  return true;
+}
+
+bool has_whole_head(connection& c) {
+  auto end = head_end(c.buffered, c.head_scanned);
+  return end != 0 && end <= max_head_bytes;
 }
 
 io_result write_some(connection& c, const char* from, std::size_t size) {

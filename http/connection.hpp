@@ -42,6 +42,14 @@ struct io_result {
 io_result read_some(connection& c, char* into, std::size_t size);
 io_result write_some(connection& c, const char* from, std::size_t size);
 
+// Reads what the socket has now into c.buffered, never more than one byte past max_head_bytes
+// (enough to know that a head is too long). False once the client closed (perhaps only its
+// sending side) or the socket failed; what was read stays buffered either way.
+bool read_available(connection& c);
+
+// Whether c.buffered begins with a whole request head of at most max_head_bytes.
+bool has_whole_head(connection& c);
+
 // Reads a request from what the front buffered, then from the socket, all before one deadline
 // for the whole rest of the request (its body); writes the answer before a deadline counted from
 // its first byte. A deadline missed reads or writes as an error, which httplib answers or closes.

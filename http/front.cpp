@@ -253,19 +253,9 @@ void front::continue_handshake(std::uint64_t id) {
 }
 
 void front::read_head(std::uint64_t id) {
-  auto& c = *waiting_.at(id).conn;
-  // Never more than one byte past the cap: enough to know that the head is too long.
-  bool ended = false;  // the client closed (perhaps only its sending side) or the socket failed
-  while (!ended && c.buffered.size() <= max_head_bytes) {
-    auto old_size = c.buffered.size();
-    c.buffered.resize(std::min(old_size + read_chunk, max_head_bytes + 1));
-    auto r = read_some(c, c.buffered.data() + old_size, c.buffered.size() - old_size);
-    c.buffered.resize(old_size + r.bytes);
-    if (r.state == io_state::want_read || r.state == io_state::want_write) break;
-    ended = r.state != io_state::done;
-  }
+  bool open = read_available(*waiting_.at(id).conn);
   // A whole request followed by the end of the client's sending is still answered.
-  if (dispatch_if_complete(id) || !ended) return;
+  if (dispatch_if_complete(id) || open) return;
   close_connection(id);
 }
 
@@ -282,8 +272,7 @@ void front::drain(std::uint64_t id) {
 bool front::dispatch_if_complete(std::uint64_t id) {
   auto& w = waiting_.at(id);
   auto& c = *w.conn;
-  auto end = head_end(c.buffered, c.head_scanned);
-  if (end != 0 && end <= max_head_bytes) {
+  if (has_whole_head(c)) {
     dispatch_(take(id));
     return true;
   }

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 #include <netdb.h>
+#include <openssl/ssl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,8 +21,9 @@
 namespace ordo::http {
 
 struct server::admission {
-  std::atomic<std::size_t> waiting{0};   // accepted connections no thread has taken yet
-  std::atomic<std::size_t> handling{0};  // requests inside the handler
+  std::atomic<std::size_t> waiting{0};    // accepted connections no thread has taken yet
+  std::atomic<std::size_t> handling{0};   // requests inside the handler
+  std::atomic<std::size_t> lingering{0};  // workers waiting for a connection's next request
 };
 
 // httplib's parsing, routing and answer writing for one request on a stream the front prepared.
@@ -40,6 +43,15 @@ namespace {
 
 // Requests one connection may send before the node closes it.
 constexpr std::size_t max_requests_per_connection = 1000;
+
+// How long a worker waits for a kept-alive connection's next request before it hands the
+// connection back to the front. A client that sends its next request at once (most do) is then
+// served by one thread, as httplib's thread per connection would: no wake-up of the front, no
+// hand-off to another worker, no epoll registration. Waiting holds a thread, so it stays short
+// and happens only while free workers remain (lingering_reserve) and none is queued.
+constexpr int linger_ms = 2;
+// Workers kept free of lingering for connections whose requests arrive meanwhile.
+constexpr std::size_t lingering_reserve = 4;
 
 // "200 while the process lives" (API.md): the liveness probe is never shed for load and takes no
 // in-flight slot, so that an orchestrator does not restart a node for being busy.
@@ -315,14 +327,39 @@ std::expected<std::uint16_t, std::string> server::bind() {
 }
 
 void server::answer_on(std::unique_ptr<connection> c) {
-  bool keep_alive = false;
-  {
-    connection_stream stream(*c, std::chrono::milliseconds(options_.read_timeout_ms));
-    bool last = ++c->requests >= max_requests_per_connection || stopping_;
-    bool closed = false;
-    keep_alive = runner_->answer_one(stream, last, closed) && !closed && !last;
+  for (;;) {
+    bool keep_alive = false;
+    {
+      connection_stream stream(*c, std::chrono::milliseconds(options_.read_timeout_ms));
+      bool last = ++c->requests >= max_requests_per_connection || stopping_;
+      bool closed = false;
+      keep_alive = runner_->answer_one(stream, last, closed) && !closed && !last;
+    }
+    auto next = keep_alive ? await_next_head(*c) : next_head::closed;
+    if (next != next_head::ready) return front_->give_back(std::move(c), next == next_head::later);
   }
-  front_->give_back(std::move(c), keep_alive);
+}
+
+server::next_head server::await_next_head(connection& c) {
+  if (has_whole_head(c)) return next_head::ready;  // sent right behind the one just answered
+  bool decrypted = c.ssl != nullptr && SSL_has_pending(c.ssl);
+  if (!decrypted) {
+    auto& a = *admitted_;
+    if (stopping_ || a.waiting.load(std::memory_order_relaxed) != 0) return next_head::later;
+    auto busy = a.lingering.fetch_add(1, std::memory_order_relaxed) + 1 +
+                a.handling.load(std::memory_order_relaxed);
+    struct leave {
+      std::atomic<std::size_t>& n;
+      ~leave() { n.fetch_sub(1, std::memory_order_relaxed); }
+    } on_exit{a.lingering};
+    if (busy + lingering_reserve > options_.threads) return next_head::later;
+    pollfd readable{.fd = c.fd, .events = POLLIN, .revents = 0};
+    if (::poll(&readable, 1, linger_ms) <= 0) return next_head::later;
+  }
+  // A head cut short goes back to the front, which waits for the rest within its deadline.
+  bool open = read_available(c);
+  if (has_whole_head(c)) return next_head::ready;
+  return open ? next_head::later : next_head::closed;
 }
 
 void server::serve() {

@@ -74,8 +74,13 @@ class server {
  private:
   void configure();
   void answer_itself(const httplib::Request& req, httplib::Response& res, const reply& r);
-  // On a worker: answers the request whose head `c` holds, then gives `c` back to the front.
+  // On a worker: answers the request whose head `c` holds, and the ones that follow it soon on
+  // the same connection, then gives `c` back to the front.
   void answer_on(std::unique_ptr<connection> c);
+  // After an answer on a kept-alive connection: whether its next request head is here, or
+  // arrives while the worker lingers for it (only while enough workers are free).
+  enum class next_head { ready, later, closed };
+  next_head await_next_head(connection& c);
 
   server_options options_;
   handler handle_;
