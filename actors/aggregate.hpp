@@ -429,6 +429,10 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
       [self](written_atom, append_outcome& outcome) { detail::on_written<D>(self, outcome); },
       [self](resend_atom) { detail::on_resend<D>(self); },
       [self](query_atom) { return detail::state_reply<D>(self->state); },
+      [self](tracked_query& query) {
+        query.reply.accept();
+        query.reply.complete(detail::state_reply<D>(self->state));
+      },
       [self](snapshot_atom) {
         detail::take_snapshot<D>(self);
         return detail::state_reply<D>(self->state);

@@ -151,6 +151,16 @@ struct tracked_command {
   reply_ticket reply;
 };
 
+// A read of an aggregate's state by this node's gateway, answered the same way: the aggregate
+// completes the caller's call with its state (a query changes nothing, so a caller that gave up
+// after the hand-off still knows that nothing happened).
+struct tracked_query {
+  std::string aggregate_type;
+  std::string aggregate_id;
+  reply_ticket reply;
+};
+
 }  // namespace ordo::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::tracked_command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::tracked_query)

@@ -154,8 +154,15 @@ Reply gateway::ask(const caf::actor& actor, Reply fallback, Ts... xs) {
 }
 
 command_reply gateway::query(const std::string& type, const std::string& id) {
-  return ask(actors_->shard_for(type, id), make_reply(outcome::unavailable, "no reply in time"),
-             query_atom::value, type, id);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.command_timeout_ms);
+  auto call = std::make_shared<command_call>();
+  caf::anon_send(actors_->shard_for(type, id), tracked_query{type, id, reply_ticket(call)});
+  auto reply = call->wait_until(deadline);
+  // A read changes nothing: whether or not it reached the aggregate, no answer is just that.
+  if (reply.code == outcome::outcome_unknown)
+    return make_reply(outcome::unavailable, "no reply in time");
+  return reply;
 }
 
 command_reply gateway::snapshot(const std::string& type, const std::string& id) {

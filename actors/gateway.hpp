@@ -5,7 +5,9 @@
 // `max_in_flight` concurrent calls it answers `overloaded` at once; a command that does not reach
 // its aggregate within `command_timeout_ms` is answered `unavailable` (and dropped: nothing was
 // applied), one that reached it but was not answered in time `outcome_unknown` (it may still be
-// applied). Reads and inspection go through a few carrier actors that issue CAF requests.
+// applied). Reads of an aggregate's state travel the same way (tracked_query); snapshots,
+// passivation, inspection and projection awaits go through a few carrier actors that issue CAF
+// requests.
 #pragma once
 
 #include <atomic>

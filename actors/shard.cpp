@@ -175,6 +175,23 @@ void route_call(shard_ptr self, tracked_command command) {
       [ticket = std::move(ticket)](command_reply refusal) { ticket.complete(std::move(refusal)); });
 }
 
+// The same for a read: an aggregate never written is answered here, without spawning it.
+void route_query(shard_ptr self, tracked_query query) {
+  if (never_written(self, query.aggregate_type, query.aggregate_id)) {
+    query.reply.complete(does_not_exist(query.aggregate_type, query.aggregate_id));
+    return;
+  }
+  auto type = query.aggregate_type;
+  auto id = query.aggregate_id;
+  auto ticket = query.reply;
+  route(
+      self, type, id,
+      [query = std::move(query)](const caf::actor& a) mutable {
+        if (query.reply.hand_over()) caf::anon_send(a, std::move(query));
+      },
+      [ticket = std::move(ticket)](command_reply refusal) { ticket.complete(std::move(refusal)); });
+}
+
 void on_down(shard_ptr self, const caf::down_msg& down) {
   auto& st = self->state;
   auto k = st.key_by_addr.find(down.source);
@@ -293,6 +310,7 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
         return route_command(self, std::move(envelope));
       },
       [self](tracked_command& command) { route_call(self, std::move(command)); },
+      [self](tracked_query& query) { route_query(self, std::move(query)); },
       [self](query_atom, const std::string& type,
              const std::string& id) -> caf::result<command_reply> {
         if (never_written(self, type, id)) return does_not_exist(type, id);

@@ -11,6 +11,7 @@
 //   (inspect_atom, type filter, limit)    -> std::vector<aggregate_info> of live aggregates
 //   (snapshot_atom, type, id)             -> command_reply
 //   tracked_command                       -> completes its call (a gateway call, see command_call.hpp)
+//   tracked_query                         -> completes its call with the state (the same for a read)
 //   (passivate_atom, type, id)            -> bool (whether it was live)
 //   (busy_atom, bool)                     from an aggregate: it awaits answers (or no more)
 //   stop_atom                             stops its aggregates, and itself once they are all gone

@@ -195,6 +195,35 @@ TEST_F(GatewayHandoff, ALateReplyAfterATimeoutIsDroppedAndNeverReachesTheNextCal
   EXPECT_EQ(first_replies.load(), 1);
 }
 
+TEST_F(GatewayHandoff, AReadDuringAHeldWriteAnswersAtOnceWithTheStateBeforeIt) {
+  start({.command_timeout_ms = 2000});
+  ASSERT_TRUE(create_order("o1"));
+  held_journal journal(db().events());
+  auto first = send_later(add_item("o1", "a"));
+  ASSERT_TRUE(journal.wait_until_holding());
+  auto read = gate().query("order", "o1");
+  ASSERT_TRUE(read.ok()) << read.code << " " << read.message;
+  EXPECT_EQ(read.version, 1u);  // the held write is not durable: not part of what is read
+  journal.release();
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_EQ(gate().query("order", "o1").version, 2u);
+}
+
+TEST_F(GatewayHandoff, AReadThatNeverReachesItsAggregateIsUnavailable) {
+  start({.command_timeout_ms = 2000});
+  ASSERT_TRUE(create_order("o1"));
+  held_journal journal(db().events());
+  auto first = send_later(add_item("o1", "a"));
+  ASSERT_TRUE(journal.wait_until_holding());
+  // The aggregate stops once its write is done; until then its shard holds what comes for it.
+  ASSERT_TRUE(gate().passivate("order", "o1"));
+  auto read = gate().query("order", "o1");
+  EXPECT_EQ(read.code, outcome::unavailable) << read.message;
+  journal.release();
+  EXPECT_EQ(first.get().code, outcome::outcome_unknown);
+  EXPECT_EQ(gate().query("order", "o1").version, 2u);
+}
+
 TEST_F(GatewayHandoff, ACommandFromAnotherNodeIsAPlainRequestAnsweredThroughCaf) {
   start();
   ASSERT_TRUE(run("order", "o1", "create", {{"customer_id", "c1"}}).ok());
