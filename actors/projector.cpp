@@ -145,7 +145,8 @@ void record_delay(view_slot& slot, std::int64_t delay) {
   slot.next_delay = (slot.next_delay + 1) % delay_samples;
 }
 
-// With no view in the group, the views furthest ahead form it anew.
+// With no view in the group, the views furthest ahead form it anew. A view whose last step
+// failed waits for its retry first: rejoining at once would fetch and fail again without pause.
 void regroup(projector_actor self) {
   auto& st = self->state;
   auto joined = [](const view_slot& s) { return s.at == phase::joined; };
@@ -153,17 +154,21 @@ void regroup(projector_actor self) {
   ++st.epoch;  // orphans a fetch under way
   st.fetch_pending = false;
   st.group_reads_journal = false;
+  auto now = now_ms();
+  auto ready = [now](const view_slot& s) {
+    return s.at == phase::catch_up && now >= s.retry_at_ms;
+  };
   bool any = false;
   std::uint64_t furthest = 0;
   for (auto& slot : st.views)
-    if (slot.at == phase::catch_up) {
+    if (ready(slot)) {
       furthest = any ? std::max(furthest, slot.position) : slot.position;
       any = true;
     }
   if (!any) return;
   st.group_position = furthest;
   for (auto& slot : st.views)
-    if (slot.at == phase::catch_up && slot.position == furthest) slot.at = phase::joined;
+    if (ready(slot) && slot.position == furthest) slot.at = phase::joined;
 }
 
 // Applies `events` to every joined view and commits all their rows and checkpoints in one write.

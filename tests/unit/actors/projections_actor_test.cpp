@@ -2,6 +2,7 @@
 // up from the journal when behind, answer awaits, survive restarts and rebuild while events flow.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -24,6 +25,30 @@ using namespace std::chrono_literals;
 using namespace readmodel::testing;  // order histories and the projection db fixture
 using nlohmann::json;
 using order::order_status;
+
+// Counts the events it applies in one row; refuses every batch while `refuse` is set.
+class counting_view final : public readmodel::projection {
+ public:
+  counting_view(std::string name, std::shared_ptr<std::atomic<bool>> refuse)
+      : name_(std::move(name)), prefix_("view/" + name_ + "/"), refuse_(std::move(refuse)) {}
+  std::string_view name() const override { return name_; }
+  std::string_view row_prefix() const override { return prefix_; }
+  persistence::result<void> apply(std::span<const readmodel::decoded_event> events,
+                                  readmodel::row_batch& rows) override {
+    if (refuse_ && refuse_->load())
+      return persistence::storage_failure(persistence::storage_errc::corrupt, "refused");
+    auto key = prefix_ + "count";
+    auto row = rows.get(key);
+    if (!row) return std::unexpected(std::move(row.error()));
+    rows.put(key, std::to_string((*row ? std::stoull(**row) : 0) + events.size()));
+    return {};
+  }
+
+ private:
+  std::string name_;
+  std::string prefix_;
+  std::shared_ptr<std::atomic<bool>> refuse_;
+};
 
 class ProjectionActors : public runtime_fixture {
  protected:
@@ -389,6 +414,45 @@ TEST_F(ProjectionActors, OrdersByCustomerRowsOfEarlierVersionsAreRebuiltOnStart)
             std::nullopt);
   EXPECT_EQ(views(db().kv()), reference_views());
   EXPECT_EQ(inspect("orders_by_customer").position, last());
+}
+
+TEST_F(ProjectionActors, AFailingViewHoldsBackNoOtherAndCatchesUpOnceItCan) {
+  start();
+  spawn();
+  auto refuse = std::make_shared<std::atomic<bool>>(true);
+  std::vector<std::unique_ptr<readmodel::projection>> views;
+  views.push_back(std::make_unique<counting_view>("steady", nullptr));
+  views.push_back(std::make_unique<counting_view>("flaky", refuse));
+  auto projector = spawn_projector(node().system(), &node().context(), std::move(views), {});
+  write_orders(0, 10);
+  caf::scoped_actor self{node().system()};
+  auto info = [&](const std::string& name) {
+    projection_info answer;
+    self->request(projector, caf::infinite, inspect_atom::value, name)
+        .receive([&](projection_info& i) { answer = std::move(i); },
+                 [&](caf::error& err) { ADD_FAILURE() << node().system().render(err); });
+    return answer;
+  };
+  // Waits for the condition, not for a time: ctest's timeout bounds a projector that never gets
+  // there.
+  while (info("steady").position != last() || info("flaky").last_error.empty())
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(info("steady").status, "live");
+  EXPECT_EQ(info("flaky").position, 0u);
+  EXPECT_EQ(info("flaky").last_error, "refused");
+  refuse->store(false);
+  bool reached = false;
+  self->request(projector, caf::infinite, await_atom::value, last())
+      .receive([&](bool answer) { reached = answer; },
+               [&](caf::error& err) { ADD_FAILURE() << node().system().render(err); });
+  EXPECT_TRUE(reached);
+  auto counted = [&](const std::string& name) { return *db().kv().get("view/" + name + "/count"); };
+  EXPECT_EQ(counted("steady"), std::to_string(last()));  // every event once
+  EXPECT_EQ(counted("flaky"), std::to_string(last()));
+  EXPECT_EQ(info("flaky").last_error, "");
+  self->monitor(projector);
+  self->send(projector, stop_atom::value);
+  self->receive([](caf::down_msg&) {});
 }
 
 }  // namespace
