@@ -7,6 +7,7 @@
 #include "actors/messages.hpp"
 #include "actors/reply_deadlines.hpp"
 #include "actors/shard.hpp"
+#include "readmodel/projections/catalog.hpp"
 
 namespace ordo::actors {
 namespace {
@@ -221,24 +222,27 @@ bool gateway::await_position(std::uint64_t position, std::chrono::milliseconds t
 
 std::vector<projection_status> gateway::projections() {
   std::vector<projection_status> all;
-  for (auto& projection : actors_->projections) {
-    auto info = ask(projection, projection_info{}, inspect_atom::value);
-    if (!info.name.empty()) all.push_back(std::move(info));
+  for (auto name : readmodel::projection_names()) {
+    for (auto& projector : actors_->projections) {
+      auto info = ask(projector, projection_info{}, inspect_atom::value, std::string(name));
+      if (info.name.empty()) continue;  // not one of this projector's views
+      all.push_back(std::move(info));
+      break;
+    }
   }
   return all;
 }
 
 bool gateway::rebuild_projection(const std::string& name) {
-  for (auto& projection : actors_->projections) {
-    auto info = ask(projection, projection_info{}, inspect_atom::value);
-    if (info.name != name) continue;
-    return wait<bool>(
+  for (auto& projector : actors_->projections) {
+    auto accepted = wait<bool>(
         [&](std::function<void(bool)> deliver) {
           actors_->dispatch(
-              request_job<bool>(projection, std::chrono::milliseconds(settings_.command_timeout_ms),
-                                deliver, false, rebuild_atom::value));
+              request_job<bool>(projector, std::chrono::milliseconds(settings_.command_timeout_ms),
+                                deliver, false, rebuild_atom::value, name));
         },
         false);
+    if (accepted) return true;
   }
   return false;
 }

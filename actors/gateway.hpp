@@ -36,7 +36,7 @@ class gateway {
   using reply_handler = std::function<void(command_reply)>;
 
   gateway(caf::actor_system& system, std::vector<caf::actor> shards,
-          std::vector<caf::actor> projections, const runtime_settings& settings);
+          std::vector<caf::actor> projectors, const runtime_settings& settings);
   ~gateway();
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
@@ -55,6 +55,7 @@ class gateway {
   std::vector<aggregate_info> inspect_live(const std::string& type, std::size_t limit);
 
   // Read-your-writes: true once every projection has applied the events up to `position`;
+  // `projectors` (actors/projector.hpp) run the projections, each one or more of them.
   // false when that does not happen within `timeout`.
   bool await_position(std::uint64_t position, std::chrono::milliseconds timeout);
   std::vector<projection_status> projections();

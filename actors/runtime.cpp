@@ -6,7 +6,7 @@
 #include "actors/event_bus.hpp"
 #include "actors/deadline_scheduler.hpp"
 #include "actors/messages.hpp"
-#include "actors/projection_actor.hpp"
+#include "actors/projector.hpp"
 #include "actors/saga_trigger.hpp"
 #include "actors/shard.hpp"
 #include "actors/snapshot_writer.hpp"
@@ -31,12 +31,12 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   context_.snapshot_writer = spawn_snapshot_writer(*system_, &context_);
   context_.bus = spawn_event_bus(*system_, &context_);
   connect_journal_to_bus(db.events(), context_.bus);
-  projections_ = spawn_projections(*system_, &context_);
+  projector_ = spawn_projector(*system_, &context_);
   for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i)
     shards_.push_back(spawn_shard(*system_, &context_, i));
   context_.shards = shards_;
   deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);
-  gateway_ = std::make_unique<class gateway>(*system_, shards_, projections_, settings);
+  gateway_ = std::make_unique<class gateway>(*system_, shards_, std::vector{projector_}, settings);
   if (settings.run_sagas) {
     auto deliver = [gateway = gateway_.get()](std::vector<command_envelope> commands) {
       return deliver_in_order(*gateway, std::move(commands));
@@ -78,8 +78,8 @@ runtime::~runtime() {
   // Appends the aggregates started call back into actors: let them finish first.
   context_.db->events().flush();
   context_.db->events().set_commit_listener({});
-  for (auto& projection : projections_) caf::anon_send(projection, stop_atom::value);
-  projections_.clear();
+  caf::anon_send(projector_, stop_atom::value);
+  projector_ = nullptr;
   caf::anon_send(context_.bus, stop_atom::value);
   caf::anon_send(context_.snapshot_writer, stop_atom::value);
   context_.bus = nullptr;

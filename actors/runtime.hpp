@@ -31,14 +31,15 @@ class runtime {
   runtime_context& context() { return context_; }
   const std::vector<caf::actor>& shards() const { return shards_; }
   caf::actor bus() const { return context_.bus; }
-  const std::vector<caf::actor>& projections() const { return projections_; }
+  // The actor that runs every read-model view (actors/projector.hpp).
+  caf::actor projector() const { return projector_; }
 
  private:
   runtime_context context_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
   std::vector<caf::actor> shards_;
-  std::vector<caf::actor> projections_;
+  caf::actor projector_;
   caf::actor deadlines_;
   caf::actor saga_trigger_;
   std::unique_ptr<class gateway> gateway_;

@@ -105,15 +105,14 @@ void saga_trigger::park(const command_envelope& command, const std::string& why)
   dirty_.insert(command.aggregate_id);
 }
 
-persistence::result<void> saga_trigger::apply(std::span<const persistence::recorded_event> events,
+persistence::result<void> saga_trigger::apply(std::span<const readmodel::decoded_event> events,
                                               readmodel::row_batch& rows) {
   std::vector<command_envelope> commands;
-  for (const auto& recorded : events) {
-    if (!readmodel::projections::order_id_of(recorded) ||
-        !domain::saga::acts_on_order_event(recorded.type))
-      continue;
-    auto event = readmodel::projections::decode_order_event(recorded);
-    if (!event) return std::unexpected(std::move(event.error()));
+  for (const auto& decoded : events) {
+    auto& recorded = decoded.recorded();
+    if (!decoded.order_id() || !domain::saga::acts_on_order_event(recorded.type)) continue;
+    auto& event = decoded.order_event();
+    if (!event) return std::unexpected(event.error());
     auto command = domain::saga::on_order_event(*event, step_timeout_ms_);
     if (!command) continue;
     // The saga's clock: its first deadline counts from when it is started, also after a crash

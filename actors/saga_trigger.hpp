@@ -57,7 +57,7 @@ class saga_trigger final : public readmodel::projection {
 
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }
-  persistence::result<void> apply(std::span<const persistence::recorded_event> events,
+  persistence::result<void> apply(std::span<const readmodel::decoded_event> events,
                                   readmodel::row_batch& rows) override;
   void forget() override;
   std::vector<std::string> retrying() const override;

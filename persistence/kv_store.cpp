@@ -25,8 +25,10 @@ std::string prefix_end(std::string_view prefix) {
 }
 
 // Erases the keys under `prefix` (none when empty), then applies `writes`, in one WriteBatch.
+enum class logging { wal, sync_wal, no_wal };
+
 result<void> commit(detail::rocks& db, std::string_view prefix, std::span<const kv_write> writes,
-                    bool sync) {
+                    logging log) {
   // Sized up front: a rebuild writes batches of many large rows, and growing the batch's buffer
   // by doubling would copy them over and over.
   std::size_t bytes = 64;
@@ -52,10 +54,15 @@ result<void> commit(detail::rocks& db, std::string_view prefix, std::span<const 
     }
   }
   rocksdb::WriteOptions wo;
-  wo.sync = sync;
+  wo.sync = log == logging::sync_wal;
+  wo.disableWAL = log == logging::no_wal;
   if (auto status = db.db->Write(wo, &wb); !status.ok())
     return std::unexpected(detail::from_status(status, "writing kv"));
   return {};
+}
+
+logging wal(bool sync) {
+  return sync ? logging::sync_wal : logging::wal;
 }
 
 }  // namespace
@@ -73,14 +80,18 @@ result<std::optional<std::string>> kv_store::get(std::string_view key) const {
 }
 
 result<void> kv_store::write(std::span<const kv_write> writes, bool sync) {
-  return commit(db_, {}, writes, sync);
+  return commit(db_, {}, writes, wal(sync));
+}
+
+result<void> kv_store::write_without_wal(std::span<const kv_write> writes) {
+  return commit(db_, {}, writes, logging::no_wal);
 }
 
 result<void> kv_store::erase_prefix_then_write(std::string_view prefix,
                                                std::span<const kv_write> writes, bool sync) {
   if (prefix.empty())
     return storage_failure(storage_errc::invalid_argument, "empty kv prefix to erase");
-  return commit(db_, prefix, writes, sync);
+  return commit(db_, prefix, writes, wal(sync));
 }
 
 result<void> kv_store::put(std::string_view key, std::string_view value, bool sync) {

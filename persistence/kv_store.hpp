@@ -28,6 +28,13 @@ class kv_store {
 
   // Applies all writes atomically; with sync, durable against power loss when it returns.
   result<void> write(std::span<const kv_write> writes, bool sync = false);
+  // Applies all writes atomically without the write-ahead log: they live in the memtable until
+  // RocksDB flushes it (or the database closes), and a crash before that loses all of them,
+  // never a part (one WriteBatch lands in one memtable). For what can be recomputed from the
+  // journal and carries its own position in the same batch: read-model rows and checkpoints.
+  // Writes with the WAL in the same column family (idempotency records, deadlines) are recovered
+  // as before, whatever no-WAL writes came before or after them.
+  result<void> write_without_wal(std::span<const kv_write> writes);
   // Deletes every key that starts with `prefix` (non-empty), then applies `writes`, all in one
   // atomic write. Costs one range tombstone however many keys there are, so that clearing a
   // read model of millions of rows is as quick as clearing an empty one.

@@ -1,7 +1,8 @@
 // A projection: plain C++ that folds committed events into read-model rows in the kv store.
 //
-// A projection knows no CAF. The projection actor (actors/projection_actor.hpp) feeds it events
-// in position order and commits what it produced together with its checkpoint in one WriteBatch,
+// A projection knows no CAF. The projector (actors/projector.hpp) feeds it events in position
+// order and commits what it produced together with its checkpoint (and those of the other views
+// it runs) in one WriteBatch,
 // so that every event is applied exactly once across crashes. All rows of a projection live
 // under "view/<name>/" (its row_prefix), so that a rebuild can delete them with one prefix scan;
 // its checkpoint lives under "checkpoint/<name>".
@@ -23,6 +24,7 @@
 #include "persistence/event_record.hpp"
 #include "persistence/kv_store.hpp"
 #include "persistence/result.hpp"
+#include "readmodel/decoded_event.hpp"
 
 namespace ordo::readmodel {
 
@@ -90,9 +92,16 @@ class projection {
   // Folds `events` (in position order, none applied before) into `rows`. A failure leaves the
   // store untouched (the caller drops `rows`), so the same events can be applied again later.
   // Everything a projection knows is in its rows; it may keep some of them decoded in memory
-  // (row_cache) as long as they are exactly its rows as its last apply() left them.
-  virtual persistence::result<void> apply(std::span<const persistence::recorded_event> events,
+  // (row_cache) as long as they are exactly its rows as its last apply() left them. The events
+  // are shared with the other views of the batch: each is decoded once for all of them.
+  virtual persistence::result<void> apply(std::span<const decoded_event> events,
                                           row_batch& rows) = 0;
+
+  // True when the rows stored under row_prefix() are in a format this code no longer writes
+  // (a data directory of an earlier version): the projector rebuilds the view on start.
+  virtual persistence::result<bool> needs_rebuild(const persistence::kv_store&) const {
+    return false;
+  }
 
   // Drops every row kept in memory. Called when the rows of an apply() are not committed (a
   // failed apply or write) and when the rows are cleared, so that what is kept is never stale.
@@ -141,54 +150,67 @@ inline persistence::kv_write checkpoint_write(std::string_view projection_name,
   return {checkpoint_key(projection_name), std::to_string(position)};
 }
 
-// What applying a batch produced: the rows in key order, then the checkpoint, for one write.
-struct applied_batch {
-  std::vector<persistence::kv_write> writes;
-  std::uint64_t position = 0;  // the new checkpoint
-  // The row writes alone (all but the checkpoint), in key order: a later row_batch's
-  // being_written.
-  std::span<const persistence::kv_write> rows() const {
-    return std::span(writes).first(writes.empty() ? 0 : writes.size() - 1);
-  }
+// A view and the last position it has applied, as a batch for several views takes them.
+struct view_cursor {
+  projection* view = nullptr;
+  std::uint64_t after = 0;
 };
 
-// Applies the events of `events` after position `after` (a batch may overlap what is applied, a
-// retried fetch: that part is skipped, never applied twice) and returns the rows and the new
-// checkpoint to write together; no writes when no event was newer. `being_written`: see
-// row_batch. On failure the projection has forgotten its rows in memory.
-inline persistence::result<applied_batch> apply_batch(
+// What applying a batch to several views produced: every view's rows and every new checkpoint,
+// in key order, for one atomic write.
+struct applied_batch {
+  std::vector<persistence::kv_write> writes;
+  // Per view, in the order given: the new checkpoint (`after` when no event was newer, or when
+  // the view failed), and why it failed. A failed view has forgotten its rows in memory and
+  // contributes no writes; the others are not held back by it.
+  std::vector<std::uint64_t> positions;
+  std::vector<std::optional<persistence::storage_error>> failures;
+  // The writes in key order: a later batch's being_written (see row_batch). The checkpoints among
+  // them are never read by a view, which reads only under its own row prefix.
+  std::span<const persistence::kv_write> rows() const { return writes; }
+};
+
+// Applies `events` (in position order, each decoded once for every view) to each view after its
+// own position: a view skips what it has applied (a retried fetch, or a view further ahead), so
+// nothing is applied twice. `being_written`: see row_batch.
+persistence::result<applied_batch> apply_batch(
+    std::span<const view_cursor> views, const persistence::kv_store& kv,
+    std::span<const decoded_event> events,
+    std::span<const persistence::kv_write> being_written = {});
+
+// One view's batch from recorded events (decodes them); the view's failure is the result's.
+persistence::result<applied_batch> apply_batch(
     projection& view, const persistence::kv_store& kv,
     std::span<const persistence::recorded_event> events, std::uint64_t after,
-    std::span<const persistence::kv_write> being_written = {}) {
-  std::size_t skip = 0;
-  while (skip < events.size() && events[skip].position <= after) ++skip;
-  events = events.subspan(skip);
-  if (events.empty()) return applied_batch{{}, after};
-  row_batch rows(kv, view.row_prefix(), being_written);
-  if (auto applied = view.apply(events, rows); !applied) {
-    view.forget();
-    return std::unexpected(std::move(applied.error()));
-  }
-  applied_batch batch{rows.take_writes(), events.back().position};
-  batch.writes.push_back(checkpoint_write(view.name(), batch.position));
-  return batch;
-}
+    std::span<const persistence::kv_write> being_written = {});
 
-// Applies the events of `events` after position `after` and commits their rows together with
-// the new checkpoint in one atomic write (not synced: a crash loses rows and checkpoint
-// together, and the events are applied again). Returns the new checkpoint (`after` when no event
-// was newer). On failure nothing was written.
-inline persistence::result<std::uint64_t> apply_and_commit(
+// How a batch of view rows and checkpoints is written.
+enum class view_logging {
+  // Without the write-ahead log (kv_store::write_without_wal). Rows and checkpoints are in one
+  // batch, so a crash loses them together and the events are applied again from the journal.
+  // A checkpoint is never ahead of its rows: the only write that stores a checkpoint is the one
+  // that stores its rows, and RocksDB keeps or loses a WriteBatch whole (one memtable; memtables
+  // of a column family reach disk oldest first). Nor ahead of the journal: a view applies only
+  // events the journal committed before, with the WAL, which a kill -9 does not lose (the kernel
+  // has it), and a flush of the kv memtable syncs the closed WAL files first (RocksDB does so
+  // when the database has more than one column family), so no stored checkpoint points past
+  // the journal after a power loss either. Writes with the WAL in the same column family
+  // (idempotency records, deadlines, clearing a view) are recovered from the WAL as before.
+  no_wal,
+  // With the WAL, not synced: what the saga trigger's parked commands keep (they are work to do,
+  // not a copy of the journal).
+  wal,
+};
+
+persistence::result<void> commit_batch(persistence::kv_store& kv, const applied_batch& batch,
+                                       view_logging logging);
+
+// Applies the events of `events` after position `after` to one view and commits its rows
+// together with the new checkpoint in one atomic write (see view_logging). Returns the new
+// checkpoint (`after` when no event was newer). On failure nothing was written.
+persistence::result<std::uint64_t> apply_and_commit(
     projection& view, persistence::kv_store& kv,
-    std::span<const persistence::recorded_event> events, std::uint64_t after) {
-  auto batch = apply_batch(view, kv, events, after);
-  if (!batch) return std::unexpected(std::move(batch.error()));
-  if (batch->writes.empty()) return after;
-  if (auto written = kv.write(batch->writes, /*sync=*/false); !written) {
-    view.forget();
-    return std::unexpected(std::move(written.error()));
-  }
-  return batch->position;
-}
+    std::span<const persistence::recorded_event> events, std::uint64_t after,
+    view_logging logging = view_logging::no_wal);
 
 }  // namespace ordo::readmodel

@@ -52,7 +52,7 @@ persistence::result<rebuild_progress> rebuild_projection(
       return written;
     }
     progress.events += writing_events;
-    progress.position = writing_batch.position;
+    progress.position = writing_batch.positions.front();
     if (on_progress) on_progress(progress);
     return {};
   };
@@ -70,12 +70,12 @@ persistence::result<rebuild_progress> rebuild_projection(
         return std::unexpected(std::move(batch.error()));
       }
       if (auto written = finish_write(); !written) return std::unexpected(written.error());
-      applied = batch->position;
+      applied = batch->positions.front();
       if (!batch->writes.empty()) {
         writing_batch = std::move(*batch);
         writing_events = events->size();
         writing = std::async(std::launch::async, [&kv = db.kv(), &writing_batch] {
-          return kv.write(writing_batch.writes, /*sync=*/false);
+          return commit_batch(kv, writing_batch, view_logging::no_wal);
         });
       }
     }

@@ -23,17 +23,30 @@ std::unexpected<persistence::storage_error> bad_query(std::string message) {
                                       std::move(message));
 }
 
-// The summary in a row: order_summary rows are {"summary": {...}, "order": {...}}; the index
-// rows of orders_by_customer are the summary itself.
-persistence::result<json> summary_of(std::string_view key, std::string_view bytes, bool wrapped) {
+// The summary in an order_summary row: {"summary": {...}, "order": {...}}.
+persistence::result<json> summary_of(std::string_view key, std::string_view bytes) {
   auto row = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (!row.is_discarded() && row.is_object()) {
-    if (!wrapped) return row;
     if (auto summary = row.find("summary"); summary != row.end() && summary->is_object())
       return std::move(*summary);
   }
   return persistence::storage_failure(persistence::storage_errc::corrupt,
                                       "unreadable view row " + std::string(key));
+}
+
+// The summary of a listed order: the row itself when listing order_summary; the order's
+// order_summary row for an orders_by_customer entry, nullopt when order_summary has not applied
+// the order yet (it is behind that view, or rebuilding): the order is left out of the page.
+persistence::result<std::optional<json>> listed_summary(const persistence::kv_store& kv,
+                                                        bool by_customer, std::string_view key,
+                                                        std::string_view order_id,
+                                                        std::string_view bytes) {
+  if (!by_customer) return summary_of(key, bytes);
+  auto summary_key = order_summary::row_key(order_id);
+  auto row = kv.get(summary_key);
+  if (!row) return std::unexpected(std::move(row.error()));
+  if (!*row) return std::nullopt;
+  return summary_of(summary_key, **row);
 }
 
 }  // namespace
@@ -74,14 +87,14 @@ persistence::result<order_page> list_orders(const persistence::kv_store& kv,
     for (auto& [key, bytes] : *rows) {
       ++scanned;
       auto order_id = key.substr(prefix.size());
-      auto summary = summary_of(key, bytes, /*wrapped=*/!by_customer);
+      auto summary = listed_summary(kv, by_customer, key, order_id, bytes);
       if (!summary) return std::unexpected(std::move(summary.error()));
-      if (!query.status || summary->value("status", "") == *query.status) {
+      if (*summary && (!query.status || (*summary)->value("status", "") == *query.status)) {
         if (page.orders.size() == query.limit) {  // a match beyond the page: there is more
           page.next = last_returned;
           return page;
         }
-        page.orders.push_back(std::move(*summary));
+        page.orders.push_back(std::move(**summary));
         last_returned = order_id;
       }
       last_scanned = std::move(order_id);
@@ -101,7 +114,7 @@ persistence::result<std::optional<json>> get_order_summary(const persistence::kv
   auto row = kv.get(key);
   if (!row) return std::unexpected(std::move(row.error()));
   if (!*row) return std::nullopt;
-  auto summary = summary_of(key, **row, /*wrapped=*/true);
+  auto summary = summary_of(key, **row);
   if (!summary) return std::unexpected(std::move(summary.error()));
   return std::optional<json>(std::move(*summary));
 }

@@ -1,8 +1,9 @@
 // Reads of the projections' rows for the HTTP layer (GET /v1/views/...). Plain functions over the
 // kv store: no CAF, callable from any thread. The views are eventually consistent; a caller that
-// needs a given position first awaits it at the projection actor (actors/projection_actor.hpp):
+// needs a given position first awaits it at the projector (actors/projector.hpp):
 //   list_orders without customer_id, get_order_summary -> order_summary
-//   list_orders with customer_id                       -> orders_by_customer
+//   list_orders with customer_id                       -> orders_by_customer's entries, each
+//                                                         order's summary from order_summary
 //   get_stats                                          -> stats
 // Errors: invalid_argument for a bad query (the HTTP layer's 400 validation_failed, the message
 // names the field); anything else is a storage failure (503).

@@ -60,7 +60,7 @@ throughput_result run_throughput(const options& o, sync_mode sync) {
   temp_dir gateway_dir(o.base_dir, "gateway");
   node n(gateway_dir.path, sync, actors::runtime_settings{});
   if (!o.projections)  // a diagnosis: what the write path does without the read side
-    for (auto& p : n.rt->projections()) caf::anon_send(p, actors::stop_atom::value);
+    caf::anon_send(n.rt->projector(), actors::stop_atom::value);
   auto ids = order_ids(o.aggregates);
   create_orders(n.gate(), ids);
   auto& gate = n.gate();

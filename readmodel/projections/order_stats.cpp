@@ -193,7 +193,7 @@ void order_stats::forget() {
   totals_.reset();
 }
 
-persistence::result<void> order_stats::apply(std::span<const persistence::recorded_event> events,
+persistence::result<void> order_stats::apply(std::span<const decoded_event> events,
                                              row_batch& rows) {
   if (events.empty()) return {};
   if (!totals_) {
@@ -204,11 +204,12 @@ persistence::result<void> order_stats::apply(std::span<const persistence::record
     totals_ = std::move(*figures);
   }
   auto& figures = *totals_;
-  for (auto& recorded : events) {
-    auto order_id = order_id_of(recorded);
+  for (auto& decoded : events) {
+    auto& recorded = decoded.recorded();
+    auto order_id = decoded.order_id();
     if (!order_id || moves_no_figure(recorded.type)) continue;
-    auto event = decode_order_event(recorded);
-    if (!event) return std::unexpected(std::move(event.error()));
+    auto& event = decoded.order_event();
+    if (!event) return std::unexpected(event.error());
     auto found = tallies_.find(rows, *order_id, row_source_of(recorded));
     if (!found) return std::unexpected(std::move(found.error()));
     auto& tally = **found;
@@ -228,7 +229,7 @@ persistence::result<void> order_stats::apply(std::span<const persistence::record
     }
     found->changed();
   }
-  figures.position = events.back().position;
+  figures.position = events.back().recorded().position;
   tallies_.write_changed([&](std::string_view key, std::string_view, const order_tally& tally) {
     rows.put(key, encode_tally(tally));
   });

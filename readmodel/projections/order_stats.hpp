@@ -59,8 +59,7 @@ class order_stats final : public projection {
   // Events of streams other than "order-<id>" are ignored (but still advance "position").
   // ItemAdded and ItemRemoved are not decoded (they move no figure): a damaged payload of one
   // stops the order views, not the stats.
-  persistence::result<void> apply(std::span<const persistence::recorded_event> events,
-                                  row_batch& rows) override;
+  persistence::result<void> apply(std::span<const decoded_event> events, row_batch& rows) override;
   void forget() override;
 
  private:

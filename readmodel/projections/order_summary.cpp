@@ -2,13 +2,14 @@
 
 namespace ordo::readmodel::projections {
 
-persistence::result<void> order_summary::apply(std::span<const persistence::recorded_event> events,
+persistence::result<void> order_summary::apply(std::span<const decoded_event> events,
                                                row_batch& rows) {
-  for (auto& recorded : events) {
-    auto order_id = order_id_of(recorded);
+  for (auto& decoded : events) {
+    auto order_id = decoded.order_id();
     if (!order_id) continue;
-    auto event = decode_order_event(recorded);
-    if (!event) return std::unexpected(std::move(event.error()));
+    auto& recorded = decoded.recorded();
+    auto& event = decoded.order_event();
+    if (!event) return std::unexpected(event.error());
     auto view = views_.find(rows, *order_id, row_source_of(recorded));
     if (!view) return std::unexpected(std::move(view.error()));
     if (advance(**view, *event, recorded)) view->changed();

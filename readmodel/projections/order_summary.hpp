@@ -26,8 +26,7 @@ class order_summary final : public projection {
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }
   // Events of streams other than "order-<id>" are ignored.
-  persistence::result<void> apply(std::span<const persistence::recorded_event> events,
-                                  row_batch& rows) override;
+  persistence::result<void> apply(std::span<const decoded_event> events, row_batch& rows) override;
   void forget() override { views_.forget(); }
 
  private:

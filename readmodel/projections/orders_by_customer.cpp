@@ -4,32 +4,30 @@
 
 namespace ordo::readmodel::projections {
 
-persistence::result<void> orders_by_customer::apply(
-    std::span<const persistence::recorded_event> events, row_batch& rows) {
-  for (auto& recorded : events) {
-    auto order_id = order_id_of(recorded);
-    if (!order_id) continue;
-    auto event = decode_order_event(recorded);
-    if (!event) return std::unexpected(std::move(event.error()));
-    auto view = views_.find(rows, *order_id, row_source_of(recorded));
-    if (!view) return std::unexpected(std::move(view.error()));
-    if (!advance(**view, *event, recorded)) continue;
-    view->changed();
+persistence::result<void> orders_by_customer::apply(std::span<const decoded_event> events,
+                                                    row_batch& rows) {
+  for (auto& decoded : events) {
+    auto order_id = decoded.order_id();
+    if (!order_id || decoded.recorded().type != domain::order::order_created::type_name) continue;
+    auto& event = decoded.order_event();
+    if (!event) return std::unexpected(event.error());
+    auto* created = std::get_if<domain::order::order_created>(&*event);
+    if (!created || created->customer_id.empty()) continue;  // nothing to list it under
     // The decider validates customer ids; one that is not an id would break the key layout.
-    const auto& customer_id = (*view)->state.customer_id;
-    if (!customer_id.empty() && !domain::is_valid_id(customer_id))
+    if (!domain::is_valid_id(created->customer_id))
       return persistence::storage_failure(
           persistence::storage_errc::corrupt,
-          "order " + std::string(*order_id) + " has an invalid customer id: " + customer_id);
+          "order " + std::string(*order_id) +
+              " has an invalid customer id: " + created->customer_id);
+    rows.put(index_key(created->customer_id, *order_id), std::string());
   }
-  // The listing row follows the state row; an order not created yet has nothing to list.
-  views_.write_changed(
-      [&](std::string_view key, std::string_view order_id, const order_view& view) {
-        rows.put(key, encode_order_view(view));
-        if (!view.state.customer_id.empty())
-          rows.put(index_key(view.state.customer_id, order_id), encode_summary(view));
-      });
   return {};
+}
+
+persistence::result<bool> orders_by_customer::needs_rebuild(const persistence::kv_store& kv) const {
+  auto legacy = kv.scan(legacy_state_prefix, {}, 1);
+  if (!legacy) return std::unexpected(std::move(legacy.error()));
+  return !legacy->empty();
 }
 
 }  // namespace ordo::readmodel::projections

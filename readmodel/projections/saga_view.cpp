@@ -115,15 +115,15 @@ std::string saga_key(std::string_view id) {
 
 }  // namespace
 
-persistence::result<void> saga_view::apply(std::span<const persistence::recorded_event> events,
-                                           row_batch& rows) {
+persistence::result<void> saga_view::apply(std::span<const decoded_event> events, row_batch& rows) {
   constexpr std::string_view stream_prefix = "saga-";
   auto stored = rows.get(totals_key);
   if (!stored) return std::unexpected(std::move(stored.error()));
   auto totals = decode_totals(*stored);
   if (!totals) return std::unexpected(std::move(totals.error()));
   bool changed = false;
-  for (const auto& recorded : events) {
+  for (const auto& decoded : events) {
+    auto& recorded = decoded.recorded();
     if (!recorded.stream.starts_with(stream_prefix)) continue;
     auto id = std::string_view(recorded.stream).substr(stream_prefix.size());
     auto event =

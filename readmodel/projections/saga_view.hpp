@@ -31,8 +31,7 @@ class saga_view final : public projection {
   std::string_view name() const override { return projection_name; }
   std::string_view row_prefix() const override { return prefix; }
   // Events of streams other than "saga-<id>" are ignored.
-  persistence::result<void> apply(std::span<const persistence::recorded_event> events,
-                                  row_batch& rows) override;
+  persistence::result<void> apply(std::span<const decoded_event> events, row_batch& rows) override;
 };
 
 // One saga as GET /v1/inspect/sagas lists it (from the sagas view).

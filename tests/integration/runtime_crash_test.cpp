@@ -222,7 +222,7 @@ class RuntimeCrash : public ::testing::Test {
 
   // The projections, once caught up, hold every durable event exactly once.
   void check_projections(runtime& node, const journal_fold& f) {
-    ASSERT_EQ(node.projections().size(), 4u) << "the runtime runs the four projections";
+    ASSERT_EQ(node.gateway().projections().size(), 4u) << "the runtime runs the four projections";
     ASSERT_TRUE(node.gateway().await_position(f.last_position, std::chrono::seconds(60)))
         << "the projections did not catch up with position " << f.last_position;
     for (auto& info : node.gateway().projections()) {

@@ -21,10 +21,9 @@ class event_counter final : public projection {
  public:
   std::string_view name() const override { return "event_counter"; }
   std::string_view row_prefix() const override { return "view/event_counter/"; }
-  persistence::result<void> apply(std::span<const persistence::recorded_event> events,
-                                  row_batch& rows) override {
-    for (auto& e : events) {
-      auto key = std::string(row_prefix()) + e.stream;
+  persistence::result<void> apply(std::span<const decoded_event> events, row_batch& rows) override {
+    for (auto& decoded : events) {
+      auto key = std::string(row_prefix()) + decoded.recorded().stream;
       auto row = rows.get(key);
       if (!row) return std::unexpected(std::move(row.error()));
       rows.put(key, std::to_string((*row ? std::stoi(**row) : 0) + 1));
