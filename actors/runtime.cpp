@@ -1,5 +1,6 @@
 #include "actors/runtime.hpp"
 
+#include <stdexcept>
 #include <thread>
 
 #include "actors/aggregate_types.hpp"
@@ -13,6 +14,23 @@
 
 namespace ordo::actors {
 
+namespace {
+
+// Sets CAF's `name` to `text` in CAF's value syntax ("500", "50us"). CAF itself only prints a
+// line for an unknown name or a value of the wrong type and starts anyway: read the value back
+// and refuse instead.
+void set_caf_option(caf::actor_system_config& config, const std::string& name,
+                    const std::string& text) {
+  auto value = caf::config_value::parse(text);
+  if (!value) throw std::invalid_argument("CAF setting " + name + ": cannot parse " + text);
+  config.set(name, *value);
+  auto stored = caf::get_if(&config.content, name);
+  if (stored == nullptr || *stored != *value)
+    throw std::invalid_argument("CAF setting " + name + " does not exist or cannot take " + text);
+}
+
+}  // namespace
+
 runtime::runtime(persistence::database& db, runtime_settings settings,
                  std::function<void(caf::actor_system_config&)> configure)
     : config_(std::make_unique<caf::actor_system_config>()) {
@@ -21,6 +39,7 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   auto threads = settings.threads != 0 ? settings.threads : std::max(2u, std::thread::hardware_concurrency());
   config_->set("scheduler.max-threads", threads);
   config_->add_message_types<caf::id_block::ordo>();
+  for (auto& [name, value] : settings.caf_settings) set_caf_option(*config_, name, value);
   if (configure) configure(*config_);
   system_ = std::make_unique<caf::actor_system>(*config_);
 
