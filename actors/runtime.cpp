@@ -11,6 +11,7 @@
 #include "actors/saga_trigger.hpp"
 #include "actors/shard.hpp"
 #include "actors/snapshot_writer.hpp"
+#include "actors/write_completion.hpp"
 
 namespace ordo::actors {
 
@@ -62,6 +63,7 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i)
     shards_.push_back(spawn_shard(*system_, &context_, i));
   context_.shards = shards_;
+  for (auto& shard : shards_) context_.write_completions.push_back(make_shard_completion(shard));
   deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);
   gateway_ = std::make_unique<class gateway>(*system_, shards_, projections_, settings);
   if (settings.run_sagas) {
@@ -104,6 +106,7 @@ runtime::~runtime() {
   shards_.clear();
   // Appends the aggregates started call back into actors: let them finish first.
   context_.db->events().flush();
+  context_.write_completions.clear();  // they hold the shards' handles
   context_.db->events().set_commit_listener({});
   for (auto& projection : projections_) caf::anon_send(projection, stop_atom::value);
   projections_.clear();
