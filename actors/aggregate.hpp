@@ -24,6 +24,7 @@
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
 #include "actors/snapshot_writer.hpp"
+#include "actors/write_completion.hpp"
 #include "domain/command_json.hpp"
 #include "domain/deciders.hpp"
 #include "readmodel/aggregate_codec.hpp"
@@ -226,11 +227,8 @@ void pump(aggregate_ptr<D> self) {
   stage_wake_up<D>(st, request);
   st.writing = true;
   auto epoch = ++st.epoch;
-  auto handle = caf::actor_cast<caf::actor>(self);
-  st.context->db->events().append_async(
-      std::move(request), [handle, epoch](persistence::result<persistence::append_result> r) {
-        caf::anon_send(handle, written_atom::value, append_outcome{epoch, std::move(r)});
-      });
+  append_for_aggregate(*st.context, D::type_name, st.id, caf::actor_cast<caf::actor>(self), epoch,
+                       std::move(request));
 }
 
 // Queues a command for the next append, or answers it at once when too many wait.

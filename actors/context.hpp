@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct runtime_context {
   caf::actor snapshot_writer;   // writes snapshots off the aggregates' path
   caf::actor deadlines;         // the deadline scheduler: durable wake-ups of aggregates
   std::vector<caf::actor> shards;  // this node's shards, by index (see shard_for)
+  // Per shard, by index: completes its aggregates' appends of one WriteBatch in one message
+  // (actors/write_completion.hpp).
+  std::vector<std::shared_ptr<persistence::append_group>> write_completions;
 
   // Spawns the aggregate actor of `type` for `id` as a child of `parent` (a shard). Returns an
   // invalid handle for an unknown type. Set by the runtime, which knows the deciders.

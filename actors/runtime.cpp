@@ -1,5 +1,6 @@
 #include "actors/runtime.hpp"
 
+#include <stdexcept>
 #include <thread>
 
 #include "actors/aggregate_types.hpp"
@@ -10,8 +11,26 @@
 #include "actors/saga_trigger.hpp"
 #include "actors/shard.hpp"
 #include "actors/snapshot_writer.hpp"
+#include "actors/write_completion.hpp"
 
 namespace ordo::actors {
+
+namespace {
+
+// Sets CAF's `name` to `text` in CAF's value syntax ("500", "50us"). CAF itself only prints a
+// line for an unknown name or a value of the wrong type and starts anyway: read the value back
+// and refuse instead.
+void set_caf_option(caf::actor_system_config& config, const std::string& name,
+                    const std::string& text) {
+  auto value = caf::config_value::parse(text);
+  if (!value) throw std::invalid_argument("CAF setting " + name + ": cannot parse " + text);
+  config.set(name, *value);
+  auto stored = caf::get_if(&config.content, name);
+  if (stored == nullptr || *stored != *value)
+    throw std::invalid_argument("CAF setting " + name + " does not exist or cannot take " + text);
+}
+
+}  // namespace
 
 runtime::runtime(persistence::database& db, runtime_settings settings,
                  std::function<void(caf::actor_system_config&)> configure)
@@ -21,6 +40,15 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   auto threads = settings.threads != 0 ? settings.threads : std::max(2u, std::thread::hardware_concurrency());
   config_->set("scheduler.max-threads", threads);
   config_->add_message_types<caf::id_block::ordo>();
+  // CAF's idle worker polls its queue 100 times, then 500 times with a 50 µs sleep between polls,
+  // and only then waits on its condition variable. An enqueue from outside CAF (the journal's
+  // writer, HTTP threads, callers of the gateway) wakes only a worker in that wait: one in the
+  // sleeping polls notices it after its sleep ends, and 500 such polls follow every burst of work
+  // (each a sleep and a wake-up). Without them a worker waits on the condition variable right
+  // after its busy polls: measured (docs/benchmarks.md, 2026-12-05) CPU per command at 1 in
+  // flight fell from ~500 µs to ~310-470 µs, with no change at 64 and 256 in flight.
+  config_->set("work-stealing.moderate-poll-attempts", 0);
+  for (auto& [name, value] : settings.caf_settings) set_caf_option(*config_, name, value);
   if (configure) configure(*config_);
   system_ = std::make_unique<caf::actor_system>(*config_);
 
@@ -35,6 +63,7 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i)
     shards_.push_back(spawn_shard(*system_, &context_, i));
   context_.shards = shards_;
+  for (auto& shard : shards_) context_.write_completions.push_back(make_shard_completion(shard));
   deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);
   gateway_ = std::make_unique<class gateway>(*system_, shards_, std::vector{projector_}, settings);
   if (settings.run_sagas) {
@@ -77,6 +106,7 @@ runtime::~runtime() {
   shards_.clear();
   // Appends the aggregates started call back into actors: let them finish first.
   context_.db->events().flush();
+  context_.write_completions.clear();  // they hold the shards' handles
   context_.db->events().set_commit_listener({});
   caf::anon_send(projector_, stop_atom::value);
   projector_ = nullptr;

@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace ordo::actors {
 
@@ -30,6 +33,10 @@ struct runtime_settings {
   std::int64_t saga_step_timeout_ms = 5'000;   // sagas.step_timeout_ms: deadline of each step
   std::int64_t wake_up_retry_ms = 1'000;       // a wake-up its aggregate could not take: retry
   std::size_t threads = 0;                     // CAF worker threads; 0: one per core
+  // CAF settings applied over ordo's (runtime.cpp), as CAF's own names and value syntax, e.g.
+  // {"work-stealing.moderate-poll-attempts", "500"}, {"work-stealing.moderate-sleep-duration",
+  // "50us"}. For measurements; a value CAF cannot parse or does not take refuses the start.
+  std::vector<std::pair<std::string, std::string>> caf_settings;
 };
 
 }  // namespace ordo::actors

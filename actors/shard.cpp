@@ -5,6 +5,7 @@
 
 #include "actors/command_call.hpp"
 #include "actors/messages.hpp"
+#include "actors/write_completion.hpp"
 
 namespace ordo::actors {
 namespace {
@@ -306,6 +307,7 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
         if (auto* e = sender_entry(self)) begin_passivation(self, *e);
       },
       [self](busy_atom, bool busy) { on_busy(self, busy); },
+      [self](const written_batch& batch) { deliver_written(self, batch); },
       [self](command_envelope& envelope) -> caf::result<command_reply> {
         return route_command(self, std::move(envelope));
       },

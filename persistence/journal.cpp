@@ -52,6 +52,11 @@ void journal::append_async(append_request request, append_callback done) {
   writer_->enqueue(std::move(request), std::move(done));
 }
 
+void journal::append_async(append_request request, std::shared_ptr<append_group> group,
+                           std::unique_ptr<append_token> token) {
+  writer_->enqueue(std::move(request), std::move(group), std::move(token));
+}
+
 result<append_result> journal::append(append_request request) {
   std::promise<result<append_result>> promise;
   auto future = promise.get_future();

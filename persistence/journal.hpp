@@ -90,6 +90,29 @@ struct journal_stats {
 };
 
 using append_callback = std::function<void(result<append_result>)>;
+// What a caller hands in with an append that completes through an append_group, and gets back
+// with its outcome: the caller's own (derived) type; the journal never looks inside.
+struct append_token {
+  virtual ~append_token() = default;
+};
+
+struct completed_append {
+  std::unique_ptr<append_token> token;
+  result<append_result> outcome;
+};
+
+// Completes many appends with one call: once per WriteBatch that held appends of the group, after
+// the batch is durable per the sync mode (or has failed), with the outcomes of all of them in
+// append order. A caller that hands completions to another thread through a queue so pays one
+// hand-off per group and batch instead of one per append.
+class append_group {
+ public:
+  virtual ~append_group() = default;
+  // On the writer thread (on the appending thread when the journal is closed). Must be quick and
+  // must not call back into the journal's append.
+  virtual void complete(std::vector<completed_append> appends) = 0;
+};
+
 // Gets each committed batch's events, which it may move away (the writer has no further use).
 using commit_listener = std::function<void(std::vector<recorded_event>&)>;
 
@@ -108,6 +131,11 @@ class journal {
   // once the batch is durable per the sync mode, or has failed. `done` must be quick and must not
   // call back into the journal's append. REQUIRES: stream is 1..255 bytes without NUL.
   void append_async(append_request request, append_callback done);
+
+  // The same append, completed through `group` together with the group's other appends of the
+  // same batch (before the batch's plain callbacks). REQUIRES: group and token are not null.
+  void append_async(append_request request, std::shared_ptr<append_group> group,
+                    std::unique_ptr<append_token> token);
 
   // Blocking form of append_async.
   result<append_result> append(append_request request);

@@ -107,15 +107,47 @@ journal::writer::~writer() {
 }
 
 void journal::writer::enqueue(append_request request, append_callback done) {
+  enqueue(pending{std::move(request), std::move(done), nullptr, nullptr});
+}
+
+void journal::writer::enqueue(append_request request, std::shared_ptr<append_group> group,
+                              std::unique_ptr<append_token> token) {
+  enqueue(pending{std::move(request), nullptr, std::move(group), std::move(token)});
+}
+
+void journal::writer::enqueue(pending append) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      queue_.push_back({std::move(request), std::move(done)});
+      queue_.push_back(std::move(append));
       if (queue_.size() == 1) wake_.notify_one();
       return;
     }
   }
-  done(storage_failure(storage_errc::closed, "the journal is closed"));
+  std::vector<pending> refused;
+  refused.push_back(std::move(append));
+  std::vector<result<append_result>> outcome;
+  outcome.push_back(storage_failure(storage_errc::closed, "the journal is closed"));
+  complete(refused, outcome);
+}
+
+void journal::writer::complete(std::vector<pending>& batch,
+                               std::vector<result<append_result>>& outcomes) {
+  // Grouped appends first, one call per group: a batch holds appends of a few groups (shards).
+  std::vector<std::pair<append_group*, std::vector<completed_append>>> groups;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].group) continue;
+    auto group = batch[i].group.get();
+    auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == group; });
+    if (it == groups.end()) {
+      groups.emplace_back(group, std::vector<completed_append>{});
+      it = groups.end() - 1;
+    }
+    it->second.push_back({std::move(batch[i].token), std::move(outcomes[i])});
+  }
+  for (auto& [group, appends] : groups) group->complete(std::move(appends));
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (batch[i].done) batch[i].done(std::move(outcomes[i]));
 }
 
 void journal::writer::set_listener(commit_listener listener) {
@@ -237,7 +269,8 @@ void journal::writer::write(std::vector<pending>& batch) {
   listener_lock.unlock();
   std::vector<recorded_event> committed;
 
-  for (auto& [request, done] : batch) {
+  for (auto& append : batch) {
+    auto& request = append.request;
     if (request.stream.empty() && request.events.empty() && request.kv_writes.empty()) {
       outcomes.push_back(append_result{});  // a flush() barrier
       continue;
@@ -353,7 +386,7 @@ void journal::writer::write(std::vector<pending>& batch) {
     }
   }
 
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+  complete(batch, outcomes);
 }
 
 }  // namespace ordo::persistence

@@ -22,6 +22,8 @@ struct journal::writer {
   ~writer();  // drains the queue, then joins the thread
 
   void enqueue(append_request request, append_callback done);
+  void enqueue(append_request request, std::shared_ptr<append_group> group,
+               std::unique_ptr<append_token> token);
 
   std::atomic<std::uint64_t> committed_position;
 
@@ -35,12 +37,17 @@ struct journal::writer {
   std::optional<std::string> failure() const;
 
  private:
+  // An append with either its own callback or its group and token.
   struct pending {
     append_request request;
     append_callback done;
+    std::shared_ptr<append_group> group;
+    std::unique_ptr<append_token> token;
   };
 
+  void enqueue(pending append);
   void run();
+  void complete(std::vector<pending>& batch, std::vector<result<append_result>>& outcomes);
   void write(std::vector<pending>& batch);
   // Whether a batch may be written: false while the last write or a background flush failed
   // and the database cannot be resumed yet (then nothing is tried: the batch is refused).

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/runtime.hpp"
@@ -31,6 +32,15 @@ struct options {
   bool memory = true, recovery = true, lag = true;
   std::string json_path;  // --json FILE: the run's figures for scripts
   std::string command;    // the command line, for the JSON report
+  // --caf NAME=VALUE: CAF settings over ordo's, e.g. work-stealing.moderate-poll-attempts=0
+  std::vector<std::pair<std::string, std::string>> caf_settings;
+
+  // The runtime's default settings with the --caf ones.
+  actors::runtime_settings runtime_settings() const {
+    actors::runtime_settings settings;
+    settings.caf_settings = caf_settings;
+    return settings;
+  }
 };
 
 // One measured point: completed operations per second and their latencies.

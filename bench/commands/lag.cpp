@@ -18,7 +18,7 @@ lag_result run_lag(const options& o, double peak_per_second) {
   lag_result result;
   result.target_rate = peak_per_second / 2;
   temp_dir dir(o.base_dir, "lag");
-  node n(dir.path, persistence::sync_mode::always, actors::runtime_settings{});
+  node n(dir.path, persistence::sync_mode::always, o.runtime_settings());
   auto ids = order_ids(o.aggregates);
   create_orders(n.gate(), ids);
   auto& gate = n.gate();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "json_report.hpp"
@@ -27,7 +28,9 @@ void usage(const char* self) {
                "[--windows 1,16,64,256]\n"
                "          [--recovery-events N] [--dir PATH] [--sync none|always|both] [--no-raw] "
                "[--no-projections]\n"
-               "          [--skip-memory] [--skip-recovery] [--skip-lag] [--json FILE]\n",
+               "          [--skip-memory] [--skip-recovery] [--skip-lag] [--json FILE]\n"
+               "          [--caf NAME=VALUE]... (CAF settings, e.g. "
+               "work-stealing.moderate-poll-attempts=0)\n",
                self);
   std::exit(2);
 }
@@ -81,6 +84,11 @@ options parse(int argc, char** argv) {
       o.lag = false;
     } else if (a == "--json") {
       o.json_path = value();
+    } else if (a == "--caf") {
+      auto setting = value();
+      auto equals = setting.find('=');
+      if (equals == std::string::npos || equals == 0) usage(argv[0]);
+      o.caf_settings.emplace_back(setting.substr(0, equals), setting.substr(equals + 1));
     } else {
       usage(argv[0]);
     }
@@ -241,5 +249,10 @@ int run(const options& o) {
 }  // namespace ordo::bench::commands
 
 int main(int argc, char** argv) {
-  return ordo::bench::commands::run(ordo::bench::commands::parse(argc, argv));
+  try {
+    return ordo::bench::commands::run(ordo::bench::commands::parse(argc, argv));
+  } catch (const std::invalid_argument& e) {  // a --caf setting the runtime refused
+    std::fprintf(stderr, "ordo_bench_commands: %s\n", e.what());
+    return 2;
+  }
 }

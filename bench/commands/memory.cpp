@@ -13,7 +13,7 @@ namespace ordo::bench::commands {
 memory_result run_memory(const options& o) {
   memory_result result;
   result.orders = o.idle_orders;
-  actors::runtime_settings settings;
+  auto settings = o.runtime_settings();
   settings.max_live = o.idle_orders * 2 + 100'000;   // no LRU passivation
   settings.idle_timeout_ms = std::int64_t{1} << 50;  // nor idle passivation
   temp_dir dir(o.base_dir, "memory");

@@ -36,7 +36,7 @@ double median_first_answer_ms(const options& o, const std::string& path,
 recovery_result run_recovery(const options& o) {
   recovery_result result;
   temp_dir dir(o.base_dir, "recovery");
-  actors::runtime_settings with_snapshots;
+  auto with_snapshots = o.runtime_settings();
   with_snapshots.snapshot_every = 100;
   {
     node n(dir.path, persistence::sync_mode::none, with_snapshots);
@@ -63,7 +63,7 @@ recovery_result run_recovery(const options& o) {
     n.stop_runtime();
     if (!n.db->snapshots().remove_matching("order-" + big, {})) fail("cannot remove the snapshots");
   }
-  actors::runtime_settings without_snapshots;
+  auto without_snapshots = o.runtime_settings();
   without_snapshots.snapshot_every = UINT64_MAX / 2;
   result.without_snapshots_ms =
       median_first_answer_ms(o, dir.path, without_snapshots, result.events);

@@ -58,7 +58,7 @@ throughput_result run_throughput(const options& o, sync_mode sync) {
   throughput_result result;
   // Commands: a runtime over its own database, with the orders created.
   temp_dir gateway_dir(o.base_dir, "gateway");
-  node n(gateway_dir.path, sync, actors::runtime_settings{});
+  node n(gateway_dir.path, sync, o.runtime_settings());
   if (!o.projections)  // a diagnosis: what the write path does without the read side
     caf::anon_send(n.rt->projector(), actors::stop_atom::value);
   auto ids = order_ids(o.aggregates);

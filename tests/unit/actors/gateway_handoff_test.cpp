@@ -12,6 +12,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/shard.hpp"
+#include "held_journal.hpp"
 #include "runtime_fixture.hpp"
 
 namespace ordo::actors::testing {
@@ -19,48 +20,6 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-// Holds the journal's writer inside its next batch (as a disk whose fsync takes long would) until
-// released. The writer may still be leaving the fault function when this object is gone: what it
-// touches is shared with it, not owned by this object.
-class held_journal {
- public:
-  explicit held_journal(persistence::journal& journal)
-      : journal_(journal), hold_(std::make_shared<hold>()) {
-    journal_.set_write_fault([hold = hold_] {
-      std::unique_lock lock(hold->mutex);
-      hold->holding = true;
-      hold->changed.notify_all();
-      hold->changed.wait(lock, [&] { return hold->released; });
-      return false;  // then write as usual
-    });
-  }
-  ~held_journal() {
-    release();
-    journal_.set_write_fault({});
-  }
-
-  // Waits until a batch is held; false if none comes within 10 s.
-  bool wait_until_holding() {
-    std::unique_lock lock(hold_->mutex);
-    return hold_->changed.wait_for(lock, 10s, [this] { return hold_->holding; });
-  }
-  void release() {
-    std::lock_guard lock(hold_->mutex);
-    hold_->released = true;
-    hold_->changed.notify_all();
-  }
-
- private:
-  struct hold {
-    std::mutex mutex;
-    std::condition_variable changed;
-    bool holding = false;
-    bool released = false;
-  };
-  persistence::journal& journal_;
-  std::shared_ptr<hold> hold_;
-};
 
 class GatewayHandoff : public runtime_fixture {
  protected:
