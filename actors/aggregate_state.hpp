@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/command_call.hpp"
@@ -95,8 +96,7 @@ struct aggregate_state {
 
   runtime_context* context = nullptr;
   caf::actor shard;
-  std::string id;
-  std::string stream;
+  std::string stream;  // "<type>-<id>"; the id is not kept twice (see id())
   typename D::state state{};
   std::uint64_t version = 0;
   std::uint64_t snapshot_version = 0;
@@ -112,6 +112,8 @@ struct aggregate_state {
   bool writing = false;
   bool passivating = false;
   [[no_unique_address]] process_state<D> process;
+
+  std::string_view id() const { return std::string_view(stream).substr(D::type_name.size() + 1); }
 };
 
 template <domain::decider D>
