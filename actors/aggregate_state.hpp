@@ -35,9 +35,13 @@ struct append_outcome {
   persistence::result<persistence::append_result> result;
 };
 
+// The type of the one handler of an aggregate's behavior (actors/aggregate.hpp); never sent.
+struct no_such_message {};
+
 }  // namespace ordo::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::append_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::no_such_message)
 
 namespace ordo::actors {
 
