@@ -185,7 +185,7 @@ void pump(aggregate_ptr<D> self) {
       d.reply.message = "expected version " + std::to_string(command.expected_version) +
                         " but the aggregate is at " + std::to_string(st.next_version);
       d.reply.version = st.next_version;
-    } else if (auto parsed = domain::parse_command<D>(command.command, st.id, command.body);
+    } else if (auto parsed = domain::parse_command<D>(command.command, st.id(), command.body);
                !parsed) {
       d.reply = error_reply<D>(parsed.error(), st.next_version);
     } else if (auto events = D::decide(*st.next_state, *parsed, command.issued_at_ms); !events) {
@@ -384,6 +384,62 @@ persistence::result<void> recover(aggregate_state<D>& st) {
   return {};
 }
 
+// Every message of an aggregate (see aggregate_actor below for why not a behavior).
+template <domain::decider D>
+caf::result<caf::message> on_message(caf::scheduled_actor* actor, caf::message_view& view) {
+  auto self = static_cast<aggregate_ptr<D>>(actor);
+  auto& st = self->state;
+  auto& content = view.content();
+  if (content.match_elements<tracked_command>()) {
+    // A call of this node's gateway: answered through its ticket, on this thread.
+    auto& command = content.get_mutable_as<tracked_command>(0);
+    command.reply.accept();
+    enqueue<D>(self, std::move(command.envelope), {{}, std::move(command.reply)});
+    return caf::message{};
+  }
+  if (content.match_elements<written_atom, append_outcome>()) {
+    on_written<D>(self, content.get_mutable_as<append_outcome>(1));
+    return caf::message{};
+  }
+  if (content.match_elements<command_envelope>()) {
+    // A request (a saga's step, a wake-up, another node): answered through CAF.
+    auto promise = self->template make_response_promise<command_reply>();
+    enqueue<D>(self, std::move(content.get_mutable_as<command_envelope>(0)), {promise, {}});
+    return caf::delegated<caf::message>{};
+  }
+  if (content.match_elements<resend_atom>()) {
+    on_resend<D>(self);
+    return caf::message{};
+  }
+  if (content.match_elements<query_atom>()) return caf::make_message(state_reply<D>(st));
+  if (content.match_elements<tracked_query>()) {
+    // A read of this node's gateway: answered through its ticket, like a call.
+    auto& query = content.get_mutable_as<tracked_query>(0);
+    query.reply.accept();
+    query.reply.complete(state_reply<D>(st));
+    return caf::message{};
+  }
+  if (content.match_elements<snapshot_atom>()) {
+    take_snapshot<D>(self);
+    return caf::make_message(state_reply<D>(st));
+  }
+  if (content.match_elements<inspect_atom, bool>()) {
+    aggregate_info info{std::string(D::type_name), std::string(st.id()), st.version,
+                        self->mailbox().size(), st.last_active_ms, st.snapshot_version,
+                        st.queue.size() + st.in_flight.size(), {}};
+    if (content.get_as<bool>(1) && st.version > 0)
+      info.state = D::to_json(st.state).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return caf::make_message(std::move(info));
+  }
+  if (content.match_elements<passivate_atom>()) {
+    if (!may_passivate<D>(self)) return caf::message{};  // answers awaited: see aggregate_effects.hpp
+    st.passivating = true;
+    if (!st.writing && st.queue.empty()) self->quit();
+    return caf::message{};
+  }
+  return caf::print_and_drop(actor, view);
+}
+
 }  // namespace detail
 
 template <domain::decider D>
@@ -393,7 +449,6 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
   st.context = context;
   st.shard = std::move(shard);
   st.stream = std::string(D::type_name) + "-" + id;
-  st.id = std::move(id);
   st.remembered = remembered_commands(context->settings.remembered_command_ids);
   st.last_active_ms = now_ms();
 
@@ -412,42 +467,13 @@ caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, c
 
   detail::send_actions<D>(self);
 
-  return {
-      // A call of this node's gateway: answered through its ticket, on this thread.
-      [self](tracked_command& command) {
-        command.reply.accept();
-        detail::enqueue<D>(self, std::move(command.envelope), {{}, std::move(command.reply)});
-      },
-      // A request (a saga's step, a wake-up, another node): answered through CAF.
-      [self](command_envelope& command) -> caf::result<command_reply> {
-        auto promise = self->template make_response_promise<command_reply>();
-        detail::enqueue<D>(self, std::move(command), {promise, {}});
-        return promise;
-      },
-      [self](written_atom, append_outcome& outcome) { detail::on_written<D>(self, outcome); },
-      [self](resend_atom) { detail::on_resend<D>(self); },
-      [self](query_atom) { return detail::state_reply<D>(self->state); },
-      [self](tracked_query& query) {
-        query.reply.accept();
-        query.reply.complete(detail::state_reply<D>(self->state));
-      },
-      [self](snapshot_atom) {
-        detail::take_snapshot<D>(self);
-        return detail::state_reply<D>(self->state);
-      },
-      [self](inspect_atom, bool with_state) {
-        auto& st = self->state;
-        aggregate_info info{std::string(D::type_name), st.id, st.version, self->mailbox().size(),
-                            st.last_active_ms, st.snapshot_version, st.queue.size() + st.in_flight.size(), {}};
-        if (with_state && st.version > 0) info.state = D::to_json(st.state).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        return info;
-      },
-      [self](passivate_atom) {
-        if (!detail::may_passivate<D>(self)) return;  // answers awaited: see aggregate_effects.hpp
-        self->state.passivating = true;
-        if (!self->state.writing && self->state.queue.empty()) self->quit();
-      },
-  };
+  // CAF 0.17 allocates a behavior for every actor, ~40 bytes per handler, which a million idle
+  // aggregates pay a million times. All aggregates of a type share one behavior instead, whose
+  // only handler matches nothing, and take every message in the default handler: a function
+  // pointer that each actor holds anyway.
+  self->set_default_handler(detail::on_message<D>);
+  static const caf::behavior shared{[](no_such_message) {}};
+  return shared;
 }
 
 }  // namespace ordo::actors

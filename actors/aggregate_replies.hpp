@@ -45,7 +45,7 @@ command_reply state_reply(const aggregate_state<D>& st) {
   reply.version = st.version;
   if (st.version == 0) {
     reply.code = outcome::not_found;
-    reply.message = std::string(D::type_name) + " " + st.id + " does not exist";
+    reply.message = std::string(D::type_name) + " " + std::string(st.id()) + " does not exist";
     return reply;
   }
   reply.state = state_json<D>(st.state, st.version);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/command_call.hpp"
@@ -34,9 +35,13 @@ struct append_outcome {
   persistence::result<persistence::append_result> result;
 };
 
+// The type of the one handler of an aggregate's behavior (actors/aggregate.hpp); never sent.
+struct no_such_message {};
+
 }  // namespace ordo::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::append_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::no_such_message)
 
 namespace ordo::actors {
 
@@ -95,8 +100,7 @@ struct aggregate_state {
 
   runtime_context* context = nullptr;
   caf::actor shard;
-  std::string id;
-  std::string stream;
+  std::string stream;  // "<type>-<id>"; the id is not kept twice (see id())
   typename D::state state{};
   std::uint64_t version = 0;
   std::uint64_t snapshot_version = 0;
@@ -112,6 +116,8 @@ struct aggregate_state {
   bool writing = false;
   bool passivating = false;
   [[no_unique_address]] process_state<D> process;
+
+  std::string_view id() const { return std::string_view(stream).substr(D::type_name.size() + 1); }
 };
 
 template <domain::decider D>

@@ -95,11 +95,14 @@ void gateway::send_async(command_envelope command, reply_handler done) {
     done(make_reply(outcome::overloaded, "too many commands in flight; retry later"));
     return;
   }
-  auto call = std::make_shared<command_call>(
+  // Not make_shared: the deadline's weak_ptr would keep the whole call allocated (its handler
+  // with what that captures) until the timeout passes, not just the control block: 200 bytes of
+  // every command of the last command_timeout_ms.
+  std::shared_ptr<command_call> call(std::make_unique<command_call>(
       [in_flight = in_flight_, done = std::move(done)](command_reply r) {
         in_flight->fetch_sub(1, std::memory_order_acq_rel);
         done(std::move(r));
-      });
+      }));
   deadlines_->watch(call);
   enqueue(std::move(command), std::move(call));
 }

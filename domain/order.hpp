@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/boxed_optional.hpp"
 #include "domain/result.hpp"
 
 namespace ordo::domain::order {
@@ -50,14 +51,16 @@ struct shipping_details {
   bool operator==(const shipping_details&) const = default;
 };
 
+// Every live order aggregate holds one: the fields most orders never set (or set late) are boxed
+// (8 bytes while empty instead of 40 or 104).
 struct state {
   std::string order_id;
   std::string customer_id;
   order_status status = order_status::none;
-  std::vector<line_item> items;       // one per sku, in the order they were first added
-  std::optional<std::string> reason;  // why it was rejected or cancelled
-  std::optional<shipping_details> shipping;
-  std::optional<std::string> payment_token;  // recorded when placed
+  std::vector<line_item> items;         // one per sku, in the order they were first added
+  boxed_optional<std::string> reason;  // why it was rejected or cancelled
+  boxed_optional<shipping_details> shipping;
+  boxed_optional<std::string> payment_token;  // recorded when placed
   timestamp created_at = 0;
   timestamp updated_at = 0;
   bool operator==(const state&) const = default;

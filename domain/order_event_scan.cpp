@@ -1,9 +1,6 @@
 #include "domain/detail/order_event_scan.hpp"
 
-#include <type_traits>
-#include <utility>
-
-#include "domain/detail/json_scanner.hpp"
+#include "domain/detail/event_scan.hpp"
 
 namespace ordo::domain::detail {
 namespace {
@@ -19,38 +16,6 @@ using order::order_rejected;
 using order::order_shipped;
 using order::order_status;
 using order::shipping_details;
-
-// The fields of one object read so far, by number: a field read twice or a required one missing
-// sends the event to the DOM path (which says which, or which value wins).
-class field_set {
- public:
-  // Marks `field` read; false if it was read before.
-  bool first(unsigned field) {
-    const unsigned bit = 1u << field;
-    if ((seen_ & bit) != 0) return false;
-    seen_ |= bit;
-    return true;
-  }
-  // Fields 0 .. count - 1 are the required ones.
-  bool has_required(unsigned count) const {
-    const unsigned mask = (1u << count) - 1;
-    return (seen_ & mask) == mask;
-  }
-
- private:
-  unsigned seen_ = 0;
-};
-
-// Reads an object member by member with `member(in, key, seen) -> bool` (false: a field this
-// path does not read, or a value it cannot), then checks the first `required` fields were there.
-template <class Member>
-bool read_object(json_scanner& in, unsigned required, Member member) {
-  if (!in.begin_object()) return false;
-  field_set seen;
-  for (std::string_view key; in.next_key(key);)
-    if (!member(key, seen)) return false;
-  return !in.failed() && seen.has_required(required);
-}
 
 bool read_line_item(json_scanner& in, line_item& item) {
   return read_object(in, 3, [&](std::string_view key, field_set& seen) {
@@ -161,21 +126,8 @@ bool read(json_scanner& in, order_cancelled& e) {
 
 std::optional<order::event> scan_order_event(std::string_view type, std::uint32_t schema_version,
                                              std::string_view data) {
-  using order::event;
-  std::optional<event> out;
-  auto try_alternative = [&]<std::size_t I>() {
-    using E = std::variant_alternative_t<I, event>;
-    if (E::type_name != type || schema_version != E::schema_version) return false;
-    json_scanner in(data);
-    E e;
-    if (read(in, e) && in.at_end()) out.emplace(std::in_place_index<I>, std::move(e));
-    return true;
-  };
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (try_alternative.template operator()<I>() || ...);
-  }
-  (std::make_index_sequence<std::variant_size_v<event>>{});
-  return out;
+  return scan_event<order::event>(type, schema_version, data,
+                                  [](json_scanner& in, auto& e) { return read(in, e); });
 }
 
 }  // namespace ordo::domain::detail

@@ -1,5 +1,6 @@
 #include "domain/payment_codec.hpp"
 
+#include "domain/detail/payment_event_scan.hpp"
 #include "domain/detail/variant_codec.hpp"
 #include "domain/json_reader.hpp"
 #include "domain/snapshot_codec.hpp"
@@ -136,6 +137,17 @@ encoded_event encode_with_dom(const event& e) {
 }
 
 result<event> decode(const encoded_event& encoded) {
+  return decode(encoded.type, encoded.schema_version, encoded.data);
+}
+
+// Events of the plain shape the encoder writes skip the DOM; everything else (and every error)
+// goes through it.
+result<event> decode(std::string_view type, std::uint32_t schema_version, std::string_view data) {
+  if (auto scanned = detail::scan_payment_event(type, schema_version, data)) return std::move(*scanned);
+  return decode_with_dom({std::string(type), schema_version, std::string(data)});
+}
+
+result<event> decode_with_dom(const encoded_event& encoded) {
   return detail::decode_variant<event>(encoded, "payment",
                                        [](json_reader& r, auto type) { return read(r, type); });
 }

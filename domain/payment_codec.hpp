@@ -19,6 +19,11 @@ encoded_event encode(const event& e);
 encoded_event encode_with_dom(const event& e);
 // validation_failed (naming type and version) for anything that is not a readable payment event.
 result<event> decode(const encoded_event& encoded);
+// The same, from the parts of an encoded event (no copy of them on the common path).
+result<event> decode(std::string_view type, std::uint32_t schema_version, std::string_view data);
+// decode() without its fast path, every event through an nlohmann DOM: the reference the fast
+// path is tested against (same value, or the same error, for any bytes).
+result<event> decode_with_dom(const encoded_event& encoded);
 
 std::string save_state(const state& s);
 result<state> load_state(std::string_view bytes, std::uint32_t schema);

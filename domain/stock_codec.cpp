@@ -1,5 +1,6 @@
 #include "domain/stock_codec.hpp"
 
+#include "domain/detail/stock_event_scan.hpp"
 #include "domain/detail/variant_codec.hpp"
 #include "domain/json_reader.hpp"
 #include "domain/snapshot_codec.hpp"
@@ -97,6 +98,17 @@ encoded_event encode_with_dom(const event& e) {
 }
 
 result<event> decode(const encoded_event& encoded) {
+  return decode(encoded.type, encoded.schema_version, encoded.data);
+}
+
+// Events of the plain shape the encoder writes skip the DOM; everything else (and every error)
+// goes through it.
+result<event> decode(std::string_view type, std::uint32_t schema_version, std::string_view data) {
+  if (auto scanned = detail::scan_stock_event(type, schema_version, data)) return std::move(*scanned);
+  return decode_with_dom({std::string(type), schema_version, std::string(data)});
+}
+
+result<event> decode_with_dom(const encoded_event& encoded) {
   return detail::decode_variant<event>(encoded, "stock",
                                        [](json_reader& r, auto type) { return read(r, type); });
 }

@@ -29,7 +29,7 @@ struct options {
   bool sync_none = true, sync_always = true;  // --sync none|always|both
   bool raw = true;                            // --no-raw: commands only (for profiling)
   bool projections = true;                    // --no-projections: stop them (diagnosis only)
-  bool memory = true, recovery = true, lag = true;
+  bool throughput = true, memory = true, recovery = true, lag = true;
   std::string json_path;  // --json FILE: the run's figures for scripts
   std::string command;    // the command line, for the JSON report
   // --caf NAME=VALUE: CAF settings over ordo's, e.g. work-stealing.moderate-poll-attempts=0

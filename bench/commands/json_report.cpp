@@ -77,7 +77,8 @@ bool write_json_report(const std::string& path, const options& o,
   if (memory)
     report["memory"] = {{"orders", memory->orders},
                         {"live", memory->live},
-                        {"bytes_per_aggregate", memory->bytes_per_aggregate}};
+                        {"bytes_per_aggregate", memory->bytes_per_aggregate},
+                        {"heap_bytes_per_aggregate", memory->heap_bytes_per_aggregate}};
   if (recovery)
     report["recovery"] = {{"events", recovery->events},
                           {"with_snapshots_ms", recovery->with_snapshots_ms},

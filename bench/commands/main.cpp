@@ -28,7 +28,8 @@ void usage(const char* self) {
                "[--windows 1,16,64,256]\n"
                "          [--recovery-events N] [--dir PATH] [--sync none|always|both] [--no-raw] "
                "[--no-projections]\n"
-               "          [--skip-memory] [--skip-recovery] [--skip-lag] [--json FILE]\n"
+               "          [--skip-throughput] [--skip-memory] [--skip-recovery] [--skip-lag] "
+               "[--json FILE]\n"
                "          [--caf NAME=VALUE]... (CAF settings, e.g. "
                "work-stealing.moderate-poll-attempts=0)\n",
                self);
@@ -76,6 +77,8 @@ options parse(int argc, char** argv) {
       o.projections = false;
     } else if (a == "--no-raw") {
       o.raw = false;
+    } else if (a == "--skip-throughput") {
+      o.throughput = false;
     } else if (a == "--skip-memory") {
       o.memory = false;
     } else if (a == "--skip-recovery") {
@@ -133,11 +136,11 @@ void print_throughput(const char* sync, const throughput_result& t) {
 
 int run(const options& o) {
   throughput_result none, always;
-  if (o.sync_none) {
+  if (o.throughput && o.sync_none) {
     std::fprintf(stderr, "ordo_bench_commands: throughput, sync=none\n");
     none = run_throughput(o, persistence::sync_mode::none);
   }
-  if (o.sync_always) {
+  if (o.throughput && o.sync_always) {
     std::fprintf(stderr, "ordo_bench_commands: throughput, sync=always\n");
     always = run_throughput(o, persistence::sync_mode::always);
   }
@@ -183,10 +186,11 @@ int run(const options& o) {
     std::printf(
         "memory    %zu idle orders live (%llu counted): VmRSS %.1f MiB -> %.1f MiB = %.0f bytes "
         "per aggregate\n"
-        "          (created at %.0f/s, woken at %.0f/s; block cache 8 MiB)\n",
+        "          (malloc in use %.0f bytes per aggregate; created at %.0f/s, woken at %.0f/s;\n"
+        "          block cache 8 MiB)\n",
         memory.orders, static_cast<unsigned long long>(memory.live), memory.rss_before / 1048576.0,
-        memory.rss_after / 1048576.0, memory.bytes_per_aggregate, memory.create_per_second,
-        memory.wake_per_second);
+        memory.rss_after / 1048576.0, memory.bytes_per_aggregate, memory.heap_bytes_per_aggregate,
+        memory.create_per_second, memory.wake_per_second);
   } else {
     std::printf("memory    not measured (--skip-memory)\n");
   }
@@ -225,13 +229,13 @@ int run(const options& o) {
   }
 
   std::printf("\ntargets\n");
-  if (o.raw)
+  if (o.throughput && o.raw)
     std::printf("  commands/s >= %.1f x raw journal at every point   worst %.2f x        %s\n",
                 ratio_target, min_ratio, verdict(min_ratio >= ratio_target));
-  if (o.sync_none)
+  if (o.throughput && o.sync_none)
     std::printf("  sync=none   >= %.0f commands/s                  peak %.0f/s      %s\n",
                 none_target, peak_of(none), verdict(peak_of(none) >= none_target));
-  if (o.sync_always)
+  if (o.throughput && o.sync_always)
     std::printf("  sync=always >= %.0f commands/s                  peak %.0f/s      %s\n",
                 always_target, peak_of(always), verdict(peak_of(always) >= always_target));
   if (o.memory)

@@ -30,6 +30,9 @@ struct memory_result {
   std::uint64_t rss_before = 0;
   std::uint64_t rss_after = 0;
   double bytes_per_aggregate = 0;
+  std::uint64_t heap_before = 0;  // malloc's bytes in use
+  std::uint64_t heap_after = 0;
+  double heap_bytes_per_aggregate = 0;
   double create_per_second = 0;
   double wake_per_second = 0;
 };

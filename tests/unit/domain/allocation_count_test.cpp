@@ -1,5 +1,6 @@
 // Heap allocations of one add_item in the domain (parse the body, decide, encode the event,
-// evolve, render the state for the reply): the DOM-free path against the DOM path it replaced.
+// evolve, render the state for the reply), and of decoding stock and payment events: the DOM-free
+// paths against the DOM paths they replaced.
 // This binary replaces the global operator new with one that counts, on the counting thread only.
 #include <gtest/gtest.h>
 
@@ -8,6 +9,8 @@
 #include <new>
 
 #include "domain/command_json.hpp"
+#include "domain/payment_codec.hpp"
+#include "domain/stock_codec.hpp"
 
 namespace {
 thread_local bool counting = false;
@@ -114,6 +117,26 @@ TEST(AllocationCount, AddItemAllocatesAFractionOfWhatTheDomPathDid) {
   EXPECT_EQ(writers.state_json, dom.state_json);
   EXPECT_GT(writers.allocations, 0u);  // the counter counts
   EXPECT_LE(writers.allocations * 4, dom.allocations);
+}
+
+// A saga's stock and payment events, as recovery and the read side decode them.
+TEST(AllocationCount, StockAndPaymentEventsDecodeWithAFractionOfTheDomsAllocations) {
+  const auto reserved = stock::encode(stock::stock_reserved{"sku-3", "o-000042", 2});
+  const auto requested = payment::encode(payment::payment_requested{"o-000042", 750, "tok_ok"});
+  const counted scanned = count([&](counted&) {
+    EXPECT_TRUE(stock::decode(reserved));
+    EXPECT_TRUE(payment::decode(requested));
+  });
+  const counted dom = count([&](counted&) {
+    EXPECT_TRUE(stock::decode_with_dom(reserved));
+    EXPECT_TRUE(payment::decode_with_dom(requested));
+  });
+  std::cout << "allocations to decode StockReserved and PaymentRequested: " << scanned.allocations
+            << " (DOM path: " << dom.allocations << ")\n";
+  RecordProperty("scanned", static_cast<int>(scanned.allocations));
+  RecordProperty("dom", static_cast<int>(dom.allocations));
+  EXPECT_GT(dom.allocations, 0u);  // the counter counts
+  EXPECT_LE(scanned.allocations * 4, dom.allocations);
 }
 
 }  // namespace
