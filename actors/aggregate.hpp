@@ -227,7 +227,7 @@ void pump(aggregate_ptr<D> self) {
   stage_wake_up<D>(st, request);
   st.writing = true;
   auto epoch = ++st.epoch;
-  append_for_aggregate(*st.context, D::type_name, st.id, caf::actor_cast<caf::actor>(self), epoch,
+  append_for_aggregate(*st.context, D::type_name, st.id(), caf::actor_cast<caf::actor>(self), epoch,
                        std::move(request));
 }
 
