@@ -4,12 +4,14 @@
 // aggregate that died meanwhile reaching nobody (not the aggregate's next incarnation).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "actors/aggregate.hpp"
@@ -140,6 +142,13 @@ TEST_F(WriteCompletion, TheOutcomeOfAnAggregateThatDiedReachesNeitherItNorItsSuc
     }
     auto answer = first.get();  // dropped with its actor: never a success
     EXPECT_FALSE(answer.ok());
+    // The shard learns of the death from its own down message, which may come after ours: a
+    // command routed before that would go into the dead actor's mailbox, not to a successor.
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (node().context().stats.aggregates_live.load() != 0 &&
+           std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_EQ(node().context().stats.aggregates_live.load(), 0u);
     // The next incarnation recovers o1 as new (the held batch is not written) and appends its
     // own first append, also epoch 1, into the batch after the held one.
     second = send_later(create("o1", "c-second"));
