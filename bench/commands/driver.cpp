@@ -176,4 +176,12 @@ actors::command_envelope add_item(const std::string& id, std::uint64_t n) {
   return e;
 }
 
+bool await_projections(node& n, std::chrono::seconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  auto target = n.db->events().last_position();
+  while (!n.gate().await_position(target, std::chrono::seconds(30)))
+    if (std::chrono::steady_clock::now() >= until) return false;
+  return true;
+}
+
 }  // namespace ordo::bench::commands

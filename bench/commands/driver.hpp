@@ -113,6 +113,11 @@ double percentile(std::vector<double>& samples, double p);  // nearest rank; reo
 
 [[noreturn]] void fail(const std::string& what);
 
+// Waits until the projections have applied every event the journal holds, for up to `limit`:
+// one await is answered false after ~15 s (actors/projector.hpp), a backlog of a million
+// creates takes longer on a loaded machine. False if they did not catch up within `limit`.
+bool await_projections(node& n, std::chrono::seconds limit);
+
 // Creates orders ids[0..count) through the gateway (already_exists counts as done).
 void create_orders(actors::gateway& gate, const std::vector<std::string>& ids,
                    unsigned window = 256);

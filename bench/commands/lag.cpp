@@ -22,7 +22,7 @@ lag_result run_lag(const options& o, double peak_per_second) {
   auto ids = order_ids(o.aggregates);
   create_orders(n.gate(), ids);
   auto& gate = n.gate();
-  if (!gate.await_position(n.db->events().last_position(), std::chrono::seconds(120)))
+  if (!await_projections(n, std::chrono::seconds(120)))
     fail("the projections did not catch up with the created orders");
 
   std::atomic<bool> stop{false};
@@ -51,7 +51,7 @@ lag_result run_lag(const options& o, double peak_per_second) {
       result.target_rate);
   stop = true;
   sampler.join();
-  result.caught_up = gate.await_position(n.db->events().last_position(), std::chrono::seconds(120));
+  result.caught_up = await_projections(n, std::chrono::seconds(120));
 
   for (auto& info : gate.projections())
     result.apply_delay_p99_ms = std::max(result.apply_delay_p99_ms, info.apply_delay_p99_ms);

@@ -109,7 +109,7 @@ throughput_result run_throughput(const options& o, sync_mode sync) {
       if (o.projections) {
         auto started = clock_type::now();
         auto cpu_before = process_cpu_us();
-        if (!gate.await_position(n.db->events().last_position(), std::chrono::seconds(300)))
+        if (!await_projections(n, std::chrono::seconds(300)))
           fail("the projections did not catch up");
         auto& run = commands.back();
         run.catch_up_ms =
