@@ -161,22 +161,27 @@ caf::result<command_reply> route_command(shard_ptr self, command_envelope envelo
   return rp;
 }
 
-// Hands a call of this node's gateway to its aggregate, which completes the caller itself; only
-// if the caller has not given up waiting: then nobody hears of the command any more, and it is
-// dropped unapplied (actors/command_call.hpp).
-void route_call(shard_ptr self, tracked_command command) {
-  auto type = command.envelope.aggregate_type;
-  auto id = command.envelope.aggregate_id;
-  auto ticket = command.reply;
+// Hands a call of this node's gateway (a tracked_command or tracked_query) to its aggregate,
+// which completes the caller itself; only if the caller has not given up waiting: then nobody
+// hears of it any more, and it is dropped unapplied (actors/command_call.hpp).
+template <class Tracked>
+void hand_to_aggregate(shard_ptr self, std::string type, std::string id, Tracked message) {
+  auto ticket = message.reply;
   route(
       self, type, id,
-      [command = std::move(command)](const caf::actor& a) mutable {
-        if (command.reply.hand_over()) caf::anon_send(a, std::move(command));
+      [message = std::move(message)](const caf::actor& a) mutable {
+        if (message.reply.hand_over()) caf::anon_send(a, std::move(message));
       },
       [ticket = std::move(ticket)](command_reply refusal) { ticket.complete(std::move(refusal)); });
 }
 
-// The same for a read: an aggregate never written is answered here, without spawning it.
+void route_call(shard_ptr self, tracked_command command) {
+  auto type = command.envelope.aggregate_type;
+  auto id = command.envelope.aggregate_id;
+  hand_to_aggregate(self, std::move(type), std::move(id), std::move(command));
+}
+
+// A read of an aggregate never written is answered here, without spawning it.
 void route_query(shard_ptr self, tracked_query query) {
   if (never_written(self, query.aggregate_type, query.aggregate_id)) {
     query.reply.complete(does_not_exist(query.aggregate_type, query.aggregate_id));
@@ -184,13 +189,7 @@ void route_query(shard_ptr self, tracked_query query) {
   }
   auto type = query.aggregate_type;
   auto id = query.aggregate_id;
-  auto ticket = query.reply;
-  route(
-      self, type, id,
-      [query = std::move(query)](const caf::actor& a) mutable {
-        if (query.reply.hand_over()) caf::anon_send(a, std::move(query));
-      },
-      [ticket = std::move(ticket)](command_reply refusal) { ticket.complete(std::move(refusal)); });
+  hand_to_aggregate(self, std::move(type), std::move(id), std::move(query));
 }
 
 void on_down(shard_ptr self, const caf::down_msg& down) {
