@@ -10,6 +10,7 @@
 #include <string>
 
 #include "actors/messages.hpp"
+#include "actors/parked_awaits.hpp"
 #include "readmodel/projection_rebuild.hpp"
 #include "readmodel/projections/catalog.hpp"
 
@@ -48,11 +49,6 @@ struct view_slot {
   std::size_t next_delay = 0;
 };
 
-struct parked_await {
-  std::int64_t since_ms;
-  caf::response_promise promise;
-};
-
 struct projector_state {
   static inline const char* name = "ordo.projector";
   runtime_context* context = nullptr;
@@ -69,7 +65,7 @@ struct projector_state {
   bool tick_pending = false;
   bool prioritised = false;
   std::size_t next_laggard = 0;
-  std::multimap<std::uint64_t, parked_await> awaits;  // by the position they wait for
+  parked_awaits awaits{max_parked_awaits};
   bool sweep_armed = false;
 
   persistence::kv_store& kv() { return context->db->kv(); }
@@ -123,11 +119,7 @@ std::uint64_t lowest_position(projector_actor self) {
 }
 
 void answer_awaits(projector_actor self) {
-  auto& awaits = self->state.awaits;
-  if (awaits.empty()) return;
-  auto reached = awaits.upper_bound(lowest_position(self));
-  for (auto it = awaits.begin(); it != reached; ++it) it->second.promise.deliver(true);
-  awaits.erase(awaits.begin(), reached);
+  if (!self->state.awaits.empty()) self->state.awaits.answer_reached(lowest_position(self));
 }
 
 void refresh_rebuilding(projector_actor self) {
@@ -393,8 +385,7 @@ bool start_rebuild(projector_actor self, const std::string& name) {
 
 void park_await(projector_actor self, std::uint64_t target, caf::response_promise promise) {
   auto& st = self->state;
-  if (st.awaits.size() >= max_parked_awaits) return promise.deliver(false);
-  st.awaits.emplace(target, parked_await{now_ms(), std::move(promise)});
+  st.awaits.park(target, std::move(promise), now_ms());
   if (!st.sweep_armed) {
     st.sweep_armed = true;
     self->delayed_send(self, await_sweep_interval, tick_atom::value);
@@ -404,15 +395,7 @@ void park_await(projector_actor self, std::uint64_t target, caf::response_promis
 // Answers false to awaits whose callers have surely given up, so they do not fill the slots.
 void sweep_awaits(projector_actor self) {
   auto& st = self->state;
-  auto cutoff = now_ms() - max_await_ms;
-  for (auto it = st.awaits.begin(); it != st.awaits.end();) {
-    if (it->second.since_ms < cutoff) {
-      it->second.promise.deliver(false);
-      it = st.awaits.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  st.awaits.expire_before(now_ms() - max_await_ms);
   st.sweep_armed = !st.awaits.empty();
   if (st.sweep_armed) self->delayed_send(self, await_sweep_interval, tick_atom::value);
 }
@@ -451,8 +434,7 @@ projection_info describe(projector_actor self, const std::string& name) {
 }
 
 void stop(projector_actor self) {
-  for (auto& [position, parked] : self->state.awaits) parked.promise.deliver(false);
-  self->state.awaits.clear();
+  self->state.awaits.answer_all_false();
   self->quit();
 }
 
