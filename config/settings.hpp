@@ -81,8 +81,33 @@ struct aggregate_settings {
   bool operator==(const aggregate_settings&) const = default;
 };
 
+// One member of a static cluster (cluster.nodes): every node lists the same members.
+struct cluster_member {
+  std::string id;          // its node.id
+  std::string host;        // where its cluster port listens
+  std::uint16_t port = 0;  // its cluster port
+  std::string http;        // optional: its HTTP base URL, for links ("" when unknown)
+  bool operator==(const cluster_member&) const = default;
+};
+
+struct cluster_tls_settings {
+  std::string cert;  // cluster.tls.cert: this node's PEM certificate (mutual TLS between nodes)
+  std::string key;   // cluster.tls.key: its PEM private key
+  std::string ca;    // cluster.tls.ca: the PEM CA that signed every member's certificate
+  bool operator==(const cluster_tls_settings&) const = default;
+};
+
 struct cluster_settings {
   std::uint32_t shards = 64;  // cluster.shards: aggregates are spread over this many shards
+  std::string host = "127.0.0.1";  // cluster.host: address the cluster port listens on
+  std::uint16_t port = 0;          // cluster.port: this node's cluster (CAF BASP) port
+  // cluster.nodes: every member, this node included; none or one: a single node, no remoting
+  std::vector<cluster_member> nodes;
+  std::int64_t heartbeat_ms = 1000;           // cluster.heartbeat_ms: CAF middleman heartbeat
+  std::int64_t connection_timeout_ms = 5000;  // cluster.connection_timeout_ms: >= 3 x heartbeat
+  std::size_t forward_window = 1024;  // cluster.forward_window: in-flight forwards per peer; 429
+  cluster_tls_settings tls;
+  bool clustered() const { return nodes.size() > 1; }
   bool operator==(const cluster_settings&) const = default;
 };
 
