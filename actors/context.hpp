@@ -2,9 +2,8 @@
 // Owned by `runtime`; actors hold a pointer to it for their whole life.
 #pragma once
 
-#include <caf/all.hpp>
-
 #include <atomic>
+#include <caf/all.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -12,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/handles.hpp"
 #include "actors/runtime_stats.hpp"
 #include "actors/settings.hpp"
 #include "persistence/database.hpp"
@@ -21,9 +21,9 @@ namespace ordo::actors {
 struct runtime_context {
   persistence::database* db = nullptr;
   runtime_settings settings;
-  caf::actor bus;               // the event bus
-  caf::actor snapshot_writer;   // writes snapshots off the aggregates' path
-  caf::actor deadlines;         // the deadline scheduler: durable wake-ups of aggregates
+  event_bus_actor bus;                    // the event bus
+  snapshot_writer_actor snapshot_writer;  // writes snapshots off the aggregates' path
+  deadline_scheduler_actor deadlines;     // the deadline scheduler: durable wake-ups of aggregates
   std::vector<caf::actor> shards;  // this node's shards, by index (see shard_for)
   // Per shard, by index: completes its aggregates' appends of one WriteBatch in one message
   // (actors/write_completion.hpp).

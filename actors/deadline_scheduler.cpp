@@ -29,7 +29,7 @@ struct scheduler_state {
   std::int64_t tick_at = std::numeric_limits<std::int64_t>::max();  // earliest tick on its way
 };
 
-using scheduler_ptr = caf::stateful_actor<scheduler_state>*;
+using scheduler_ptr = deadline_scheduler_actor::stateful_pointer<scheduler_state>;
 
 bool transient(const command_reply& r) {
   return is_transient(r.code);
@@ -114,7 +114,7 @@ void wake(scheduler_ptr self, const command_envelope& command) {
       .then([](command_reply&) {}, [](caf::error&) {});
 }
 
-caf::behavior scheduler(scheduler_ptr self, runtime_context* context) {
+deadline_scheduler_actor::behavior_type scheduler(scheduler_ptr self, runtime_context* context) {
   self->state.context = context;
   auto loaded = load_deadlines(context->db->kv());
   if (!loaded) {
@@ -135,7 +135,8 @@ caf::behavior scheduler(scheduler_ptr self, runtime_context* context) {
 
 }  // namespace
 
-caf::actor spawn_deadline_scheduler(caf::actor_system& system, runtime_context* context) {
+deadline_scheduler_actor spawn_deadline_scheduler(caf::actor_system& system,
+                                                  runtime_context* context) {
   return system.spawn(scheduler, context);
 }
 

@@ -16,10 +16,12 @@
 #include <caf/all.hpp>
 
 #include "actors/context.hpp"
+#include "actors/handles.hpp"
 
 namespace ordo::actors {
 
 // REQUIRES: context->db and context->shards are set and outlive the actor.
-caf::actor spawn_deadline_scheduler(caf::actor_system& system, runtime_context* context);
+deadline_scheduler_actor spawn_deadline_scheduler(caf::actor_system& system,
+                                                  runtime_context* context);
 
 }  // namespace ordo::actors

@@ -12,7 +12,7 @@ namespace {
 struct parked_fetch {
   std::uint64_t after;
   std::uint32_t max;
-  caf::response_promise promise;
+  caf::typed_response_promise<bus_fetch_reply> promise;
 };
 
 struct bus_state {
@@ -28,6 +28,10 @@ struct bus_state {
 
   std::uint64_t oldest_in_ring() const {
     return ring.empty() ? last_position + 1 : first_position(ring.front());
+  }
+
+  bus_fetch_reply fell_behind() const {
+    return {.oldest_in_ring = oldest_in_ring(), .behind = true};
   }
 
   void add(event_batch batch, std::size_t capacity) {
@@ -78,9 +82,9 @@ struct bus_state {
   }
 };
 
-using bus_ptr = caf::stateful_actor<bus_state>*;
+using bus_ptr = event_bus_actor::stateful_pointer<bus_state>;
 
-caf::behavior bus_behavior(bus_ptr self, runtime_context* context) {
+event_bus_actor::behavior_type bus_behavior(bus_ptr self, runtime_context* context) {
   auto& st = self->state;
   st.context = context;
   st.last_position = context->db->events().last_position();
@@ -92,20 +96,21 @@ caf::behavior bus_behavior(bus_ptr self, runtime_context* context) {
         st.parked.clear();
         for (auto& p : parked) {
           if (p.after + 1 < st.oldest_in_ring())
-            p.promise.deliver(catchup_atom::value, st.oldest_in_ring());
+            p.promise.deliver(st.fell_behind());
           else
-            p.promise.deliver(st.slice(p.after, p.max));
+            p.promise.deliver(bus_fetch_reply{st.slice(p.after, p.max)});
         }
       },
       [self](fetch_atom, std::uint64_t after, std::uint32_t max) {
         auto& st = self->state;
-        auto promise = self->make_response_promise();
+        auto promise = self->make_response_promise<bus_fetch_reply>();
         if (after + 1 < st.oldest_in_ring())
-          promise.deliver(catchup_atom::value, st.oldest_in_ring());
+          promise.deliver(st.fell_behind());
         else if (after < st.last_position)
-          promise.deliver(st.slice(after, max));
+          promise.deliver(bus_fetch_reply{st.slice(after, max)});
         else
-          st.parked.push_back({after, max, std::move(promise)});
+          st.parked.push_back({after, max, promise});
+        return promise;  // a copy: both answer the same request
       },
       [self](stop_atom) {
         for (auto& p : self->state.parked) p.promise.deliver(caf::sec::request_receiver_down);
@@ -116,11 +121,11 @@ caf::behavior bus_behavior(bus_ptr self, runtime_context* context) {
 
 }  // namespace
 
-caf::actor spawn_event_bus(caf::actor_system& system, runtime_context* context) {
+event_bus_actor spawn_event_bus(caf::actor_system& system, runtime_context* context) {
   return system.spawn(bus_behavior, context);
 }
 
-void connect_journal_to_bus(persistence::journal& journal, caf::actor bus) {
+void connect_journal_to_bus(persistence::journal& journal, event_bus_actor bus) {
   journal.set_commit_listener([bus](std::vector<persistence::recorded_event>& events) {
     auto count = events.size();
     caf::anon_send(bus,

@@ -46,7 +46,7 @@ command_reply outcome_unknown_reply(std::string why) {
 
 struct gateway::actors {
   std::vector<caf::actor> shards;
-  std::vector<caf::actor> projections;
+  std::vector<projector_actor> projections;
   std::vector<caf::actor> carriers;
   std::atomic<std::size_t> next_carrier{0};
 
@@ -62,7 +62,7 @@ struct gateway::actors {
 };
 
 gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
-                 std::vector<caf::actor> projections, const runtime_settings& settings)
+                 std::vector<projector_actor> projections, const runtime_settings& settings)
     : actors_(std::make_unique<actors>()),
       settings_(settings),
       deadlines_(std::make_unique<reply_deadlines>(
@@ -131,14 +131,14 @@ T gateway::wait(std::function<void(std::function<void(T)>)> start, T on_timeout)
 
 namespace {
 
-// Issues one request of `Reply` to `shard` with xs and delivers the answer (or `fallback`).
-template <class Reply, class... Ts>
-std::function<void(caf::event_based_actor*)> request_job(caf::actor shard,
+// Issues one request of `Reply` to `actor` with xs and delivers the answer (or `fallback`).
+template <class Reply, class Handle, class... Ts>
+std::function<void(caf::event_based_actor*)> request_job(Handle actor,
                                                          std::chrono::milliseconds timeout,
                                                          std::function<void(Reply)> deliver,
                                                          Reply fallback, Ts... xs) {
   return [=](caf::event_based_actor* self) {
-    self->request(shard, timeout, xs...)
+    self->request(actor, timeout, xs...)
         .then([deliver](Reply& r) { deliver(std::move(r)); },
               [deliver, fallback](caf::error&) { deliver(fallback); });
   };
@@ -146,8 +146,8 @@ std::function<void(caf::event_based_actor*)> request_job(caf::actor shard,
 
 }  // namespace
 
-template <class Reply, class... Ts>
-Reply gateway::ask(const caf::actor& actor, Reply fallback, Ts... xs) {
+template <class Reply, class Handle, class... Ts>
+Reply gateway::ask(const Handle& actor, Reply fallback, Ts... xs) {
   return wait<Reply>(
       [&](std::function<void(Reply)> deliver) {
         actors_->dispatch(

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/handles.hpp"
 #include "actors/protocol.hpp"
 #include "actors/settings.hpp"
 
@@ -36,7 +37,7 @@ class gateway {
   using reply_handler = std::function<void(command_reply)>;
 
   gateway(caf::actor_system& system, std::vector<caf::actor> shards,
-          std::vector<caf::actor> projectors, const runtime_settings& settings);
+          std::vector<projector_actor> projectors, const runtime_settings& settings);
   ~gateway();
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
@@ -72,8 +73,8 @@ class gateway {
   T wait(std::function<void(std::function<void(T)>)> start, T on_timeout);
   // Asks `actor` (a shard or a projection) with xs and waits for its Reply; `fallback` on an
   // error or no reply in time.
-  template <class Reply, class... Ts>
-  Reply ask(const caf::actor& actor, Reply fallback, Ts... xs);
+  template <class Reply, class Handle, class... Ts>
+  Reply ask(const Handle& actor, Reply fallback, Ts... xs);
 
   // Puts `command` into its shard's mailbox with the right to answer `call`.
   void enqueue(command_envelope command, std::shared_ptr<command_call> call);

@@ -2,9 +2,12 @@
 
 namespace ordo::actors {
 
-void parked_awaits::park(std::uint64_t position, caf::response_promise promise,
+void parked_awaits::park(std::uint64_t position, caf::typed_response_promise<bool> promise,
                          std::int64_t now_ms) {
-  if (parked_.size() >= capacity_) return promise.deliver(false);
+  if (parked_.size() >= capacity_) {
+    promise.deliver(false);
+    return;
+  }
   parked_.emplace(position, parked{now_ms, std::move(promise)});
 }
 

@@ -15,7 +15,7 @@ class parked_awaits {
   explicit parked_awaits(std::size_t capacity) : capacity_(capacity) {}
 
   // Parks `promise` until `position` is reached; answers false at once when full.
-  void park(std::uint64_t position, caf::response_promise promise, std::int64_t now_ms);
+  void park(std::uint64_t position, caf::typed_response_promise<bool> promise, std::int64_t now_ms);
   // Answers true to every await for a position up to `reached`.
   void answer_reached(std::uint64_t reached);
   // Answers false to every await parked before `cutoff_ms`.
@@ -27,7 +27,7 @@ class parked_awaits {
  private:
   struct parked {
     std::int64_t since_ms;
-    caf::response_promise promise;
+    caf::typed_response_promise<bool> promise;
   };
   std::size_t capacity_;
   std::multimap<std::uint64_t, parked> parked_;  // by the position they wait for

@@ -52,7 +52,7 @@ struct view_slot {
 struct projector_state {
   static inline const char* name = "ordo.projector";
   runtime_context* context = nullptr;
-  caf::actor bus;
+  event_bus_actor bus;
   projector_options options;
   std::vector<view_slot> views;
   std::uint64_t group_position = 0;  // where every joined view stands
@@ -72,26 +72,26 @@ struct projector_state {
   persistence::journal& journal() { return context->db->events(); }
 };
 
-using projector_actor = caf::stateful_actor<projector_state>*;
+using projector_ptr = projector_actor::stateful_pointer<projector_state>;
 
-void work(projector_actor self);
+void work(projector_ptr self);
 
 std::chrono::milliseconds backoff(std::uint32_t failures) {
   return std::min(max_retry_delay, first_retry_delay * (1u << std::min(failures, 5u)));
 }
 
 // Runs work() after the messages already queued (queries stay answered during a long catch-up).
-void continue_soon(projector_actor self) {
+void continue_soon(projector_ptr self) {
   if (self->state.tick_pending) return;
   self->state.tick_pending = true;
   self->send(self, tick_atom::value, std::uint64_t{0});
 }
 
-void retry_later(projector_actor self, std::chrono::milliseconds delay) {
+void retry_later(projector_ptr self, std::chrono::milliseconds delay) {
   self->delayed_send(self, delay, tick_atom::value, std::uint64_t{1});
 }
 
-void failed(projector_actor self, view_slot& slot, std::string why) {
+void failed(projector_ptr self, view_slot& slot, std::string why) {
   slot.last_error = std::move(why);
   auto delay = backoff(slot.failures++);
   slot.retry_at_ms = now_ms() + delay.count();
@@ -99,7 +99,7 @@ void failed(projector_actor self, view_slot& slot, std::string why) {
 }
 
 // The group's fetch, journal read or write failed: it tries again after a backoff.
-void group_failed(projector_actor self) {
+void group_failed(projector_ptr self) {
   auto& st = self->state;
   auto delay = backoff(st.group_failures++);
   st.group_retry_at_ms = now_ms() + delay.count();
@@ -112,17 +112,17 @@ void succeeded(view_slot& slot) {
   slot.last_error.clear();
 }
 
-std::uint64_t lowest_position(projector_actor self) {
+std::uint64_t lowest_position(projector_ptr self) {
   std::uint64_t lowest = UINT64_MAX;
   for (auto& slot : self->state.views) lowest = std::min(lowest, slot.position);
   return lowest;
 }
 
-void answer_awaits(projector_actor self) {
+void answer_awaits(projector_ptr self) {
   if (!self->state.awaits.empty()) self->state.awaits.answer_reached(lowest_position(self));
 }
 
-void refresh_rebuilding(projector_actor self) {
+void refresh_rebuilding(projector_ptr self) {
   auto last = self->state.journal().last_position();
   for (auto& slot : self->state.views)
     if (slot.rebuilding && slot.at != phase::clear && slot.position >= last)
@@ -139,7 +139,7 @@ void record_delay(view_slot& slot, std::int64_t delay) {
 
 // With no view in the group, the views furthest ahead form it anew. A view whose last step
 // failed waits for its retry first: rejoining at once would fetch and fail again without pause.
-void regroup(projector_actor self) {
+void regroup(projector_ptr self) {
   auto& st = self->state;
   auto joined = [](const view_slot& s) { return s.at == phase::joined; };
   if (std::ranges::any_of(st.views, joined)) return;
@@ -165,7 +165,7 @@ void regroup(projector_actor self) {
 
 // Applies `events` to every joined view and commits all their rows and checkpoints in one write.
 // False when the write failed (nothing was written); a view whose apply failed leaves the group.
-bool commit_group(projector_actor self, std::span<const persistence::recorded_event> events,
+bool commit_group(projector_ptr self, std::span<const persistence::recorded_event> events,
                   bool live) {
   auto& st = self->state;
   std::vector<readmodel::view_cursor> cursors;
@@ -211,9 +211,9 @@ bool commit_group(projector_actor self, std::span<const persistence::recorded_ev
   return true;
 }
 
-void fetch(projector_actor self);
+void fetch(projector_ptr self);
 
-void on_fetched(projector_actor self, std::uint64_t epoch, const event_batch& batch) {
+void on_fetched(projector_ptr self, std::uint64_t epoch, const event_batch& batch) {
   auto& st = self->state;
   if (epoch != st.epoch) return;
   st.fetch_pending = false;
@@ -225,40 +225,35 @@ void on_fetched(projector_actor self, std::uint64_t epoch, const event_batch& ba
   if (commit_group(self, events, /*live=*/true)) fetch(self);
 }
 
-void fetch(projector_actor self) {
+void fetch(projector_ptr self) {
   auto& st = self->state;
   bool any_joined = std::ranges::any_of(st.views, [](auto& s) { return s.at == phase::joined; });
   if (!any_joined || st.fetch_pending || st.group_reads_journal || now_ms() < st.group_retry_at_ms)
     return;
   st.fetch_pending = true;
   auto epoch = st.epoch;
-  auto handle =
-      self->request(st.bus, caf::infinite, fetch_atom::value, st.group_position, fetch_max_events);
-  // The bus answers a fetch with one of two shapes; then() takes a handler for one shape only,
-  // so register a behavior for the response directly.
-  self->add_multiplexed_response_handler(
-      handle.id(), caf::behavior{
-                       [self, epoch](event_batch& batch) { on_fetched(self, epoch, batch); },
-                       [self, epoch](catchup_atom, std::uint64_t) {
-                         if (epoch != self->state.epoch) return;
-                         self->state.fetch_pending = false;
-                         self->state.group_reads_journal = true;
-                         continue_soon(self);
-                       },
-                       [self, epoch](caf::error& err) {
-                         auto& st = self->state;
-                         if (epoch != st.epoch) return;
-                         st.fetch_pending = false;
-                         for (auto& slot : st.views)
-                           if (slot.at == phase::joined)
-                             slot.last_error = "event bus: " + self->system().render(err);
-                         group_failed(self);
-                       },
-                   });
+  self->request(st.bus, caf::infinite, fetch_atom::value, st.group_position, fetch_max_events)
+      .then(
+          [self, epoch](bus_fetch_reply& reply) {
+            if (!reply.behind) return on_fetched(self, epoch, reply.batch);
+            if (epoch != self->state.epoch) return;
+            self->state.fetch_pending = false;
+            self->state.group_reads_journal = true;
+            continue_soon(self);
+          },
+          [self, epoch](caf::error& err) {
+            auto& st = self->state;
+            if (epoch != st.epoch) return;
+            st.fetch_pending = false;
+            for (auto& slot : st.views)
+              if (slot.at == phase::joined)
+                slot.last_error = "event bus: " + self->system().render(err);
+            group_failed(self);
+          });
 }
 
 // One chunk of the journal for the group.
-void group_read_journal(projector_actor self) {
+void group_read_journal(projector_ptr self) {
   auto& st = self->state;
   if (now_ms() < st.group_retry_at_ms) return;
   auto events = st.journal().read_all(st.group_position + 1, journal_chunk_events);
@@ -272,7 +267,7 @@ void group_read_journal(projector_actor self) {
     st.group_reads_journal = false;  // the bus has the rest
 }
 
-void load(projector_actor self, view_slot& slot) {
+void load(projector_ptr self, view_slot& slot) {
   auto& st = self->state;
   auto loaded = readmodel::load_checkpoint(st.kv(), slot.view->name());
   if (!loaded) return failed(self, slot, loaded.error().message);
@@ -292,7 +287,7 @@ void load(projector_actor self, view_slot& slot) {
 
 // One step of a view outside the group: clear it, or apply a chunk of the journal up to the
 // group's position (the same step as an offline rebuild, cut off there).
-void laggard_step(projector_actor self, view_slot& slot) {
+void laggard_step(projector_ptr self, view_slot& slot) {
   auto& st = self->state;
   if (slot.at == phase::clear) {
     if (auto cleared = readmodel::clear_projection(st.kv(), *slot.view); !cleared)
@@ -320,7 +315,7 @@ void laggard_step(projector_actor self, view_slot& slot) {
     slot.at = phase::joined;
 }
 
-void prioritise(projector_actor self) {
+void prioritise(projector_ptr self) {
   auto& st = self->state;
   if (st.prioritised || !st.options.background) return;
   st.prioritised = true;
@@ -331,7 +326,7 @@ void prioritise(projector_actor self) {
 
 // Does what is due: loads checkpoints, one journal chunk for the group when it is behind the
 // bus, one step of one view outside the group; keeps a fetch under way for the group.
-void work(projector_actor self) {
+void work(projector_ptr self) {
   prioritise(self);
   auto& st = self->state;
   auto now = now_ms();
@@ -362,13 +357,13 @@ void work(projector_actor self) {
   if (more) continue_soon(self);
 }
 
-view_slot* find_view(projector_actor self, std::string_view name) {
+view_slot* find_view(projector_ptr self, std::string_view name) {
   for (auto& slot : self->state.views)
     if (slot.view->name() == name) return &slot;
   return nullptr;
 }
 
-bool start_rebuild(projector_actor self, const std::string& name) {
+bool start_rebuild(projector_ptr self, const std::string& name) {
   auto* slot = find_view(self, name);
   if (!slot) return false;
   slot->view->forget();
@@ -383,7 +378,8 @@ bool start_rebuild(projector_actor self, const std::string& name) {
   return true;
 }
 
-void park_await(projector_actor self, std::uint64_t target, caf::response_promise promise) {
+void park_await(projector_ptr self, std::uint64_t target,
+                caf::typed_response_promise<bool> promise) {
   auto& st = self->state;
   st.awaits.park(target, std::move(promise), now_ms());
   if (!st.sweep_armed) {
@@ -393,7 +389,7 @@ void park_await(projector_actor self, std::uint64_t target, caf::response_promis
 }
 
 // Answers false to awaits whose callers have surely given up, so they do not fill the slots.
-void sweep_awaits(projector_actor self) {
+void sweep_awaits(projector_ptr self) {
   auto& st = self->state;
   st.awaits.expire_before(now_ms() - max_await_ms);
   st.sweep_armed = !st.awaits.empty();
@@ -407,7 +403,7 @@ std::int64_t p99(std::vector<std::int64_t> samples) {
   return samples[rank];
 }
 
-projection_info describe(projector_actor self, const std::string& name) {
+projection_info describe(projector_ptr self, const std::string& name) {
   auto& st = self->state;
   auto* slot = find_view(self, name);
   if (!slot) return {};
@@ -433,14 +429,15 @@ projection_info describe(projector_actor self, const std::string& name) {
   return info;
 }
 
-void stop(projector_actor self) {
+void stop(projector_ptr self) {
   self->state.awaits.answer_all_false();
   self->quit();
 }
 
-caf::behavior projector_behavior(projector_actor self, runtime_context* context, caf::actor bus,
-                                 std::shared_ptr<std::vector<view_slot>> views,
-                                 projector_options options) {
+projector_actor::behavior_type projector_behavior(projector_ptr self, runtime_context* context,
+                                                  event_bus_actor bus,
+                                                  std::shared_ptr<std::vector<view_slot>> views,
+                                                  projector_options options) {
   auto& st = self->state;
   st.context = context;
   st.bus = bus;
@@ -457,12 +454,11 @@ caf::behavior projector_behavior(projector_actor self, runtime_context* context,
         work(self);
       },
       [self](tick_atom) { sweep_awaits(self); },
-      [self](await_atom, std::uint64_t position) {
-        auto promise = self->make_response_promise();
-        if (position <= lowest_position(self))
-          promise.deliver(true);
-        else
-          park_await(self, position, std::move(promise));
+      [self](await_atom, std::uint64_t position) -> caf::result<bool> {
+        if (position <= lowest_position(self)) return true;
+        auto promise = self->make_response_promise<bool>();
+        park_await(self, position, promise);
+        return promise;
       },
       [self](rebuild_atom, const std::string& name) { return start_rebuild(self, name); },
       [self](inspect_atom, const std::string& name) { return describe(self, name); },
@@ -472,9 +468,9 @@ caf::behavior projector_behavior(projector_actor self, runtime_context* context,
 
 }  // namespace
 
-caf::actor spawn_projector(caf::actor_system& system, runtime_context* context,
-                           std::vector<std::unique_ptr<readmodel::projection>> views,
-                           projector_options options) {
+projector_actor spawn_projector(caf::actor_system& system, runtime_context* context,
+                                std::vector<std::unique_ptr<readmodel::projection>> views,
+                                projector_options options) {
   auto slots = std::make_shared<std::vector<view_slot>>();
   for (auto& view : views) slots->push_back(view_slot{.view = std::move(view)});
   // The bus handle is taken here, on the spawning thread: the actor starts on its own thread and
@@ -483,15 +479,15 @@ caf::actor spawn_projector(caf::actor_system& system, runtime_context* context,
                                      options);
 }
 
-caf::actor spawn_projector(caf::actor_system& system, runtime_context* context) {
+projector_actor spawn_projector(caf::actor_system& system, runtime_context* context) {
   std::vector<std::unique_ptr<readmodel::projection>> views;
   for (auto name : readmodel::projection_names()) views.push_back(readmodel::make_projection(name));
   return spawn_projector(system, context, std::move(views),
                          {.logging = readmodel::view_logging::no_wal, .background = true});
 }
 
-caf::actor spawn_projection(caf::actor_system& system, runtime_context* context,
-                            std::unique_ptr<readmodel::projection> view) {
+projector_actor spawn_projection(caf::actor_system& system, runtime_context* context,
+                                 std::unique_ptr<readmodel::projection> view) {
   std::vector<std::unique_ptr<readmodel::projection>> views;
   views.push_back(std::move(view));
   return spawn_projector(system, context, std::move(views),

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "actors/context.hpp"
+#include "actors/handles.hpp"
 #include "actors/projections/projection_info.hpp"
 #include "readmodel/projection.hpp"
 
@@ -54,16 +55,16 @@ struct projector_options {
 // REQUIRES: context->db and context->bus are set and outlive the actor; `views` is not empty and
 // their names differ. The actor runs on its own thread (detached): it does blocking RocksDB reads
 // and writes.
-caf::actor spawn_projector(caf::actor_system& system, runtime_context* context,
-                           std::vector<std::unique_ptr<readmodel::projection>> views,
-                           projector_options options);
+projector_actor spawn_projector(caf::actor_system& system, runtime_context* context,
+                                std::vector<std::unique_ptr<readmodel::projection>> views,
+                                projector_options options);
 
 // One projector for the node's read models (readmodel::projection_names(): order_summary,
 // orders_by_customer, stats, sagas), without the WAL and in the background.
-caf::actor spawn_projector(caf::actor_system& system, runtime_context* context);
+projector_actor spawn_projector(caf::actor_system& system, runtime_context* context);
 
 // A projector of one view whose rows keep the WAL (the saga trigger).
-caf::actor spawn_projection(caf::actor_system& system, runtime_context* context,
-                            std::unique_ptr<readmodel::projection> view);
+projector_actor spawn_projection(caf::actor_system& system, runtime_context* context,
+                                 std::unique_ptr<readmodel::projection> view);
 
 }  // namespace ordo::actors

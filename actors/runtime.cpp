@@ -93,8 +93,8 @@ runtime::~runtime() {
   // The saga trigger delivers through the gateway, and the scheduler sends into the shards.
   // No handle may outlive this block: the actor system waits for its detached actors to be gone.
   {
-    std::vector<caf::actor> senders{deadlines_};
-    if (saga_trigger_) senders.push_back(saga_trigger_);
+    std::vector<caf::actor> senders{caf::actor_cast<caf::actor>(deadlines_)};
+    if (saga_trigger_) senders.push_back(caf::actor_cast<caf::actor>(saga_trigger_));
     stop_and_wait(*system_, senders);
   }
   saga_trigger_ = nullptr;

@@ -30,18 +30,18 @@ class runtime {
   caf::actor_system& system() { return *system_; }
   runtime_context& context() { return context_; }
   const std::vector<caf::actor>& shards() const { return shards_; }
-  caf::actor bus() const { return context_.bus; }
+  event_bus_actor bus() const { return context_.bus; }
   // The actor that runs every read-model view (actors/projector.hpp).
-  caf::actor projector() const { return projector_; }
+  projector_actor projector() const { return projector_; }
 
  private:
   runtime_context context_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
   std::vector<caf::actor> shards_;
-  caf::actor projector_;
-  caf::actor deadlines_;
-  caf::actor saga_trigger_;
+  projector_actor projector_;
+  deadline_scheduler_actor deadlines_;
+  projector_actor saga_trigger_;
   std::unique_ptr<class gateway> gateway_;
 };
 

@@ -198,7 +198,7 @@ class ProjectionActors : public runtime_fixture {
   }
 
   order_history history_;
-  caf::actor projector_;
+  projector_actor projector_;
 };
 
 TEST_F(ProjectionActors, FollowTheJournalLive) {
