@@ -443,7 +443,7 @@ caf::result<caf::message> on_message(caf::scheduled_actor* actor, caf::message_v
 }  // namespace detail
 
 template <domain::decider D>
-caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, caf::actor shard,
+caf::behavior aggregate_actor(aggregate_ptr<D> self, runtime_context* context, shard_actor shard,
                               std::string id) {
   auto& st = self->state;
   st.context = context;

@@ -99,7 +99,7 @@ struct aggregate_state {
   };
 
   runtime_context* context = nullptr;
-  caf::actor shard;
+  shard_actor shard;
   std::string stream;  // "<type>-<id>"; the id is not kept twice (see id())
   typename D::state state{};
   std::uint64_t version = 0;

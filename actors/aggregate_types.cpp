@@ -5,9 +5,9 @@
 
 namespace ordo::actors {
 
-caf::actor spawn_aggregate(caf::event_based_actor& shard, runtime_context* context, const std::string& type,
-                           const std::string& id) {
-  auto parent = caf::actor_cast<caf::actor>(&shard);
+caf::actor spawn_aggregate(shard_actor::base& shard, runtime_context* context,
+                           const std::string& type, const std::string& id) {
+  auto parent = caf::actor_cast<shard_actor>(&shard);
   return domain::with_decider(type,
                               [&]<domain::decider D>() {
                                 return shard.spawn(aggregate_actor<D>, context, parent, id);

@@ -10,7 +10,7 @@
 namespace ordo::actors {
 
 // Spawns the aggregate actor for (type, id) as a child of `shard`; invalid handle for an unknown type.
-caf::actor spawn_aggregate(caf::event_based_actor& shard, runtime_context* context, const std::string& type,
-                           const std::string& id);
+caf::actor spawn_aggregate(shard_actor::base& shard, runtime_context* context,
+                           const std::string& type, const std::string& id);
 
 }  // namespace ordo::actors

@@ -24,14 +24,14 @@ struct runtime_context {
   event_bus_actor bus;                    // the event bus
   snapshot_writer_actor snapshot_writer;  // writes snapshots off the aggregates' path
   deadline_scheduler_actor deadlines;     // the deadline scheduler: durable wake-ups of aggregates
-  std::vector<caf::actor> shards;  // this node's shards, by index (see shard_for)
+  std::vector<shard_actor> shards;        // this node's shards, by index (see shard_for)
   // Per shard, by index: completes its aggregates' appends of one WriteBatch in one message
   // (actors/write_completion.hpp).
   std::vector<std::shared_ptr<persistence::append_group>> write_completions;
 
   // Spawns the aggregate actor of `type` for `id` as a child of `parent` (a shard). Returns an
   // invalid handle for an unknown type. Set by the runtime, which knows the deciders.
-  std::function<caf::actor(caf::event_based_actor& parent, const std::string& type,
+  std::function<caf::actor(shard_actor::base& parent, const std::string& type,
                            const std::string& id)>
       spawn_aggregate;
 

@@ -45,12 +45,12 @@ command_reply outcome_unknown_reply(std::string why) {
 }
 
 struct gateway::actors {
-  std::vector<caf::actor> shards;
+  std::vector<shard_actor> shards;
   std::vector<projector_actor> projections;
   std::vector<caf::actor> carriers;
   std::atomic<std::size_t> next_carrier{0};
 
-  const caf::actor& shard_for(std::string_view type, std::string_view id) const {
+  const shard_actor& shard_for(std::string_view type, std::string_view id) const {
     return shards[shard_of(type, id, static_cast<std::uint32_t>(shards.size()))];
   }
 
@@ -61,7 +61,7 @@ struct gateway::actors {
   }
 };
 
-gateway::gateway(caf::actor_system& system, std::vector<caf::actor> shards,
+gateway::gateway(caf::actor_system& system, std::vector<shard_actor> shards,
                  std::vector<projector_actor> projections, const runtime_settings& settings)
     : actors_(std::make_unique<actors>()),
       settings_(settings),

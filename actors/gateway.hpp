@@ -36,7 +36,7 @@ class gateway {
  public:
   using reply_handler = std::function<void(command_reply)>;
 
-  gateway(caf::actor_system& system, std::vector<caf::actor> shards,
+  gateway(caf::actor_system& system, std::vector<shard_actor> shards,
           std::vector<projector_actor> projectors, const runtime_settings& settings);
   ~gateway();
   gateway(const gateway&) = delete;

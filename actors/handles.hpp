@@ -3,14 +3,15 @@
 // handle accepts anything and the actor drops what it has no handler for). The protocols, in words,
 // are in each actor's header.
 //
-// Shards and aggregates keep untyped handles: an aggregate dispatches its messages in one shared
-// default handler (actors/aggregate.hpp) to stay within ~2 KiB per idle aggregate, and a shard's
-// handle also stands for a node that owns the shard elsewhere (cluster/).
+// Aggregates keep untyped handles: an aggregate dispatches its messages in one shared default
+// handler (actors/aggregate.hpp) to stay within ~2 KiB per idle aggregate.
 #pragma once
 
 #include <caf/all.hpp>
 
+#include "actors/command_call.hpp"
 #include "actors/messages.hpp"
+#include "persistence/journal.hpp"
 #include "persistence/snapshot_store.hpp"
 
 namespace ordo::actors {
@@ -22,6 +23,26 @@ struct bus_fetch_reply {
   std::uint64_t oldest_in_ring = 0;
   bool behind = false;
 };
+
+// The outcomes of one journal WriteBatch for the aggregates of one shard
+// (actors/write_completion.hpp).
+struct written_batch {
+  std::shared_ptr<std::vector<persistence::completed_append>> appends;
+};
+
+// actors/shard.hpp. A stand-in for a shard another node owns (cluster/) has the same handle.
+using shard_actor = caf::typed_actor<
+    caf::replies_to<command_envelope>::with<command_reply>,          // from sagas and the scheduler
+    caf::reacts_to<tracked_command>, caf::reacts_to<tracked_query>,  // from the gateway
+    caf::replies_to<query_atom, std::string, std::string>::with<command_reply>,
+    caf::replies_to<snapshot_atom, std::string, std::string>::with<command_reply>,
+    caf::replies_to<inspect_atom, std::string, std::string>::with<aggregate_info>,
+    caf::replies_to<inspect_atom, std::string, std::uint64_t>::with<std::vector<aggregate_info>>,
+    caf::replies_to<passivate_atom, std::string, std::string>::with<bool>,
+    caf::reacts_to<idle_atom>, caf::reacts_to<busy_atom, bool>,  // from its aggregates
+    caf::reacts_to<written_batch>,                               // from the journal's writer
+    caf::reacts_to<tick_atom>,                                   // its own sweep timer
+    caf::reacts_to<stop_atom>>;
 
 // actors/event_bus.hpp
 using event_bus_actor = caf::typed_actor<
@@ -53,5 +74,6 @@ using projector_actor =
 
 }  // namespace ordo::actors
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::written_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::bus_fetch_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::snapshot_job)

@@ -52,7 +52,7 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   if (configure) configure(*config_);
   system_ = std::make_unique<caf::actor_system>(*config_);
 
-  context_.spawn_aggregate = [ctx = &context_](caf::event_based_actor& parent, const std::string& type,
+  context_.spawn_aggregate = [ctx = &context_](shard_actor::base& parent, const std::string& type,
                                                const std::string& id) {
     return spawn_aggregate(parent, ctx, type, id);
   };
@@ -78,7 +78,8 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
 namespace {
 
 // Stops `actors` and waits until they are gone.
-void stop_and_wait(caf::actor_system& system, const std::vector<caf::actor>& actors) {
+template <class Handle>
+void stop_and_wait(caf::actor_system& system, const std::vector<Handle>& actors) {
   caf::scoped_actor self{system};
   for (auto& actor : actors) {
     self->monitor(actor);

@@ -29,7 +29,7 @@ class runtime {
   class gateway& gateway() { return *gateway_; }
   caf::actor_system& system() { return *system_; }
   runtime_context& context() { return context_; }
-  const std::vector<caf::actor>& shards() const { return shards_; }
+  const std::vector<shard_actor>& shards() const { return shards_; }
   event_bus_actor bus() const { return context_.bus; }
   // The actor that runs every read-model view (actors/projector.hpp).
   projector_actor projector() const { return projector_; }
@@ -38,7 +38,7 @@ class runtime {
   runtime_context context_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
-  std::vector<caf::actor> shards_;
+  std::vector<shard_actor> shards_;
   projector_actor projector_;
   deadline_scheduler_actor deadlines_;
   projector_actor saga_trigger_;

@@ -68,12 +68,12 @@ struct shard_state {
   bool shutting_down = false;
 };
 
-using shard_ptr = caf::stateful_actor<shard_state>*;
+using shard_ptr = shard_actor::stateful_pointer<shard_state>;
 
 void begin_passivation(shard_ptr self, shard_state::entry& e) {
   if (e.stopping) return;
   e.stopping = true;
-  self->send(e.actor, passivate_atom::value);
+  caf::anon_send(e.actor, passivate_atom::value);  // a typed actor sends untyped ones nothing
 }
 
 // Passivates least recently used aggregates while the shard holds more than its share. Never the
@@ -291,7 +291,8 @@ std::uint32_t shard_of(std::string_view type, std::string_view id, std::uint32_t
 
 namespace {
 
-caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint32_t index) {
+shard_actor::behavior_type shard_behavior(shard_ptr self, runtime_context* context,
+                                          std::uint32_t index) {
   auto& st = self->state;
   st.context = context;
   st.index = index;
@@ -344,7 +345,7 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
             });
         return rp;
       },
-      [self](passivate_atom, const std::string& type, const std::string& id) {
+      [self](passivate_atom, const std::string& type, const std::string& id) -> bool {
         auto it = self->state.live.find(key_of(type, id));
         if (it == self->state.live.end()) return false;
         if (it->second.busy)
@@ -401,7 +402,7 @@ caf::behavior shard_behavior(shard_ptr self, runtime_context* context, std::uint
 
 }  // namespace
 
-caf::actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index) {
+shard_actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index) {
   return system.spawn(shard_behavior, context, index);
 }
 

@@ -20,17 +20,18 @@
 #include <caf/all.hpp>
 
 #include "actors/context.hpp"
+#include "actors/handles.hpp"
 
 namespace ordo::actors {
 
-caf::actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index);
+shard_actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index);
 
 // Which shard owns (type, id): a stable hash, the same on every node and across restarts.
 std::uint32_t shard_of(std::string_view type, std::string_view id, std::uint32_t shards);
 
 // The shard of `context` that owns (type, id). REQUIRES: context.shards is not empty.
-inline const caf::actor& shard_for(const runtime_context& context, std::string_view type,
-                                   std::string_view id) {
+inline const shard_actor& shard_for(const runtime_context& context, std::string_view type,
+                                    std::string_view id) {
   return context.shards[shard_of(type, id, static_cast<std::uint32_t>(context.shards.size()))];
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 class shard_completion final : public persistence::append_group {
  public:
-  explicit shard_completion(caf::actor shard) : shard_(std::move(shard)) {}
+  explicit shard_completion(shard_actor shard) : shard_(std::move(shard)) {}
 
   void complete(std::vector<persistence::completed_append> appends) override {
     // High priority: the aggregates of these appends hold their next commands until they hear.
@@ -19,12 +19,12 @@ class shard_completion final : public persistence::append_group {
   }
 
  private:
-  caf::actor shard_;
+  shard_actor shard_;
 };
 
 }  // namespace
 
-std::shared_ptr<persistence::append_group> make_shard_completion(caf::actor shard) {
+std::shared_ptr<persistence::append_group> make_shard_completion(shard_actor shard) {
   return std::make_shared<shard_completion>(std::move(shard));
 }
 
@@ -36,12 +36,13 @@ void append_for_aggregate(runtime_context& context, std::string_view type, std::
                                     std::make_unique<aggregate_append>(aggregate, epoch));
 }
 
-void deliver_written(caf::event_based_actor* shard, const written_batch& batch) {
+void deliver_written(shard_actor::base* shard, const written_batch& batch) {
   for (auto& append : *batch.appends) {
     // Only aggregate_append tokens go into a shard's group (append_for_aggregate).
     auto& token = static_cast<aggregate_append&>(*append.token);
-    shard->send(token.aggregate, written_atom::value,
-                append_outcome{token.epoch, std::move(append.outcome)});
+    // anon_send: a typed actor may not send() to an untyped one; the aggregate needs no sender.
+    caf::anon_send(token.aggregate, written_atom::value,
+                   append_outcome{token.epoch, std::move(append.outcome)});
   }
 }
 

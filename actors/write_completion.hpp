@@ -17,9 +17,6 @@ namespace ordo::actors {
 
 // The outcomes of a shard's appends in one WriteBatch, each with its aggregate_append token
 // (shared: a CAF message must be copyable, and the tokens are not).
-struct written_batch {
-  std::shared_ptr<std::vector<persistence::completed_append>> appends;
-};
 
 // What an aggregate's append carries through the journal: who gets the outcome, and for which of
 // its appends.
@@ -31,7 +28,7 @@ struct aggregate_append final : persistence::append_token {
 };
 
 // The completion group of `shard`: sends it each batch's outcomes as one written_batch.
-std::shared_ptr<persistence::append_group> make_shard_completion(caf::actor shard);
+std::shared_ptr<persistence::append_group> make_shard_completion(shard_actor shard);
 
 // Appends for `aggregate`, the aggregate of (type, id). Its outcome reaches it as
 // (written_atom, append_outcome{epoch, ...}) through its shard, after the batch is durable.
@@ -42,8 +39,6 @@ void append_for_aggregate(runtime_context& context, std::string_view type, std::
 
 // The shard's part: hands each aggregate its outcome. An aggregate that stopped meanwhile gets
 // nothing (its successor is another actor, which never sees its predecessor's outcome).
-void deliver_written(caf::event_based_actor* shard, const written_batch& batch);
+void deliver_written(shard_actor::base* shard, const written_batch& batch);
 
 }  // namespace ordo::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ordo::actors::written_batch)

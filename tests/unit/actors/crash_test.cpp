@@ -60,10 +60,11 @@ class AggregateCrash : public runtime_fixture {
     start({.command_timeout_ms = 30'000});
     auto& context = node().context();
     auto standard = context.spawn_aggregate;
-    context.spawn_aggregate = [standard, &context](caf::event_based_actor& parent, const std::string& type,
-                                                   const std::string& id) {
+    context.spawn_aggregate = [standard, &context](shard_actor::base& parent,
+                                                   const std::string& type, const std::string& id) {
       if (type == "crashy")
-        return parent.spawn(aggregate_actor<crashy_decider>, &context, caf::actor_cast<caf::actor>(&parent), id);
+        return parent.spawn(aggregate_actor<crashy_decider>, &context,
+                            caf::actor_cast<shard_actor>(&parent), id);
       return standard(parent, type, id);
     };
   }

@@ -30,8 +30,8 @@ class WriteCompletion : public runtime_fixture {
     start(settings);
     auto& context = node().context();
     auto standard = context.spawn_aggregate;
-    context.spawn_aggregate = [standard, this](caf::event_based_actor& parent,
-                                               const std::string& type, const std::string& id) {
+    context.spawn_aggregate = [standard, this](shard_actor::base& parent, const std::string& type,
+                                               const std::string& id) {
       auto actor = standard(parent, type, id);
       std::lock_guard lock(mutex_);
       spawned_[id].push_back(actor);
