@@ -98,8 +98,8 @@ key_spec tokens_key() {
           }};
 }
 
-// A member id names a node in URLs, headers, metric labels and the cluster's fingerprint (where
-// ids are joined with ','): keep it to a plain token.
+// A member id names a node in URLs, headers, metric labels, file contents and the --members form
+// (where ',' and '=' separate): keep it to a plain token.
 std::optional<std::string> member_id_problem(const std::string& id) {
   if (id.empty() || id.size() > 64) return "must be 1 to 64 characters";
   for (unsigned char c : id)
