@@ -6,6 +6,7 @@
 #include "actors/command_call.hpp"
 #include "actors/messages.hpp"
 #include "actors/write_completion.hpp"
+#include "domain/aggregate_types.hpp"
 
 namespace ordo::actors {
 namespace {
@@ -275,15 +276,19 @@ void sweep_idle(shard_ptr self) {
 }  // namespace
 
 std::uint32_t shard_of(std::string_view type, std::string_view id, std::uint32_t shards) {
-  // FNV-1a: stable across processes, builds and platforms (std::hash is not).
-  std::uint64_t h = 1469598103934665603ull;
+  // FNV-1a over the placement key "<placement type>/<id>" (domain::placement_key, fed in parts so
+  // that no string is built per message): stable across processes, builds and platforms
+  // (std::hash is not). FNV's offset basis, 14695981039346656037 (it read 1469598103934665603, a
+  // digit short, before clusters: no stored record holds a shard number, so the fix moved nothing
+  // that lasts; from now on, changing this function moves streams between members' journals).
+  std::uint64_t h = 0xcbf29ce484222325ull;
   auto mix = [&](std::string_view s) {
     for (unsigned char c : s) {
       h ^= c;
       h *= 1099511628211ull;
     }
   };
-  mix(type);
+  mix(domain::placement_type(type));
   mix("/");
   mix(id);
   return static_cast<std::uint32_t>(h % (shards == 0 ? 1 : shards));

@@ -26,7 +26,8 @@ namespace ordo::actors {
 
 shard_actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index);
 
-// Which shard owns (type, id): a stable hash, the same on every node and across restarts.
+// Which shard owns (type, id): a stable hash of its placement key (domain::placement_key), the
+// same on every node and across restarts. A saga and a payment share their order's shard.
 std::uint32_t shard_of(std::string_view type, std::string_view id, std::uint32_t shards);
 
 // The shard of `context` that owns (type, id). REQUIRES: context.shards is not empty.

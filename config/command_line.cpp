@@ -12,11 +12,15 @@ struct value_flag {
   std::string_view key;  // empty: --config
 };
 
-constexpr std::array<value_flag, 4> value_flags{{
+constexpr std::array<value_flag, 8> value_flags{{
     {"--config", ""},
     {"--data", "data_dir"},
     {"--host", "http.host"},
     {"--port", "http.port"},
+    {"--node-id", "node.id"},
+    {"--cluster-host", "cluster.host"},
+    {"--cluster-port", "cluster.port"},
+    {"--members", "cluster.nodes"},
 }};
 
 }  // namespace

@@ -3,8 +3,12 @@
 //   --data DIR      data_dir
 //   --host H        http.host
 //   --port N        http.port (0: any free port)
+//   --node-id ID    node.id
+//   --cluster-host H   cluster.host
+//   --cluster-port N   cluster.port
+//   --members LIST  cluster.nodes as "id=host:port,id=host:port,..."
 //   --insecure      serve on a non-loopback address without auth.tokens, or with them over
-//                   plain HTTP
+//                   plain HTTP; join a cluster off loopback without cluster.tls.*
 // Each takes its value as the next argument or after '=' ("--port=0").
 #pragma once
 
@@ -28,6 +32,8 @@ std::expected<serve_options, std::string> parse_serve_arguments(
     std::span<const std::string_view> args);
 
 inline constexpr std::string_view serve_usage =
-    "usage: ordo serve [--config FILE] [--data DIR] [--host H] [--port N] [--insecure]\n";
+    "usage: ordo serve [--config FILE] [--data DIR] [--host H] [--port N] [--insecure]\n"
+    "                  [--node-id ID] [--cluster-host H] [--cluster-port N]\n"
+    "                  [--members ID=HOST:PORT,ID=HOST:PORT,...]\n";
 
 }  // namespace ordo::config

@@ -3,8 +3,11 @@
 //   - no auth.tokens: anyone who reaches the node may change orders, so it serves only on a
 //     loopback address;
 //   - auth.tokens without TLS: the bearer tokens cross the network in clear text, so it serves
-//     them only on a loopback address too.
-// `--insecure` lifts both rules.
+//     them only on a loopback address too;
+//   - in a cluster (two or more members) without cluster.tls.*: nodes would talk to one another
+//     unauthenticated and in clear text, so cluster.host and every member's host must be loopback
+//     addresses.
+// `--insecure` lifts all three rules.
 #pragma once
 
 #include <optional>

@@ -15,10 +15,11 @@
 namespace ordo::config {
 
 enum class value_kind {
-  integer,     // a JSON integer within the key's range
-  text,        // a JSON string
-  choice,      // a JSON string out of a fixed set
-  token_list,  // auth.tokens: an array of {"token", "role"}
+  integer,      // a JSON integer within the key's range
+  text,         // a JSON string
+  choice,       // a JSON string out of a fixed set
+  token_list,   // auth.tokens: an array of {"token", "role"}
+  member_list,  // cluster.nodes: an array of {"id", "host", "port", "http"?}, or "id=host:port,..."
 };
 
 struct key_spec {
@@ -36,8 +37,9 @@ const key_spec* find_key(std::string_view name);
 bool is_section(std::string_view name);
 
 // The JSON value a text from the environment or the command line stands for: digits become an
-// integer, auth.tokens is parsed as JSON, anything else stays a string (and is refused by
-// `assign` if the key wants something else).
+// integer, auth.tokens and cluster.nodes are parsed as JSON when they are JSON, anything else
+// stays a string (and is refused by `assign` if the key wants something else; cluster.nodes takes
+// its "id=host:port,..." form as a string).
 nlohmann::json value_from_text(const key_spec& key, std::string_view text);
 
 // "ORDO_HTTP_PORT" for "http.port".

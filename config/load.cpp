@@ -1,5 +1,7 @@
 #include "config/load.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -104,8 +106,69 @@ std::expected<void, std::string> apply_flags(settings& s, const std::vector<flag
   return {};
 }
 
-// Rules that span keys, checked once every source is applied.
-std::expected<void, std::string> check_together(const settings& s) {
+// "a, b, c" for a list of members' ids.
+std::string member_ids(const std::vector<cluster_member>& members) {
+  std::string ids;
+  for (const auto& m : members) ids += (ids.empty() ? "" : ", ") + m.id;
+  return ids;
+}
+
+std::string address_of(const cluster_member& m) {
+  auto host = m.host;
+  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+         std::to_string(m.port);
+}
+
+// The cluster's rules: its members are distinct and include this node (when there are two or
+// more), which also gives cluster.port when it is not set; failure detection gets at least three
+// heartbeats; TLS is all or nothing.
+std::expected<void, std::string> resolve_cluster(settings& s) {
+  auto& cluster = s.cluster;
+  const auto& nodes = cluster.nodes;
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j) {
+      auto at = "cluster.nodes[" + std::to_string(i) + "]";
+      auto other = "cluster.nodes[" + std::to_string(j) + "]";
+      if (nodes[i].id == nodes[j].id)
+        return refuse("settings", at + ".id", "repeats the id \"" + nodes[i].id + "\" of " + other);
+      if (address_of(nodes[i]) == address_of(nodes[j]))
+        return refuse("settings", at,
+                      "repeats the address " + address_of(nodes[i]) + " of " + other);
+    }
+  if (cluster.clustered()) {
+    auto self = std::find_if(nodes.begin(), nodes.end(),
+                             [&](const cluster_member& m) { return m.id == s.node.id; });
+    if (self == nodes.end())
+      return refuse("settings", "node.id",
+                    "\"" + s.node.id + "\" is not among the members of cluster.nodes (" +
+                        member_ids(nodes) + ")");
+    if (cluster.port == 0) {
+      cluster.port = self->port;
+    } else if (cluster.port != self->port) {
+      return refuse("settings", "cluster.port",
+                    std::to_string(cluster.port) + " disagrees with this node's member " +
+                        self->id + " in cluster.nodes (port " + std::to_string(self->port) + ")");
+    }
+  }
+  if (cluster.connection_timeout_ms < 3 * cluster.heartbeat_ms)
+    return refuse("settings", "cluster.connection_timeout_ms",
+                  "must be at least 3 x cluster.heartbeat_ms (" +
+                      std::to_string(3 * cluster.heartbeat_ms) + "), got " +
+                      std::to_string(cluster.connection_timeout_ms));
+  const auto& tls = cluster.tls;
+  if (!tls.configured() && !(tls.cert.empty() && tls.key.empty() && tls.ca.empty())) {
+    std::string missing = tls.cert.empty()  ? "cluster.tls.cert"
+                          : tls.key.empty() ? "cluster.tls.key"
+                                            : "cluster.tls.ca";
+    return refuse("settings", missing,
+                  "cluster.tls.cert, cluster.tls.key and cluster.tls.ca must be set together");
+  }
+  return {};
+}
+
+// Rules that span keys, checked once every source is applied; fills in what they imply.
+std::expected<void, std::string> resolve_together(settings& s) {
   if (s.http.tls.cert.empty() != s.http.tls.key.empty())
     return refuse("settings", s.http.tls.cert.empty() ? "http.tls.cert" : "http.tls.key",
                   "http.tls.cert and http.tls.key must be set together");
@@ -114,7 +177,7 @@ std::expected<void, std::string> check_together(const settings& s) {
       if (s.auth.tokens[i].token == s.auth.tokens[j].token)
         return refuse("settings", "auth.tokens[" + std::to_string(i) + "].token",
                       "repeats the token of auth.tokens[" + std::to_string(j) + "]");
-  return {};
+  return resolve_cluster(s);
 }
 
 }  // namespace
@@ -150,7 +213,7 @@ std::expected<settings, std::string> load(const sources& from) {
   if (auto applied = apply_environment(s, from.environment); !applied)
     return std::unexpected(applied.error());
   if (auto applied = apply_flags(s, from.flags); !applied) return std::unexpected(applied.error());
-  if (auto checked = check_together(s); !checked) return std::unexpected(checked.error());
+  if (auto resolved = resolve_together(s); !resolved) return std::unexpected(resolved.error());
   return s;
 }
 

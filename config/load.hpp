@@ -1,7 +1,10 @@
 // Loading settings from their sources, later ones winning:
 //   defaults < JSON file (--config FILE) < ORDO_* environment variables < command-line flags.
 // The first problem stops loading and is returned as one line naming its source, the key and
-// what is wrong, e.g. `config.json: http.port: must be an integer 0..65535, got "x"`.
+// what is wrong, e.g. `config.json: http.port: must be an integer 0..65535, got "x"`. Rules that
+// span keys (TLS halves, distinct tokens, the cluster's members, heartbeat and timeout) are
+// checked once every source is applied and name the source "settings"; in a cluster, an unset
+// cluster.port becomes this node's member's port.
 #pragma once
 
 #include <expected>

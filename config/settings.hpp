@@ -83,9 +83,9 @@ struct aggregate_settings {
 
 // One member of a static cluster (cluster.nodes): every node lists the same members.
 struct cluster_member {
-  std::string id;          // its node.id
-  std::string host;        // where its cluster port listens
-  std::uint16_t port = 0;  // its cluster port
+  std::string id;          // its node.id: letters, digits, '.', '_' or '-', at most 64
+  std::string host;        // where its cluster port listens (an IPv6 address without brackets)
+  std::uint16_t port = 0;  // its cluster port, 1..65535
   std::string http;        // optional: its HTTP base URL, for links ("" when unknown)
   bool operator==(const cluster_member&) const = default;
 };
@@ -94,13 +94,17 @@ struct cluster_tls_settings {
   std::string cert;  // cluster.tls.cert: this node's PEM certificate (mutual TLS between nodes)
   std::string key;   // cluster.tls.key: its PEM private key
   std::string ca;    // cluster.tls.ca: the PEM CA that signed every member's certificate
+  // All three or none (config::load refuses a part).
+  bool configured() const { return !cert.empty() && !key.empty() && !ca.empty(); }
   bool operator==(const cluster_tls_settings&) const = default;
 };
 
 struct cluster_settings {
-  std::uint32_t shards = 64;  // cluster.shards: aggregates are spread over this many shards
+  std::uint32_t shards = 256;      // cluster.shards: aggregates are spread over this many shards
   std::string host = "127.0.0.1";  // cluster.host: address the cluster port listens on
-  std::uint16_t port = 0;          // cluster.port: this node's cluster (CAF BASP) port
+  // cluster.port: this node's cluster (CAF BASP) port. 0 in a cluster: its own member's port
+  // (config::load fills it in, and refuses a port that disagrees with that member's)
+  std::uint16_t port = 0;
   // cluster.nodes: every member, this node included; none or one: a single node, no remoting
   std::vector<cluster_member> nodes;
   std::int64_t heartbeat_ms = 1000;           // cluster.heartbeat_ms: CAF middleman heartbeat

@@ -42,6 +42,25 @@ inline std::optional<std::string_view> aggregate_type_of_stream(std::string_view
   return std::nullopt;
 }
 
+// Where aggregates live together: the type whose id places aggregate (type, id). A saga and a
+// payment take their order's id (saga-<order id>, payment-<order id>) and are placed with their
+// order, so that a saga, its order and its payment share a shard (and a node in a cluster); an
+// order and a stock are placed by their own ids. An unknown type places itself.
+inline std::string_view placement_type(std::string_view type) {
+  if (type == saga_decider::type_name || type == payment_decider::type_name)
+    return order_decider::type_name;
+  return type;
+}
+
+// The placement key of (type, id): "<placement type>/<id>", e.g. "order/o1" for the order o1, its
+// saga and its payment. actors::shard_of hashes it (cluster placement is by shard).
+inline std::string placement_key(std::string_view type, std::string_view id) {
+  auto placed_with = placement_type(type);
+  std::string key;
+  key.reserve(placed_with.size() + 1 + id.size());
+  return key.append(placed_with).append(1, '/').append(id);
+}
+
 // Calls fn.template operator()<D>() with the decider D of aggregate type `type` and returns what
 // it returns, or nullopt when no type has that name.
 template <class Fn>

@@ -148,7 +148,7 @@ TEST_F(Operations, ProbesInspectionAndAdmin) {
 
   auto cluster = api.get("/v1/inspect/cluster").json();
   EXPECT_EQ(cluster["nodes"].size(), 1u);
-  EXPECT_EQ(cluster["shards"].size(), 64u);
+  EXPECT_EQ(cluster["shards"].size(), 256u);
   EXPECT_EQ(api.get("/v1/inspect/sagas").json()["sagas"], json::array());
   auto console = api.get("/console");
   EXPECT_EQ(console.status, 200);

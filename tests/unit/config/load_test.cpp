@@ -51,7 +51,15 @@ TEST(ConfigDefaults, AreTheDocumentedOnes) {
   EXPECT_EQ(s->http.threads, 64u);
   EXPECT_TRUE(s->auth.tokens.empty());
   EXPECT_EQ(s->journal.sync, journal_sync::always);
-  EXPECT_EQ(s->cluster.shards, 64u);
+  EXPECT_EQ(s->cluster.shards, 256u);
+  EXPECT_EQ(s->cluster.host, "127.0.0.1");
+  EXPECT_EQ(s->cluster.port, 0);
+  EXPECT_TRUE(s->cluster.nodes.empty());
+  EXPECT_FALSE(s->cluster.clustered());
+  EXPECT_EQ(s->cluster.heartbeat_ms, 1000);
+  EXPECT_EQ(s->cluster.connection_timeout_ms, 5000);
+  EXPECT_EQ(s->cluster.forward_window, 1024u);
+  EXPECT_FALSE(s->cluster.tls.configured());
   EXPECT_EQ(s->sagas.step_timeout_ms, 5000);
 }
 

@@ -37,5 +37,17 @@ TEST(AggregateTypes, StreamsAreTypeDashId) {
   EXPECT_EQ(find_aggregate_type("Payment"), std::nullopt);
 }
 
+// A saga and a payment take their order's id and live with their order (issue 14: placement key
+// order/<id>); every other type is placed by its own id.
+TEST(AggregateTypes, SagasAndPaymentsArePlacedWithTheirOrder) {
+  EXPECT_EQ(placement_key("order", "o1"), "order/o1");
+  EXPECT_EQ(placement_key("saga", "o1"), "order/o1");
+  EXPECT_EQ(placement_key("payment", "o1"), "order/o1");
+  EXPECT_EQ(placement_key("stock", "o1"), "stock/o1");
+  EXPECT_EQ(placement_key("invoice", "i-1"), "invoice/i-1");
+  for (auto name : aggregate_type_names)
+    EXPECT_TRUE(find_aggregate_type(placement_type(name))) << name;
+}
+
 }  // namespace
 }  // namespace ordo::domain
