@@ -71,7 +71,7 @@ struct shard_state {
 
 using shard_ptr = shard_actor::stateful_pointer<shard_state>;
 
-void begin_passivation(shard_ptr self, shard_state::entry& e) {
+void begin_passivation(shard_state::entry& e) {
   if (e.stopping) return;
   e.stopping = true;
   caf::anon_send(e.actor, passivate_atom::value);  // a typed actor sends untyped ones nothing
@@ -88,7 +88,7 @@ void enforce_max_live(shard_ptr self) {
   for (auto it = st.recency.rbegin(); running > st.max_live && it != most_recent; ++it) {
     auto& e = st.live.at(*it);
     if (!e.stopping && !e.busy) {
-      begin_passivation(self, e);
+      begin_passivation(e);
       --running;
     }
   }
@@ -252,7 +252,7 @@ void on_busy(shard_ptr self, bool busy) {
   }
   if (e->passivate_when_settled) {
     e->passivate_when_settled = false;
-    begin_passivation(self, *e);
+    begin_passivation(*e);
   } else {
     enforce_max_live(self);  // it may have kept the shard over its share
   }
@@ -264,7 +264,7 @@ void sweep_idle(shard_ptr self) {
   for (auto it = st.recency.rbegin(); it != st.recency.rend(); ++it) {
     auto& e = st.live.at(*it);
     if (e.last_used_ms > horizon) break;  // everything further front is more recent
-    if (!e.busy) begin_passivation(self, e);
+    if (!e.busy) begin_passivation(e);
   }
   for (auto it = st.failing.begin(); it != st.failing.end();) {
     it = it->second.until_ms + st.context->settings.recovery_backoff_max_ms < now_ms()
@@ -309,10 +309,10 @@ shard_actor::behavior_type shard_behavior(shard_ptr self, runtime_context* conte
   return {
       // An aggregate about to stop (after a failure): hold its messages for the next incarnation.
       [self](idle_atom) {
-        if (auto* e = sender_entry(self)) begin_passivation(self, *e);
+        if (auto* e = sender_entry(self)) begin_passivation(*e);
       },
       [self](busy_atom, bool busy) { on_busy(self, busy); },
-      [self](const written_batch& batch) { deliver_written(self, batch); },
+      [self](const written_batch& batch) { deliver_written(batch); },
       [self](command_envelope& envelope) -> caf::result<command_reply> {
         return route_command(self, std::move(envelope));
       },
@@ -356,7 +356,7 @@ shard_actor::behavior_type shard_behavior(shard_ptr self, runtime_context* conte
         if (it->second.busy)
           it->second.passivate_when_settled = true;  // its answers would be lost
         else
-          begin_passivation(self, it->second);
+          begin_passivation(it->second);
         return true;
       },
       [self](inspect_atom, const std::string& type,

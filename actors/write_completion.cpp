@@ -36,7 +36,7 @@ void append_for_aggregate(runtime_context& context, std::string_view type, std::
                                     std::make_unique<aggregate_append>(aggregate, epoch));
 }
 
-void deliver_written(shard_actor::base* shard, const written_batch& batch) {
+void deliver_written(const written_batch& batch) {
   for (auto& append : *batch.appends) {
     // Only aggregate_append tokens go into a shard's group (append_for_aggregate).
     auto& token = static_cast<aggregate_append&>(*append.token);

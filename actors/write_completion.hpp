@@ -39,6 +39,6 @@ void append_for_aggregate(runtime_context& context, std::string_view type, std::
 
 // The shard's part: hands each aggregate its outcome. An aggregate that stopped meanwhile gets
 // nothing (its successor is another actor, which never sees its predecessor's outcome).
-void deliver_written(shard_actor::base* shard, const written_batch& batch);
+void deliver_written(const written_batch& batch);
 
 }  // namespace ordo::actors

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "actors/runtime.hpp"
+#include "cluster/identity.hpp"
 #include "config/command_line.hpp"
 #include "config/exposure.hpp"
 #include "config/load.hpp"
@@ -103,6 +104,9 @@ int serve(std::span<const std::string_view> args) {
   auto settings = config::load(options->settings_sources);
   if (!settings) return fail(2, settings.error());
   if (auto why = config::refuse_to_serve(*settings, options->insecure)) return fail(2, *why);
+  // Before the database opens: a directory that belongs to another node or cluster stays as it is.
+  if (auto identity = cluster::check_identity(settings->data_dir, *settings); !identity)
+    return fail(2, identity.error());
 
   // Block the stop signals before any thread starts, so that every thread inherits the mask and
   // only the signal-waiting thread receives them.

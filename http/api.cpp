@@ -28,7 +28,9 @@ std::int64_t now_ms() {
 }
 
 api::api(node_services node)
-    : context_{.node = node},
+    : context_{.node = node,
+               .owners =
+                   std::make_unique<cluster::owner_map>(cluster::make_owner_map(node.settings))},
       auth_(node.settings.auth.tokens),
       cross_site_(/*check_host=*/node.settings.auth.tokens.empty(), node.settings.http.host,
                   /*tls=*/!node.settings.http.tls.cert.empty()),
@@ -44,6 +46,7 @@ api::api(node_services node)
   add_operation_routes(routes_, context_);
   add_inspection_routes(routes_, context_);
   add_saga_routes(routes_, context_);
+  add_cluster_routes(routes_, context_);
   std::vector<std::string> templates;
   for (const auto& r : routes_.routes()) templates.push_back(r.pattern);
   metrics_ = std::make_unique<request_metrics>(std::move(templates));
@@ -60,6 +63,11 @@ void api::handle(const httplib::Request& raw, httplib::Response& res) {
     r = problem("internal_error", std::string("the request failed unexpectedly: ") + e.what());
   }
   r.with_header("X-Request-Id", req.request_id);
+  if (matched.found) {
+    if (auto aggregate = aggregate_of_reply(matched.found->pattern, req, r))
+      if (auto owner = owner_of_aggregate(context_, *aggregate))
+        r.with_header("X-Ordo-Node", *owner);
+  }
   metrics_->count_request(
       matched.found ? routes_.index_of(*matched.found) : routes_.routes().size(), r.status);
   res.status = r.status;

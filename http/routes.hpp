@@ -4,9 +4,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "actors/gateway.hpp"
 #include "actors/runtime_stats.hpp"
+#include "cluster/owner_map.hpp"
 #include "config/settings.hpp"
 #include "http/request_metrics.hpp"
 #include "http/router.hpp"
@@ -29,7 +33,22 @@ struct route_context {
   request_metrics* metrics = nullptr;  // set once every route is known
   // The idempotency sweeper's count of expired keys; null when none runs.
   const std::atomic<std::uint64_t>* idempotency_keys_expired = nullptr;
+  // Which member owns each shard (this node alone when it is no cluster member).
+  std::unique_ptr<const cluster::owner_map> owners;
 };
+
+struct aggregate_ref {
+  std::string type;
+  std::string id;
+};
+
+// The aggregate a reply of route `pattern` is about ({id}, {sku}, {type}; a 201's Location), if
+// any: its owner goes into the reply's X-Ordo-Node header.
+std::optional<aggregate_ref> aggregate_of_reply(std::string_view pattern, const request& req,
+                                                const reply& r);
+// The member that owns `aggregate`; nullopt for an unknown type or an invalid id.
+std::optional<std::string> owner_of_aggregate(const route_context& context,
+                                              const aggregate_ref& aggregate);
 
 // POST/DELETE on orders and inventory: the commands.
 void add_command_routes(router& routes, route_context& context);
@@ -42,6 +61,8 @@ void add_operation_routes(router& routes, route_context& context);
 // /v1/inspect/... and /v1/admin/...
 void add_inspection_routes(router& routes, route_context& context);
 void add_saga_routes(router& routes, route_context& context);
+// /v1/inspect/cluster and /v1/inspect/cluster/owner.
+void add_cluster_routes(router& routes, route_context& context);
 
 std::int64_t now_ms();
 

@@ -156,6 +156,30 @@ TEST_F(Operations, ProbesInspectionAndAdmin) {
   EXPECT_EQ(node.stop(), 0);
 }
 
+TEST_F(Operations, RepliesAboutAnAggregateNameTheNodeThatOwnsIt) {
+  node_process node(dir_, {"--node-id", "solo"});
+  api_client api(node.port());
+  auto created = api.post("/v1/orders", {{"customer_id", "c1"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.header("X-Ordo-Node"), "solo");
+  auto id = created.json()["order_id"].get<std::string>();
+  EXPECT_EQ(api.get("/v1/orders/" + id).header("X-Ordo-Node"), "solo");
+  EXPECT_EQ(api.get("/v1/orders/nope").header("X-Ordo-Node"), "solo");  // 404, still its owner
+  EXPECT_EQ(api.get("/v1/inventory/sku-1").header("X-Ordo-Node"), "solo");
+  EXPECT_EQ(api.get("/v1/inspect/node").header("X-Ordo-Node"), "");  // about no aggregate
+
+  auto owner = api.get("/v1/inspect/cluster/owner?type=saga&id=" + id);
+  ASSERT_EQ(owner.status, 200) << owner.body;
+  EXPECT_EQ(owner.json()["owner"], "solo");
+  // A saga lives in its order's shard.
+  EXPECT_EQ(owner.json()["shard"],
+            api.get("/v1/inspect/cluster/owner?type=order&id=" + id).json()["shard"]);
+  EXPECT_EQ(api.get("/v1/inspect/cluster/owner?type=ship&id=o1").status, 400);
+  EXPECT_EQ(api.get("/v1/inspect/cluster/owner?type=order&id=..%2Fx").status, 400);
+  EXPECT_EQ(api.get("/v1/inspect/cluster/owner?type=order").status, 400);
+  EXPECT_EQ(node.stop(), 0);
+}
+
 TEST_F(Operations, MetricsPassPromtool) {
   if (std::string(ORDO_PROMTOOL).empty())
     GTEST_SKIP() << "promtool is not installed (scripts/setup installs it)";
