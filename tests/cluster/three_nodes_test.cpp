@@ -1,0 +1,222 @@
+// Three real `ordo serve` processes on loopback, one cluster: any node serves any order, a killed
+// node costs only its own shards (fast 503s, everything else keeps working), and after a restart
+// it serves again with every write it acknowledged.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "node_process.hpp"
+
+namespace ordo::e2e {
+namespace {
+
+using json = nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// A port nothing listens on now (the kernel's pick, released at once).
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Polls `condition` every 50 ms for up to `limit`.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds limit = 30s) {
+  auto until = clock_type::now() + limit;
+  while (clock_type::now() < until) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return condition();
+}
+
+class ThreeNodes : public ::testing::Test {
+ protected:
+  static constexpr int count = 3;
+
+  void SetUp() override {
+    for (int i = 0; i < count; ++i) {
+      ids_.push_back("n" + std::to_string(i + 1));
+      dirs_.push_back(fresh_data_dir("cluster-" + ids_.back()));
+      cluster_ports_.push_back(free_port());
+    }
+    for (int i = 0; i < count; ++i) {
+      members_ += (i ? "," : "") + ids_[i] + "=127.0.0.1:" + std::to_string(cluster_ports_[i]);
+    }
+    nodes_.resize(count);
+    for (int i = 0; i < count; ++i) start(i);
+    for (int i = 0; i < count; ++i) ASSERT_TRUE(sees_all_up(i)) << ids_[i] << " never saw all up";
+  }
+
+  void TearDown() override {
+    for (auto& n : nodes_) n.reset();
+    for (auto& d : dirs_) std::filesystem::remove_all(d);
+  }
+
+  void start(int i) {
+    // Short failure detection for the test: heartbeat 200 ms, connection timeout 1 s.
+    nodes_[i] = std::make_unique<node_process>(
+        dirs_[i], std::vector<std::string>{"--node-id", ids_[i], "--members", members_},
+        std::vector<std::string>{"ORDO_CLUSTER_HEARTBEAT_MS=200",
+                                 "ORDO_CLUSTER_CONNECTION_TIMEOUT_MS=1000",
+                                 "ORDO_SAGAS_STEP_TIMEOUT_MS=2000"});
+  }
+
+  api_client client(int i, int read_timeout_s = 30) {
+    return api_client(nodes_[i]->port(), {}, read_timeout_s);
+  }
+
+  bool sees_all_up(int i) {
+    return eventually([&] {
+      auto body = client(i).get("/v1/inspect/cluster").json();
+      if (!body.contains("nodes")) return false;
+      int up = 0;
+      for (auto& n : body["nodes"]) up += n["state"] == "up";
+      return up == count - 1;
+    });
+  }
+
+  std::string owner_of(const std::string& type, const std::string& id) {
+    return client(0)
+        .get("/v1/inspect/cluster/owner?type=" + type + "&id=" + id)
+        .json()["owner"]
+        .get<std::string>();
+  }
+
+  // An order id owned by each node: {"n1": "o-..", ...}.
+  std::map<std::string, std::string> one_order_per_node(const std::string& prefix) {
+    std::map<std::string, std::string> ids;
+    for (int k = 0; ids.size() < count && k < 1000; ++k) {
+      auto id = prefix + std::to_string(k);
+      ids.emplace(owner_of("order", id), id);
+    }
+    return ids;
+  }
+
+  int index_of(const std::string& id) const {
+    for (int i = 0; i < count; ++i)
+      if (ids_[i] == id) return i;
+    return -1;
+  }
+
+  std::vector<std::string> ids_;
+  std::vector<std::filesystem::path> dirs_;
+  std::vector<int> cluster_ports_;
+  std::string members_;
+  std::vector<std::unique_ptr<node_process>> nodes_;
+};
+
+TEST_F(ThreeNodes, AnyNodeServesAnyOrderAndTheOwnerAnswers) {
+  auto orders = one_order_per_node("any-");
+  ASSERT_EQ(orders.size(), 3u);
+  int entry = 0;
+  for (auto& [owner, id] : orders) {
+    // Created through one node, changed through the next, read through every node.
+    auto created =
+        client(entry % count).post("/v1/orders", {{"customer_id", "c1"}, {"order_id", id}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.header("X-Ordo-Node"), owner);
+    auto added = client((entry + 1) % count)
+                     .post("/v1/orders/" + id + "/items",
+                           {{"sku", "sku-1"}, {"quantity", 2}, {"unit_price_cents", 150}});
+    ASSERT_EQ(added.status, 200) << added.body;
+    EXPECT_EQ(added.header("ETag"), "\"2\"");
+    for (int i = 0; i < count; ++i) {
+      auto read = client(i).get("/v1/orders/" + id);
+      ASSERT_EQ(read.status, 200) << ids_[i] << ": " << read.body;
+      EXPECT_EQ(read.header("X-Ordo-Node"), owner);
+      EXPECT_EQ(read.json()["version"], 2);
+      EXPECT_EQ(read.json()["items"].size(), 1u);
+    }
+    ++entry;
+  }
+}
+
+TEST_F(ThreeNodes, AKilledNodeCostsOnlyItsShardsAndServesItsWritesAfterARestart) {
+  auto orders = one_order_per_node("kill-");
+  ASSERT_EQ(orders.size(), 3u);
+  for (auto& [owner, id] : orders)
+    ASSERT_EQ(client(0).post("/v1/orders", {{"customer_id", "c1"}, {"order_id", id}}).status, 201);
+  auto victim = orders.begin()->first == "n1" ? std::next(orders.begin())->first
+                                              : orders.begin()->first;  // never n1, the entry
+  const auto& lost_order = orders.at(victim);
+  nodes_[index_of(victim)]->kill_hard();
+  auto killed_at = clock_type::now();
+
+  // Its shards answer 503 within a second of the kill, each answer fast, and say which node.
+  std::optional<clock_type::duration> refused_after;
+  while (clock_type::now() - killed_at < 5s) {
+    auto sent = clock_type::now();
+    auto r = client(0).post("/v1/orders/" + lost_order + "/items",
+                            {{"sku", "sku-1"}, {"quantity", 1}, {"unit_price_cents", 100}});
+    if (r.status == 503) {
+      EXPECT_LT(clock_type::now() - sent, 1s) << "a refusal took long";
+      EXPECT_NE(r.body.find(victim), std::string::npos) << r.body;
+      EXPECT_FALSE(r.header("Retry-After").empty());
+      refused_after = clock_type::now() - killed_at;
+      break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(refused_after) << "the dead node's order never answered 503";
+  EXPECT_LT(*refused_after, 2s);
+
+  // Every other order keeps working.
+  for (auto& [owner, id] : orders) {
+    if (owner == victim) continue;
+    auto r = client(0).post("/v1/orders/" + id + "/items",
+                            {{"sku", "sku-2"}, {"quantity", 1}, {"unit_price_cents", 100}});
+    EXPECT_EQ(r.status, 200) << owner << ": " << r.body;
+  }
+
+  // Back on the same ports and data: it serves again, with what it acknowledged before.
+  start(index_of(victim));
+  ASSERT_TRUE(eventually([&] { return client(0).get("/v1/orders/" + lost_order).status == 200; }))
+      << "the restarted node's order is not served again";
+  auto read = client(0).get("/v1/orders/" + lost_order);
+  EXPECT_EQ(read.json()["version"], 1) << read.body;
+  EXPECT_EQ(read.header("X-Ordo-Node"), victim);
+}
+
+TEST_F(ThreeNodes, AFrozenNodeIsNoticedWithinTheConnectionTimeout) {
+  auto orders = one_order_per_node("stop-");
+  ASSERT_EQ(orders.size(), 3u);
+  for (auto& [owner, id] : orders)
+    ASSERT_EQ(client(0).post("/v1/orders", {{"customer_id", "c1"}, {"order_id", id}}).status, 201);
+  const std::string victim = "n3";
+  kill(nodes_[2]->pid(), SIGSTOP);
+  auto stopped_at = clock_type::now();
+  // connection timeout (1 s) + heartbeat (200 ms), with room for a loaded machine.
+  bool refused = eventually(
+      [&] {
+        return client(0, 5).get("/v1/orders/" + orders.at(victim)).status == 503;
+      },
+      10s);
+  auto noticed_after = clock_type::now() - stopped_at;
+  kill(nodes_[2]->pid(), SIGCONT);
+  ASSERT_TRUE(refused) << "a frozen node's order never answered 503";
+  EXPECT_LT(noticed_after, 5s);
+  // Once it runs again, it is reconnected and serves.
+  EXPECT_TRUE(eventually(
+      [&] { return client(0).get("/v1/orders/" + orders.at(victim)).status == 200; }));
+}
+
+}  // namespace
+}  // namespace ordo::e2e
