@@ -1,5 +1,6 @@
 #include "actors/runtime.hpp"
 
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -33,7 +34,8 @@ void set_caf_option(caf::actor_system_config& config, const std::string& name,
 }  // namespace
 
 runtime::runtime(persistence::database& db, runtime_settings settings,
-                 std::function<void(caf::actor_system_config&)> configure)
+                 std::function<void(caf::actor_system_config&)> configure,
+                 shard_stand_in stand_in)
     : config_(std::make_unique<caf::actor_system_config>()) {
   context_.db = &db;
   context_.settings = settings;
@@ -60,8 +62,10 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   context_.bus = spawn_event_bus(*system_, &context_);
   connect_journal_to_bus(db.events(), context_.bus);
   projector_ = spawn_projector(*system_, &context_);
-  for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i)
-    shards_.push_back(spawn_shard(*system_, &context_, i));
+  for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i) {
+    auto remote = stand_in ? stand_in(*system_, i) : caf::actor{};
+    shards_.push_back(remote ? std::move(remote) : spawn_shard(*system_, &context_, i));
+  }
   context_.shards = shards_;
   for (auto& shard : shards_) context_.write_completions.push_back(make_shard_completion(shard));
   deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);
@@ -77,14 +81,17 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
 
 namespace {
 
-// Stops `actors` and waits until they are gone.
+// Stops `actors` and waits until they are gone. One actor may appear more than once (a stand-in
+// for several shards): it is stopped and waited for once.
 void stop_and_wait(caf::actor_system& system, const std::vector<caf::actor>& actors) {
   caf::scoped_actor self{system};
+  std::set<caf::actor_addr> distinct;
   for (auto& actor : actors) {
+    if (!distinct.insert(actor.address()).second) continue;
     self->monitor(actor);
     self->send(actor, stop_atom::value);
   }
-  for (std::size_t i = 0; i < actors.size(); ++i) self->receive([](caf::down_msg&) {});
+  for (std::size_t i = 0; i < distinct.size(); ++i) self->receive([](caf::down_msg&) {});
 }
 
 }  // namespace
