@@ -1,0 +1,225 @@
+// Two members in one process, over loopback: what a node does not own it forwards to the owner,
+// which applies it in its own journal; every forwarded request is answered exactly once, by the
+// owner or by ordo itself when the owner is full, silent, gone or incompatible.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "cluster_fixture.hpp"
+
+namespace ordo::cluster {
+namespace {
+
+using actors::command_reply;
+using actors::outcome;
+using namespace std::chrono_literals;
+using namespace testing;
+
+class Transport : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    members_ = {{"n1", "127.0.0.1", free_port(), ""}, {"n2", "127.0.0.1", free_port(), ""}};
+    for (auto& m : members_) dirs_.push_back(fresh_temp_dir(m.id));
+  }
+  void TearDown() override {
+    n1_.reset();
+    n2_.reset();
+    for (auto& d : dirs_) std::filesystem::remove_all(d);
+  }
+
+  void start_n1(member_options o = {}) {
+    n1_ = std::make_unique<test_member>("n1", members_, dirs_[0], o);
+  }
+  void start_n2(member_options o = {}) {
+    n2_ = std::make_unique<test_member>("n2", members_, dirs_[1], o);
+  }
+  void both_up() {
+    ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
+    ASSERT_TRUE(eventually([&] { return n2_->peer_is("n1", peer_state::up); }));
+  }
+  // A fake n2 that holds what it gets, with the same settings as n1's.
+  std::unique_ptr<holding_peer> holding_n2(std::string fingerprint = "fp-test") {
+    return std::make_unique<holding_peer>(members_[1], cluster_of(members_, "n2"), fingerprint);
+  }
+  std::string n2_order() { return id_owned_by("n2", members_, "order"); }
+
+  std::vector<config::cluster_member> members_;
+  std::vector<std::filesystem::path> dirs_;
+  std::unique_ptr<test_member> n1_;
+  std::unique_ptr<test_member> n2_;
+};
+
+TEST_F(Transport, CommandForAShardOfTheOtherNodeIsAppliedThere) {
+  start_n1();
+  start_n2();
+  both_up();
+  auto id = n2_order();
+  auto reply = n1_->run("order", id, "create", R"({"customer_id":"c1"})");
+  ASSERT_TRUE(reply.ok()) << reply.message;
+  EXPECT_GE(reply.version, 1u);
+  EXPECT_GE(n2_->journal_version("order", id), 1u) << "the owner's journal has the stream";
+  EXPECT_EQ(n1_->journal_version("order", id), 0u) << "the forwarding node's does not";
+
+  // And the other way round.
+  auto mine = id_owned_by("n1", members_, "order");
+  ASSERT_TRUE(n2_->run("order", mine, "create", R"({"customer_id":"c2"})").ok());
+  EXPECT_GE(n1_->journal_version("order", mine), 1u);
+  EXPECT_EQ(n2_->journal_version("order", mine), 0u);
+
+  auto peer = n1_->peer("n2");
+  EXPECT_EQ(peer.forwarded[static_cast<std::size_t>(outcome::ok)], 1u);
+  EXPECT_EQ(peer.in_flight, 0u);
+}
+
+TEST_F(Transport, ReadsAndInspectionOfTheOtherNodesAggregatesGoThere) {
+  start_n1();
+  start_n2();
+  both_up();
+  auto id = n2_order();
+  ASSERT_TRUE(n1_->run("order", id, "create", R"({"customer_id":"c1"})").ok());
+  auto& gate = n1_->runtime().gateway();
+
+  auto state = gate.query("order", id);
+  ASSERT_TRUE(state.ok()) << state.message;
+  EXPECT_NE(state.state.find("c1"), std::string::npos) << state.state;
+  EXPECT_EQ(gate.query("order", n2_order() + "x").code, outcome::not_found);
+  auto info = gate.inspect("order", id);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->version, 1u);
+  EXPECT_TRUE(gate.snapshot("order", id).ok());
+  EXPECT_TRUE(gate.passivate("order", id));
+}
+
+// A saga sends its commands as CAF requests to shard_for(...): through the stand-in to the owner.
+TEST_F(Transport, SagaStyleRequestIsRelayedToTheOwner) {
+  start_n1();
+  start_n2();
+  both_up();
+  auto id = n2_order();
+  auto& context = n1_->runtime().context();
+  caf::scoped_actor self{n1_->runtime().system()};
+  command_reply reply;
+  self->request(actors::shard_for(context, "order", id), 10s,
+                test_member::envelope("order", id, "create", R"({"customer_id":"c1"})"))
+      .receive([&](command_reply& r) { reply = std::move(r); },
+               [&](caf::error& e) { FAIL() << n1_->runtime().system().render(e); });
+  EXPECT_TRUE(reply.ok()) << reply.message;
+  EXPECT_GE(n2_->journal_version("order", id), 1u);
+}
+
+TEST_F(Transport, FullForwardWindowAnswersOverloadedAndSendsNothing) {
+  start_n1({.forward_window = 2});
+  auto n2 = holding_n2();
+  ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
+  auto& gate = n1_->runtime().gateway();
+  auto first = std::async(std::launch::async, [&] { return n1_->run("order", n2_order(), "create"); });
+  auto second = std::async(std::launch::async, [&] { return n1_->run("order", n2_order(), "create"); });
+  ASSERT_TRUE(eventually([&] { return n2->received() == 2; }));
+  EXPECT_EQ(n1_->peer("n2").in_flight, 2u);
+
+  auto third = n1_->run("order", n2_order(), "create");
+  EXPECT_EQ(third.code, outcome::overloaded) << third.message;
+  EXPECT_NE(third.message.find("nothing was sent"), std::string::npos) << third.message;
+  auto read = gate.query("order", n2_order());
+  EXPECT_EQ(read.code, outcome::overloaded) << read.message;
+  EXPECT_EQ(n2->received(), 2);
+  n2->kill();  // the two held ones are answered now
+  EXPECT_EQ(first.get().code, outcome::outcome_unknown);
+  EXPECT_EQ(second.get().code, outcome::outcome_unknown);
+}
+
+TEST_F(Transport, PeerThatDoesNotAnswerInTimeGivesOutcomeUnknown) {
+  start_n1({.command_timeout_ms = 300});
+  auto n2 = holding_n2();
+  ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
+  auto id = n2_order();
+  // A saga's request waits longer than the forward: the stand-in's own timeout answers it.
+  caf::scoped_actor self{n1_->runtime().system()};
+  command_reply reply;
+  self->request(actors::shard_for(n1_->runtime().context(), "order", id), 10s,
+                test_member::envelope("order", id, "create"))
+      .receive([&](command_reply& r) { reply = std::move(r); },
+               [&](caf::error& e) { FAIL() << n1_->runtime().system().render(e); });
+  EXPECT_EQ(reply.code, outcome::outcome_unknown) << reply.message;
+  EXPECT_NE(reply.message.find("n2 did not answer within 300 ms"), std::string::npos)
+      << reply.message;
+  EXPECT_EQ(n1_->run("order", id, "create").code, outcome::outcome_unknown);
+  EXPECT_TRUE(eventually([&] { return n1_->peer("n2").in_flight == 0; }));
+  EXPECT_EQ(n1_->peer("n2").forwarded[static_cast<std::size_t>(outcome::outcome_unknown)], 2u);
+}
+
+TEST_F(Transport, PeerGoneAnswersPendingAtOnceAndLaterCommandsUnavailable) {
+  start_n1({.command_timeout_ms = 60'000});
+  auto n2 = holding_n2();
+  ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
+  auto id = n2_order();
+  auto command = std::async(std::launch::async, [&] { return n1_->run("order", id, "create"); });
+  auto read = std::async(std::launch::async,
+                         [&] { return n1_->runtime().gateway().query("order", id); });
+  ASSERT_TRUE(eventually([&] { return n2->received() == 2; }));
+
+  n2->kill();
+  // Long before the 60 s timeout: answered by n1 when it saw n2 go.
+  ASSERT_EQ(command.wait_for(20s), std::future_status::ready);
+  auto lost = command.get();
+  EXPECT_EQ(lost.code, outcome::outcome_unknown) << lost.message;
+  EXPECT_NE(lost.message.find("n2 went down"), std::string::npos) << lost.message;
+  ASSERT_EQ(read.wait_for(20s), std::future_status::ready);
+  EXPECT_EQ(read.get().code, outcome::unavailable);
+
+  ASSERT_TRUE(n1_->peer_is("n2", peer_state::down));
+  auto refused = n1_->run("order", id, "create");
+  EXPECT_EQ(refused.code, outcome::unavailable) << refused.message;
+  EXPECT_NE(refused.message.find("n2"), std::string::npos) << refused.message;
+  EXPECT_NE(refused.message.find("nothing was sent"), std::string::npos) << refused.message;
+  EXPECT_EQ(n1_->peer("n2").in_flight, 0u);
+}
+
+TEST_F(Transport, PeerRestartedOnTheSamePortServesAgain) {
+  start_n1();
+  start_n2();
+  both_up();
+  auto id = n2_order();
+  ASSERT_TRUE(n1_->run("order", id, "create", R"({"customer_id":"c1"})").ok());
+
+  n2_->stop();
+  ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::down); }));
+  EXPECT_EQ(n1_->run("order", id, "add_item", R"({"sku":"s","quantity":1,"unit_price_cents":5})")
+                .code,
+            outcome::unavailable);
+
+  n2_->start();
+  ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
+  auto again =
+      n1_->run("order", id, "add_item", R"({"sku":"s","quantity":1,"unit_price_cents":5})");
+  EXPECT_TRUE(again.ok()) << again.message;
+  EXPECT_EQ(n2_->journal_version("order", id), 2u) << "from its own journal, after the restart";
+  EXPECT_GE(n1_->peer("n2").connect_failures, 1u);
+}
+
+TEST_F(Transport, IncompatiblePeerGetsNothing) {
+  start_n1();
+  start_n2({.fingerprint = "fp-other"});
+  ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::incompatible); }));
+  ASSERT_TRUE(eventually([&] { return n2_->peer_is("n1", peer_state::incompatible); }));
+  auto id = n2_order();
+  auto refused = n1_->run("order", id, "create");
+  EXPECT_EQ(refused.code, outcome::unavailable) << refused.message;
+  EXPECT_NE(refused.message.find("incompatible"), std::string::npos) << refused.message;
+  EXPECT_NE(refused.message.find("fingerprint"), std::string::npos) << refused.message;
+  EXPECT_EQ(n2_->journal_version("order", id), 0u);
+  EXPECT_TRUE(n1_->member().first_round_done());
+}
+
+TEST_F(Transport, UnreachablePeerIsDownAfterTheFirstRoundAndStopIsPrompt) {
+  start_n1();  // n2 never starts
+  ASSERT_TRUE(eventually([&] { return n1_->member().first_round_done(); }));
+  EXPECT_TRUE(n1_->peer_is("n2", peer_state::down));
+  auto refused = n1_->run("order", n2_order(), "create");
+  EXPECT_EQ(refused.code, outcome::unavailable);
+  EXPECT_NE(refused.message.find("n2 is not reachable"), std::string::npos) << refused.message;
+  n1_->stop();  // returns; TearDown would hang otherwise
+}
+
+}  // namespace
+}  // namespace ordo::cluster
