@@ -97,7 +97,7 @@ TEST_F(Wire, EndpointInterfaceNamesOnlyRegisteredTypes) {
   caf::actor_system system{config()};
   auto signatures = system.message_types<endpoint_actor>();
   ASSERT_EQ(signatures.size(), 6u);
-  for (auto& s : signatures) EXPECT_EQ(s.find("@<>"), std::string::npos) << s;
+  for (auto& s : signatures) EXPECT_EQ(s.find("invalid-type"), std::string::npos) << s;
 }
 
 }  // namespace
