@@ -223,3 +223,73 @@ TEST_F(Transport, UnreachablePeerIsDownAfterTheFirstRoundAndStopIsPrompt) {
 
 }  // namespace
 }  // namespace ordo::cluster
+
+namespace ordo::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace testing;
+
+// A node hands only keys it owns to its shards: one that reaches it by mistake (another member
+// list on the sender) is refused, and nobody applies it.
+TEST_F(Transport, EndpointRefusesKeysItDoesNotOwn) {
+  start_n1();
+  start_n2();
+  both_up();
+  auto& system = n1_->runtime().system();
+  auto endpoint = system.middleman().remote_actor<endpoint_actor>("127.0.0.1", members_[1].port);
+  ASSERT_TRUE(endpoint) << system.render(endpoint.error());
+  auto mine = id_owned_by("n1", members_, "order");
+  caf::scoped_actor self{system};
+  actors::command_reply reply;
+  self->request(*endpoint, 10s, test_member::envelope("order", mine, "create"))
+      .receive([&](actors::command_reply& r) { reply = std::move(r); },
+               [&](caf::error& e) { FAIL() << system.render(e); });
+  EXPECT_EQ(reply.code, actors::outcome::unavailable);
+  EXPECT_NE(reply.message.find("n2 does not own order " + mine), std::string::npos)
+      << reply.message;
+  EXPECT_EQ(n2_->journal_version("order", mine), 0u);
+  EXPECT_EQ(n1_->journal_version("order", mine), 0u);
+}
+
+TEST(Middleman, RunsWithTheClusterSettingsOrTheCheckRefuses) {
+  auto cluster = cluster_of({{"n1", "127.0.0.1", 1, ""}, {"n2", "127.0.0.1", 2, ""}}, "n1");
+  caf::actor_system_config config;
+  configure_middleman(config, cluster, 1);
+  caf::actor_system system{config};
+  EXPECT_NO_THROW(check_middleman(system, cluster, 1));
+  EXPECT_EQ(caf::get_or(system.config(), "middleman.heartbeat-interval", caf::timespan{0}),
+            caf::timespan{200ms});
+
+  auto other_heartbeat = cluster;
+  other_heartbeat.heartbeat_ms = 300;
+  EXPECT_THROW(check_middleman(system, other_heartbeat, 1), std::runtime_error);
+  auto other_timeout = cluster;
+  other_timeout.connection_timeout_ms = 3000;
+  EXPECT_THROW(check_middleman(system, other_timeout, 1), std::runtime_error);
+  EXPECT_THROW(check_middleman(system, cluster, 2), std::runtime_error);
+
+  caf::actor_system_config plain;
+  caf::actor_system without{plain};
+  EXPECT_THROW(check_middleman(without, cluster, 1), std::runtime_error);
+}
+
+TEST(Handshake, NamesWhatDiffers) {
+  node_hello ours{"n1", "fp", 1, 1000, 5000};
+  auto theirs = ours;
+  theirs.node_id = "n2";
+  EXPECT_EQ(incompatibility(ours, theirs, "n2"), "");
+  EXPECT_NE(incompatibility(ours, theirs, "n3").find("not n3"), std::string::npos);
+  auto fingerprint = theirs;
+  fingerprint.fingerprint = "other";
+  EXPECT_NE(incompatibility(ours, fingerprint, "n2").find("fingerprint"), std::string::npos);
+  auto wire = theirs;
+  wire.wire_version = 2;
+  EXPECT_NE(incompatibility(ours, wire, "n2").find("wire version"), std::string::npos);
+  auto heartbeat = theirs;
+  heartbeat.heartbeat_ms = 500;
+  EXPECT_NE(incompatibility(ours, heartbeat, "n2").find("heartbeat"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ordo::cluster
