@@ -14,6 +14,7 @@ struct endpoint_state {
   static inline const char* name = "ordo.cluster.endpoint";
   node_hello hello;
   std::vector<caf::actor> shards;
+  caf::actor links;
 };
 
 using endpoint_ptr = endpoint_actor::stateful_pointer<endpoint_state>;
@@ -44,12 +45,17 @@ caf::result<Reply> hand_to_shard(endpoint_ptr self, const std::string& type, con
 }
 
 endpoint_actor::behavior_type endpoint(endpoint_ptr self, node_hello hello,
-                                       std::vector<caf::actor> shards) {
+                                       std::vector<caf::actor> shards, caf::actor links) {
   self->state.hello = std::move(hello);
   self->state.shards = std::move(shards);
+  self->state.links = std::move(links);
   if (self->state.shards.empty()) self->state.shards.emplace_back();
   return {
-      [self](hello_atom, const node_hello&) { return self->state.hello; },
+      [self](hello_atom, node_hello& theirs, caf::strong_actor_ptr& their_endpoint) {
+        caf::anon_send(self->state.links, greeted_atom::value, std::move(theirs),
+                   std::move(their_endpoint));
+        return self->state.hello;
+      },
       [self](command_envelope& command) -> caf::result<command_reply> {
         auto type = command.aggregate_type;
         auto id = command.aggregate_id;
@@ -77,8 +83,8 @@ endpoint_actor::behavior_type endpoint(endpoint_ptr self, node_hello hello,
 }  // namespace
 
 endpoint_actor spawn_endpoint(caf::actor_system& system, node_hello hello,
-                              std::vector<caf::actor> local_shards) {
-  return system.spawn(endpoint, std::move(hello), std::move(local_shards));
+                              std::vector<caf::actor> local_shards, caf::actor links) {
+  return system.spawn(endpoint, std::move(hello), std::move(local_shards), std::move(links));
 }
 
 }  // namespace ordo::cluster

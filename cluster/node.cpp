@@ -1,9 +1,11 @@
 #include "cluster/node.hpp"
 
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 
 #include "cluster/endpoint.hpp"
@@ -12,6 +14,16 @@ namespace ordo::cluster {
 namespace {
 
 caf::timespan millis(std::int64_t ms) { return std::chrono::milliseconds(ms); }
+
+bool tls_wanted(const config::cluster_settings& cluster) {
+  auto& t = cluster.tls;
+  return !t.cert.empty() || !t.key.empty() || !t.ca.empty();
+}
+
+// The middleman's connection manager: caf_openssl's when the cluster runs TLS.
+caf::io::middleman_actor connection_manager(caf::actor_system& system, bool tls) {
+  return tls ? system.openssl_manager().actor_handle() : system.middleman().actor_handle();
+}
 
 }  // namespace
 
@@ -26,6 +38,21 @@ void configure_middleman(caf::actor_system_config& config, const config::cluster
   config.set("middleman.connection-timeout", millis(cluster.connection_timeout_ms));
   config.set("middleman.app-identifiers", std::vector<std::string>{app_identifier(wire_version)});
   add_wire_types(config);
+  if (!tls_wanted(cluster)) return;
+  // caf_openssl runs anonymous, unauthenticated TLS when any of the three is missing: never.
+  auto& t = cluster.tls;
+  if (t.cert.empty() || t.key.empty() || t.ca.empty())
+    throw std::invalid_argument("cluster.tls needs cert, key and ca together");
+  // A file CAF cannot read makes its TLS client hang instead of failing: check them first.
+  for (auto [key, path] : {std::pair{"cluster.tls.cert", &t.cert}, std::pair{"cluster.tls.key", &t.key},
+                           std::pair{"cluster.tls.ca", &t.ca}}) {
+    if (!std::ifstream(*path).good())
+      throw std::invalid_argument(std::string(key) + ": cannot read " + *path);
+  }
+  config.load<caf::openssl::manager>();
+  config.openssl_certificate = t.cert;
+  config.openssl_key = t.key;
+  config.openssl_cafile = t.ca;
 }
 
 void check_middleman(caf::actor_system& system, const config::cluster_settings& cluster,
@@ -46,6 +73,9 @@ void check_middleman(caf::actor_system& system, const config::cluster_settings& 
   auto ids = caf::get_or(config, "middleman.app-identifiers", std::vector<std::string>{});
   if (ids != std::vector<std::string>{app_identifier(wire_version)})
     throw mismatch("middleman.app-identifiers", app_identifier(wire_version));
+  if (tls_wanted(cluster) &&
+      (!system.has_openssl_manager() || !system.openssl_manager().authentication_enabled()))
+    throw std::runtime_error("cluster.tls is set but CAF does not run authenticated TLS");
 }
 
 node::node(node_options options) : options_(std::move(options)) {
@@ -56,7 +86,7 @@ node::node(node_options options) : options_(std::move(options)) {
       self_listed = true;
       continue;
     }
-    boards_.push_back(std::make_unique<peer_board>(member));
+    boards_.push_back(std::make_unique<peer_board>(member, id() < member.id));
   }
   if (!self_listed)
     throw std::invalid_argument("cluster.nodes does not list this node (" + id() + ")");
@@ -104,19 +134,6 @@ void node::start(actors::runtime& runtime) {
 
   node_hello hello{id(), options_.fingerprint, options_.wire_version, cluster.heartbeat_ms,
                    cluster.connection_timeout_ms};
-  endpoint_ = spawn_endpoint(system, hello, std::move(local));
-  // reuse: a restarted node gets its port back while the old connections sit in TIME_WAIT.
-  auto published = system.middleman().publish(endpoint_, cluster.port, cluster.host.c_str(),
-                                               /*reuse=*/true);
-  if (!published) {
-    caf::anon_send_exit(endpoint_, caf::exit_reason::user_shutdown);
-    endpoint_ = nullptr;
-    throw std::runtime_error("cannot listen on cluster port " + cluster.host + ":" +
-                             std::to_string(cluster.port) + ": " +
-                             system.render(published.error()));
-  }
-  port_ = *published;
-
   link_timing timing;
   timing.handshake_timeout_ms = cluster.connection_timeout_ms;
   timing.retry_ms = std::clamp<std::int64_t>(cluster.heartbeat_ms / 2, 50, 1000);
@@ -125,7 +142,23 @@ void node::start(actors::runtime& runtime) {
   links_ = spawn_links(system, boards, stand_ins_, hello, timing, [this] {
     if (auto* c = wake_target_.load(std::memory_order_acquire)) c->wake();
   });
-  connector_ = std::make_unique<connector>(system, boards, links_, timing);
+  endpoint_ = spawn_endpoint(system, hello, std::move(local), links_);
+  caf::anon_send(links_, own_endpoint_atom::value, caf::actor_cast<caf::strong_actor_ptr>(endpoint_));
+  // reuse: a restarted node gets its port back while the old connections sit in TIME_WAIT.
+  auto tls = tls_wanted(cluster);
+  auto published =
+      tls ? caf::openssl::publish(endpoint_, cluster.port, cluster.host.c_str(), /*reuse=*/true)
+          : system.middleman().publish(endpoint_, cluster.port, cluster.host.c_str(),
+                                       /*reuse=*/true);
+  if (!published) {
+    auto why = system.render(published.error());
+    stop();
+    throw std::runtime_error("cannot listen on cluster port " + cluster.host + ":" +
+                             std::to_string(cluster.port) + ": " + why);
+  }
+  port_ = *published;
+  connector_ = std::make_unique<connector>(system, connection_manager(system, tls), boards,
+                                           links_, timing);
   wake_target_.store(connector_.get(), std::memory_order_release);
 }
 
@@ -143,7 +176,10 @@ void node::stop() {
   wake_target_.store(nullptr, std::memory_order_release);
   connector_.reset();
   if (endpoint_) {
-    system.middleman().unpublish(endpoint_, port_);
+    if (port_ != 0 && tls_wanted(options_.settings.cluster))
+      caf::anon_send(connection_manager(system, true), caf::close_atom::value, port_);
+    else if (port_ != 0)
+      system.middleman().unpublish(endpoint_, port_);
     caf::anon_send_exit(endpoint_, caf::exit_reason::user_shutdown);
     endpoint_ = nullptr;
   }

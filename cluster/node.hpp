@@ -43,11 +43,14 @@ struct node_options {
 std::string app_identifier(std::uint32_t wire_version);
 
 // Loads the middleman into `config` with heartbeats, connection timeout and app identifier from
-// `cluster`, and registers every wire type.
+// `cluster`, and registers every wire type. With cluster.tls set, caf_openssl too, for mutual TLS
+// (every peer's certificate checked against the CA): throws std::invalid_argument when only part
+// of cluster.tls is set or a file cannot be read (CAF would run anonymous TLS, or hang).
 void configure_middleman(caf::actor_system_config& config, const config::cluster_settings& cluster,
                          std::uint32_t wire_version);
 // After the system started: throws std::runtime_error naming the setting when the middleman does
-// not run with what configure_middleman asked for (CAF only prints a line for a wrong key).
+// not run with what configure_middleman asked for (CAF only prints a line for a wrong key), or
+// TLS was asked for and CAF does not authenticate peers.
 void check_middleman(caf::actor_system& system, const config::cluster_settings& cluster,
                      std::uint32_t wire_version);
 

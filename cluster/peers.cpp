@@ -57,8 +57,8 @@ std::string incompatibility(const node_hello& ours, const node_hello& theirs,
   return {};
 }
 
-peer_board::peer_board(config::cluster_member m)
-    : member(std::move(m)), since_ms(actors::now_ms()) {}
+peer_board::peer_board(config::cluster_member m, bool connect)
+    : member(std::move(m)), we_connect(connect), since_ms(actors::now_ms()) {}
 
 void peer_board::set_state(peer_state next) {
   if (state.exchange(next, std::memory_order_acq_rel) != next)
@@ -89,11 +89,12 @@ struct links_state {
   struct peer {
     peer_board* board = nullptr;
     caf::actor stand_in;
-    endpoint_actor endpoint;  // while up (or while its handshake runs)
+    endpoint_actor endpoint;    // while up (or while its handshake runs)
     std::uint64_t attempt = 0;  // tells a stale handshake answer from the current one
   };
   std::vector<peer> peers;
   node_hello hello;
+  caf::strong_actor_ptr own_endpoint;  // sent with each hello
   link_timing timing;
   std::function<void()> wake_connector;
 };
@@ -123,33 +124,38 @@ void lost(links_ptr self, std::size_t index, const std::string& why) {
   self->state.wake_connector();
 }
 
+// The peer's hello is in (from either side): up, or incompatible.
+void judge(links_ptr self, std::size_t index, const node_hello& theirs, endpoint_actor endpoint) {
+  auto& p = self->state.peers[index];
+  auto why = incompatibility(self->state.hello, theirs, p.board->member.id);
+  if (!why.empty()) {
+    p.endpoint = nullptr;
+    p.board->set_state(peer_state::incompatible);
+    tell_stand_in(self, p, p.board->member.id + " is incompatible: " + why);
+    return;
+  }
+  if (p.board->state.load() == peer_state::up && p.endpoint == endpoint) return;
+  p.endpoint = std::move(endpoint);
+  self->monitor(p.endpoint);
+  p.board->set_state(peer_state::up);
+  tell_stand_in(self, p, {});
+}
+
+// This node connected to the peer: it sends its hello (with its own endpoint) and judges theirs.
 void handshake(links_ptr self, std::size_t index, endpoint_actor endpoint) {
   auto& st = self->state;
   auto& p = st.peers[index];
   if (p.board->state.load() == peer_state::up && p.endpoint == endpoint) return;  // known
   auto attempt = ++p.attempt;
-  p.endpoint = endpoint;
   self->request(endpoint, std::chrono::milliseconds(st.timing.handshake_timeout_ms),
-                hello_atom::value, st.hello)
+                hello_atom::value, st.hello, st.own_endpoint)
       .then(
-          [self, index, attempt](node_hello& theirs) {
-            auto& p = self->state.peers[index];
-            if (p.attempt != attempt) return;
-            auto why = incompatibility(self->state.hello, theirs, p.board->member.id);
-            if (!why.empty()) {
-              p.endpoint = nullptr;
-              p.board->set_state(peer_state::incompatible);
-              tell_stand_in(self, p, p.board->member.id + " is incompatible: " + why);
-              return;
-            }
-            self->monitor(p.endpoint);
-            p.board->set_state(peer_state::up);
-            tell_stand_in(self, p, {});
+          [self, index, attempt, endpoint](node_hello& theirs) {
+            if (self->state.peers[index].attempt != attempt) return;
+            judge(self, index, theirs, endpoint);
           },
           [self, index, attempt](caf::error& e) {
-            auto& p = self->state.peers[index];
-            if (p.attempt != attempt) return;
-            p.endpoint = nullptr;
+            if (self->state.peers[index].attempt != attempt) return;
             unreachable(self, index, "handshake: " + self->system().render(e));
           });
 }
@@ -170,12 +176,25 @@ caf::behavior links_behavior(links_ptr self, std::vector<peer_board*> boards,
     }
   });
   return {
+      [self](own_endpoint_atom, caf::strong_actor_ptr& endpoint) {
+        self->state.own_endpoint = std::move(endpoint);
+      },
       [self](reached_atom, std::uint64_t index, caf::strong_actor_ptr& endpoint) {
         if (index < self->state.peers.size())
           handshake(self, index, caf::actor_cast<endpoint_actor>(std::move(endpoint)));
       },
       [self](unreached_atom, std::uint64_t index, const std::string& why) {
         if (index < self->state.peers.size()) unreachable(self, index, why);
+      },
+      // A peer connected to this node and said hello: judged like the answer to our own.
+      [self](greeted_atom, const node_hello& theirs, caf::strong_actor_ptr& endpoint) {
+        auto& peers = self->state.peers;
+        for (std::size_t i = 0; i < peers.size(); ++i) {
+          if (peers[i].board->member.id != theirs.node_id) continue;
+          ++peers[i].attempt;  // a handshake of ours still running is stale now
+          if (endpoint) return judge(self, i, theirs, caf::actor_cast<endpoint_actor>(endpoint));
+          return unreachable(self, i, "its hello carried no endpoint");
+        }
       },
   };
 }
@@ -217,9 +236,13 @@ bool probe_port(const std::string& host, std::uint16_t port, std::int64_t timeou
   return open;
 }
 
-connector::connector(caf::actor_system& system, std::vector<peer_board*> boards,
-                     caf::actor links, link_timing timing)
-    : system_(system), boards_(std::move(boards)), links_(std::move(links)), timing_(timing) {
+connector::connector(caf::actor_system& system, caf::io::middleman_actor manager,
+                     std::vector<peer_board*> boards, caf::actor links, link_timing timing)
+    : system_(system),
+      manager_(std::move(manager)),
+      boards_(std::move(boards)),
+      links_(std::move(links)),
+      timing_(timing) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -250,11 +273,18 @@ void connector::attempt(std::size_t index) {
   if (!probe_port(member.host, member.port, limit))
     return fail("nothing accepts connections on " + member.host + ":" +
                 std::to_string(member.port));
+  if (!boards_[index]->we_connect) {
+    // It connects to this node. One that is there but has not done so after two handshake
+    // timeouts (it refuses this node's certificate, say) counts as down for the first round.
+    auto waited = std::chrono::steady_clock::now() - started_;
+    if (waited > std::chrono::milliseconds(2 * timing_.handshake_timeout_ms))
+      fail("it listens but has not connected to this node");
+    return;
+  }
   // CAF's own connect, with a finite timeout: the handshake of a peer that accepts TCP but does
   // not answer (frozen, overloaded) must not keep this thread forever.
   caf::scoped_actor self{system_};
-  self->request(system_.middleman().actor_handle(),
-                std::chrono::milliseconds(timing_.handshake_timeout_ms), caf::connect_atom::value,
+  self->request(manager_, std::chrono::milliseconds(timing_.handshake_timeout_ms), caf::connect_atom::value,
                 member.host, member.port)
       .receive(
           [&](const caf::node_id&, caf::strong_actor_ptr& endpoint,
@@ -278,6 +308,8 @@ void connector::run() {
     for (std::size_t i = 0; i < boards_.size() && !stopping_; ++i) {
       auto state = boards_[i]->state.load();
       if (state == peer_state::up) continue;
+      // A peer that connects to this node, known to be there: its hello is awaited.
+      if (!boards_[i]->we_connect && state != peer_state::connecting) continue;
       auto now = clock::now();
       if (next[i] > now) {
         soonest = std::min(soonest, next[i]);

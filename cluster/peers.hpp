@@ -2,20 +2,29 @@
 //
 // One `links` actor per node owns each peer's state (connecting | up | down | incompatible): it
 // handshakes with a peer's endpoint, monitors it, and tells the peer's stand-in
-// (cluster/remote_shard.hpp) every change, with the endpoint to use. One `connector` thread makes
-// the connections, one peer at a time: it probes the peer's port without blocking first (CAF's
-// connect blocks a middleman thread, and a partitioned peer would stall every other connect), then
-// asks CAF's middleman with a finite timeout, and hands the endpoint to the links. A failed or cut
-// attempt is retried; so is a peer that went down, and (more slowly) one found incompatible.
+// (cluster/remote_shard.hpp) every change, with the endpoint to use.
+//
+// Of each pair of members only the one with the smaller id connects; its hello carries its own
+// endpoint, which the other side's endpoint passes to its links (greeted_atom). So each pair has
+// one connection: two, one opened from each side, made CAF drop routes again and again under TLS.
+//
+// One `connector` thread makes the connections, one peer at a time: it probes the peer's port
+// without blocking first (CAF's connect blocks a middleman thread, and a partitioned peer would
+// stall every other connect), then asks CAF's middleman with a finite timeout, and hands the
+// endpoint to the links. A failed or cut attempt is retried; so is a peer that went down, and
+// (more slowly) one found incompatible. A peer that connects to this node is only probed: if
+// nothing listens there it is known down, otherwise its hello is awaited.
 //
 // What the HTTP layer shows (`/v1/inspect/cluster`, metrics) is read from `peer_board`s: atomics
 // written by the actors, read by any thread through `snapshot()`.
 #pragma once
 
 #include <caf/all.hpp>
+#include <caf/io/middleman_actor.hpp>
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -56,11 +65,12 @@ struct peer_status {
 
 // A peer's shared counters: written by the links and the stand-in, read by snapshot().
 struct peer_board {
-  explicit peer_board(config::cluster_member m);
+  peer_board(config::cluster_member m, bool we_connect);
   peer_status snapshot() const;
   void set_state(peer_state next);
 
   const config::cluster_member member;
+  const bool we_connect;  // this node opens the connection (its id is the smaller one)
   std::atomic<peer_state> state{peer_state::connecting};
   std::atomic<std::int64_t> since_ms;
   std::atomic<std::uint64_t> in_flight{0};
@@ -80,6 +90,11 @@ struct link_timing {
   std::int64_t retry_ms = 500;  // between attempts to reach a peer that is not up
 };
 
+// Node-local: (greeted_atom, node_hello, endpoint) from this node's endpoint to its links, for a
+// peer's hello; (own_endpoint_atom, endpoint) from the node to its links, before anything else.
+using greeted_atom = caf::atom_constant<caf::atom("greeted")>;
+using own_endpoint_atom = caf::atom_constant<caf::atom("ownendpt")>;
+
 // Spawns the links of one node: `boards` and `stand_ins` by peer index (same order), `hello`
 // this node's handshake; `wake_connector` asks the connector to try again now.
 caf::actor spawn_links(caf::actor_system& system, std::vector<peer_board*> boards,
@@ -89,8 +104,9 @@ caf::actor spawn_links(caf::actor_system& system, std::vector<peer_board*> board
 // The thread that connects to peers that are not up (see the top of this file).
 class connector {
  public:
-  connector(caf::actor_system& system, std::vector<peer_board*> boards, caf::actor links,
-            link_timing timing);
+  // `manager` makes the connections: the middleman's actor, or caf_openssl's for TLS.
+  connector(caf::actor_system& system, caf::io::middleman_actor manager,
+            std::vector<peer_board*> boards, caf::actor links, link_timing timing);
   ~connector();  // stops and joins; at most one connect attempt's timeout
   connector(const connector&) = delete;
   connector& operator=(const connector&) = delete;
@@ -103,6 +119,7 @@ class connector {
   void attempt(std::size_t index);
 
   caf::actor_system& system_;
+  caf::io::middleman_actor manager_;
   std::vector<peer_board*> boards_;
   caf::actor links_;
   link_timing timing_;
@@ -110,6 +127,7 @@ class connector {
   std::condition_variable wake_up_;
   bool woken_ = false;
   bool stopping_ = false;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::thread thread_;
 };
 

@@ -48,14 +48,16 @@ namespace ordo::cluster {
 
 // The actor a node publishes on its cluster port. It hands what it receives to this node's own
 // shard of the key and refuses keys it does not own (unavailable; nothing applied).
-//   (hello_atom, node_hello)                 -> this node's node_hello
+//   (hello_atom, node_hello, endpoint)       -> this node's node_hello. Of each pair of members
+//       only one connects (cluster/peers.hpp), and its hello brings its own endpoint: the other
+//       learns it over that one connection instead of opening a second one.
 //   command_envelope                         -> command_reply (from the aggregate)
 //   (query_atom, type, id)                   -> command_reply with the state
 //   (snapshot_atom, type, id)                -> command_reply
 //   (inspect_atom, type, id)                 -> aggregate_info
 //   (passivate_atom, type, id)               -> bool (whether it was live)
 using endpoint_actor = caf::typed_actor<
-    caf::replies_to<hello_atom, node_hello>::with<node_hello>,
+    caf::replies_to<hello_atom, node_hello, caf::strong_actor_ptr>::with<node_hello>,
     caf::replies_to<actors::command_envelope>::with<actors::command_reply>,
     caf::replies_to<actors::query_atom, std::string, std::string>::with<actors::command_reply>,
     caf::replies_to<actors::snapshot_atom, std::string, std::string>::with<actors::command_reply>,

@@ -88,6 +88,9 @@ struct member_options {
   std::string fingerprint = "fp-test";
   std::size_t forward_window = 64;
   std::int64_t command_timeout_ms = 5000;
+  config::cluster_tls_settings tls;  // none: plain BASP
+  std::int64_t heartbeat_ms = 200;
+  std::int64_t connection_timeout_ms = 1000;
 };
 
 // One member: database, cluster node and runtime, started; stop() in the right order.
@@ -110,6 +113,9 @@ class test_member {
     o.settings.node.id = id_;
     o.settings.cluster = cluster_of(members_, id_);
     o.settings.cluster.forward_window = options_.forward_window;
+    o.settings.cluster.tls = options_.tls;
+    o.settings.cluster.heartbeat_ms = options_.heartbeat_ms;
+    o.settings.cluster.connection_timeout_ms = options_.connection_timeout_ms;
     o.fingerprint = options_.fingerprint;
     o.wire_version = test_wire_version;
     o.owner_of = round_robin(members_);
@@ -233,7 +239,7 @@ class holding_peer {
       return rp;
     };
     return {
-        [hello](hello_atom, const node_hello&) { return hello; },
+        [hello](hello_atom, const node_hello&, const caf::strong_actor_ptr&) { return hello; },
         [hold](actors::command_envelope&) { return hold(); },
         [hold](actors::query_atom, std::string&, std::string&) { return hold(); },
         [hold](actors::snapshot_atom, std::string&, std::string&) { return hold(); },

@@ -48,8 +48,9 @@ TEST_F(Wire, ClusterBlockFollowsTheActorsBlock) {
 
 TEST_F(Wire, HandshakeRoundTrips) {
   node_hello hello{"n2", "fp-256-n1,n2,n3-1", 1, 500, 2000};
-  auto copy = round_trip(caf::make_message(hello_atom::value, hello));
-  ASSERT_TRUE((copy.match_elements<hello_atom, node_hello>())) << to_string(copy);
+  auto copy = round_trip(caf::make_message(hello_atom::value, hello, caf::strong_actor_ptr{}));
+  ASSERT_TRUE((copy.match_elements<hello_atom, node_hello, caf::strong_actor_ptr>()))
+      << to_string(copy);
   EXPECT_EQ(copy.get_as<node_hello>(1), hello);
 }
 
