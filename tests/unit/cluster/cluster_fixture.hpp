@@ -78,8 +78,8 @@ inline config::cluster_settings cluster_of(std::vector<config::cluster_member> m
   c.nodes = members;
   for (auto& m : members)
     if (m.id == self) c.port = m.port;
-  c.heartbeat_ms = 200;
-  c.connection_timeout_ms = 1000;
+  c.heartbeat_ms = 300;
+  c.connection_timeout_ms = 3000;
   c.forward_window = 64;
   return c;
 }
@@ -89,8 +89,8 @@ struct member_options {
   std::size_t forward_window = 64;
   std::int64_t command_timeout_ms = 5000;
   config::cluster_tls_settings tls;  // none: plain BASP
-  std::int64_t heartbeat_ms = 200;
-  std::int64_t connection_timeout_ms = 1000;
+  std::int64_t heartbeat_ms = 300;
+  std::int64_t connection_timeout_ms = 3000;
 };
 
 // One member: database, cluster node and runtime, started; stop() in the right order.

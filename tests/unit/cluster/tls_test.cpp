@@ -60,7 +60,7 @@ class Tls : public ::testing::Test {
     member_options o;
     o.tls = std::move(t);
     o.heartbeat_ms = 500;
-    o.connection_timeout_ms = 1500;
+    o.connection_timeout_ms = 2000;
     return o;
   }
 
