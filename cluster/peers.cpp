@@ -21,6 +21,7 @@ namespace {
 // Node-local messages of the connector to the links.
 using reached_atom = caf::atom_constant<caf::atom("reached")>;      // (index, endpoint)
 using unreached_atom = caf::atom_constant<caf::atom("unreached")>;  // (index, why)
+using mismatch_atom = caf::atom_constant<caf::atom("mismatch")>;    // (index, why)
 
 }  // namespace
 
@@ -186,6 +187,14 @@ caf::behavior links_behavior(links_ptr self, std::vector<peer_board*> boards,
       [self](unreached_atom, std::uint64_t index, const std::string& why) {
         if (index < self->state.peers.size()) unreachable(self, index, why);
       },
+      // CAF itself refused the connection: the peer speaks another wire version.
+      [self](mismatch_atom, std::uint64_t index, const std::string& why) {
+        if (index >= self->state.peers.size()) return;
+        auto& p = self->state.peers[index];
+        p.board->connect_failures.fetch_add(1, std::memory_order_relaxed);
+        p.board->set_state(peer_state::incompatible);
+        tell_stand_in(self, p, p.board->member.id + " is incompatible: " + why);
+      },
       // A peer connected to this node and said hello: judged like the answer to our own.
       [self](greeted_atom, const node_hello& theirs, caf::strong_actor_ptr& endpoint) {
         auto& peers = self->state.peers;
@@ -295,7 +304,14 @@ void connector::attempt(std::size_t index) {
             caf::anon_send(links_, reached_atom::value, static_cast<std::uint64_t>(index),
                            std::move(endpoint));
           },
-          [&](caf::error& e) { fail("connect: " + system_.render(e)); });
+          [&](caf::error& e) {
+            if (e == caf::sec::incompatible_application_ids)
+              caf::anon_send(links_, mismatch_atom::value, static_cast<std::uint64_t>(index),
+                             std::string("CAF refused the connection: its wire version "
+                                         "(middleman.app-identifiers) differs"));
+            else
+              fail("connect: " + system_.render(e));
+          });
 }
 
 void connector::run() {

@@ -22,6 +22,7 @@
 
 #include "actors/runtime.hpp"
 #include "actors/shard.hpp"
+#include "cluster/endpoint.hpp"
 #include "cluster/node.hpp"
 #include "persistence/database.hpp"
 

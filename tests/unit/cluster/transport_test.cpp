@@ -296,6 +296,23 @@ TEST_F(Transport, EndpointRefusesKeysItDoesNotOwn) {
   EXPECT_EQ(n1_->journal_version("order", mine), 0u);
 }
 
+// CAF refuses a node of another wire version (middleman.app-identifiers) before any hello: it is
+// shown incompatible all the same, and gets nothing.
+TEST_F(Transport, PeerOfAnotherWireVersionIsIncompatible) {
+  start_n1();
+  caf::actor_system_config config;
+  configure_middleman(config, cluster_of(members_, "n2"), test_wire_version + 1);
+  caf::actor_system other{config};
+  auto endpoint = spawn_endpoint(other, node_hello{"n2", "fp-test", test_wire_version + 1, 300, 3000},
+                                 {}, caf::actor{});
+  ASSERT_TRUE(other.middleman().publish(endpoint, members_[1].port, "127.0.0.1", true));
+  ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::incompatible); }));
+  auto refused = n1_->run("order", n2_order(), "create");
+  EXPECT_EQ(refused.code, actors::outcome::unavailable);
+  EXPECT_NE(refused.message.find("wire version"), std::string::npos) << refused.message;
+  caf::anon_send_exit(endpoint, caf::exit_reason::kill);
+}
+
 TEST(Middleman, RunsWithTheClusterSettingsOrTheCheckRefuses) {
   auto cluster = cluster_of({{"n1", "127.0.0.1", 1, ""}, {"n2", "127.0.0.1", 2, ""}}, "n1");
   caf::actor_system_config config;
