@@ -34,8 +34,7 @@ void set_caf_option(caf::actor_system_config& config, const std::string& name,
 }  // namespace
 
 runtime::runtime(persistence::database& db, runtime_settings settings,
-                 std::function<void(caf::actor_system_config&)> configure,
-                 shard_stand_in stand_in)
+                 std::function<void(caf::actor_system_config&)> configure, shard_stand_in stand_in)
     : config_(std::make_unique<caf::actor_system_config>()) {
   context_.db = &db;
   context_.settings = settings;

@@ -53,7 +53,7 @@ endpoint_actor::behavior_type endpoint(endpoint_ptr self, node_hello hello,
   return {
       [self](hello_atom, node_hello& theirs, caf::strong_actor_ptr& their_endpoint) {
         caf::anon_send(self->state.links, greeted_atom::value, std::move(theirs),
-                   std::move(their_endpoint));
+                       std::move(their_endpoint));
         return self->state.hello;
       },
       [self](command_envelope& command) -> caf::result<command_reply> {
@@ -73,8 +73,7 @@ endpoint_actor::behavior_type endpoint(endpoint_ptr self, node_hello hello,
              std::string& id) -> caf::result<aggregate_info> {
         return hand_to_shard(self, type, id, aggregate_info{type, id}, atom, type, id);
       },
-      [self](actors::passivate_atom atom, std::string& type,
-             std::string& id) -> caf::result<bool> {
+      [self](actors::passivate_atom atom, std::string& type, std::string& id) -> caf::result<bool> {
         return hand_to_shard(self, type, id, false, atom, type, id);
       },
   };

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <vector>
 
 #include "cluster/peers.hpp"

@@ -1,9 +1,8 @@
 #include "cluster/node.hpp"
 
+#include <algorithm>
 #include <caf/io/all.hpp>
 #include <caf/openssl/all.hpp>
-
-#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <stdexcept>
@@ -13,7 +12,9 @@
 namespace ordo::cluster {
 namespace {
 
-caf::timespan millis(std::int64_t ms) { return std::chrono::milliseconds(ms); }
+caf::timespan millis(std::int64_t ms) {
+  return std::chrono::milliseconds(ms);
+}
 
 bool tls_wanted(const config::cluster_settings& cluster) {
   auto& t = cluster.tls;
@@ -44,8 +45,9 @@ void configure_middleman(caf::actor_system_config& config, const config::cluster
   if (t.cert.empty() || t.key.empty() || t.ca.empty())
     throw std::invalid_argument("cluster.tls needs cert, key and ca together");
   // A file CAF cannot read makes its TLS client hang instead of failing: check them first.
-  for (auto [key, path] : {std::pair{"cluster.tls.cert", &t.cert}, std::pair{"cluster.tls.key", &t.key},
-                           std::pair{"cluster.tls.ca", &t.ca}}) {
+  for (auto [key, path] :
+       {std::pair{"cluster.tls.cert", &t.cert}, std::pair{"cluster.tls.key", &t.key},
+        std::pair{"cluster.tls.ca", &t.ca}}) {
     if (!std::ifstream(*path).good())
       throw std::invalid_argument(std::string(key) + ": cannot read " + *path);
   }
@@ -93,7 +95,9 @@ node::node(node_options options) : options_(std::move(options)) {
   stand_ins_.resize(boards_.size());
 }
 
-node::~node() { stop(); }
+node::~node() {
+  stop();
+}
 
 void node::configure(caf::actor_system_config& config) const {
   configure_middleman(config, options_.settings.cluster, options_.wire_version);
@@ -111,9 +115,9 @@ caf::actor node::stand_in(caf::actor_system& system, std::uint32_t shard) {
   system_ = &system;
   auto i = peer_index(owner);
   if (!stand_ins_[i])
-    stand_ins_[i] = spawn_remote_shard(
-        system, boards_[i].get(),
-        {options_.settings.cluster.forward_window, options_.command_timeout_ms});
+    stand_ins_[i] =
+        spawn_remote_shard(system, boards_[i].get(),
+                           {options_.settings.cluster.forward_window, options_.command_timeout_ms});
   return stand_ins_[i];
 }
 
@@ -143,7 +147,8 @@ void node::start(actors::runtime& runtime) {
     if (auto* c = wake_target_.load(std::memory_order_acquire)) c->wake();
   });
   endpoint_ = spawn_endpoint(system, hello, std::move(local), links_);
-  caf::anon_send(links_, own_endpoint_atom::value, caf::actor_cast<caf::strong_actor_ptr>(endpoint_));
+  caf::anon_send(links_, own_endpoint_atom::value,
+                 caf::actor_cast<caf::strong_actor_ptr>(endpoint_));
   // reuse: a restarted node gets its port back while the old connections sit in TIME_WAIT.
   auto tls = tls_wanted(cluster);
   auto published =
@@ -157,8 +162,8 @@ void node::start(actors::runtime& runtime) {
                              std::to_string(cluster.port) + ": " + why);
   }
   port_ = *published;
-  connector_ = std::make_unique<connector>(system, connection_manager(system, tls), boards,
-                                           links_, timing);
+  connector_ =
+      std::make_unique<connector>(system, connection_manager(system, tls), boards, links_, timing);
   wake_target_.store(connector_.get(), std::memory_order_release);
 }
 
@@ -185,8 +190,8 @@ void node::stop() {
   }
   for (std::size_t i = 0; i < stand_ins_.size(); ++i) {
     if (!stand_ins_[i]) continue;
-    caf::anon_send(stand_ins_[i], link_update{peer_state::down, {},
-                                              id() + " is leaving the cluster"});
+    caf::anon_send(stand_ins_[i],
+                   link_update{peer_state::down, {}, id() + " is leaving the cluster"});
     boards_[i]->set_state(peer_state::down);
   }
   stand_ins_.assign(stand_ins_.size(), caf::actor{});

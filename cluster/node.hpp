@@ -12,9 +12,8 @@
 //   member.stop();           // before the runtime goes: it waits for every actor
 #pragma once
 
-#include <caf/all.hpp>
-
 #include <atomic>
+#include <caf/all.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,8 +29,8 @@
 namespace ordo::cluster {
 
 struct node_options {
-  config::settings settings;  // node.id and cluster.* (members, host, port, heartbeat, window)
-  std::string fingerprint;    // the cluster's fingerprint (shards, member ids, wire version)
+  config::settings settings;       // node.id and cluster.* (members, host, port, heartbeat, window)
+  std::string fingerprint;         // the cluster's fingerprint (shards, member ids, wire version)
   std::uint32_t wire_version = 0;  // what this build speaks between nodes
   // Which member owns a shard: a pure function of the member list (the owner map).
   std::function<std::string(std::uint32_t shard)> owner_of;

@@ -1,7 +1,5 @@
 #include "cluster/peers.hpp"
 
-#include <caf/io/all.hpp>
-
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -10,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <caf/io/all.hpp>
 #include <cerrno>
 #include <chrono>
 
@@ -42,8 +41,8 @@ std::string_view to_string(peer_state state) {
 std::string incompatibility(const node_hello& ours, const node_hello& theirs,
                             const std::string& expected_id) {
   if (theirs.node_id != expected_id)
-    return "it says it is " + (theirs.node_id.empty() ? "nobody" : theirs.node_id) +
-           ", not " + expected_id;
+    return "it says it is " + (theirs.node_id.empty() ? "nobody" : theirs.node_id) + ", not " +
+           expected_id;
   if (theirs.wire_version != ours.wire_version)
     return "its wire version is " + std::to_string(theirs.wire_version) + ", ours " +
            std::to_string(ours.wire_version);
@@ -293,8 +292,8 @@ void connector::attempt(std::size_t index) {
   // CAF's own connect, with a finite timeout: the handshake of a peer that accepts TCP but does
   // not answer (frozen, overloaded) must not keep this thread forever.
   caf::scoped_actor self{system_};
-  self->request(manager_, std::chrono::milliseconds(timing_.handshake_timeout_ms), caf::connect_atom::value,
-                member.host, member.port)
+  self->request(manager_, std::chrono::milliseconds(timing_.handshake_timeout_ms),
+                caf::connect_atom::value, member.host, member.port)
       .receive(
           [&](const caf::node_id&, caf::strong_actor_ptr& endpoint,
               const std::set<std::string>& interface) {
@@ -340,7 +339,8 @@ void connector::run() {
       lock.lock();
     }
     // A wake-up (a peer went down) means try now: the peers' next attempts come forward.
-    if (!stopping_ && !woken_) wake_up_.wait_until(lock, soonest, [this] { return stopping_ || woken_; });
+    if (!stopping_ && !woken_)
+      wake_up_.wait_until(lock, soonest, [this] { return stopping_ || woken_; });
     if (woken_) std::fill(next.begin(), next.end(), clock::now());
   }
 }

@@ -19,11 +19,10 @@
 // written by the actors, read by any thread through `snapshot()`.
 #pragma once
 
-#include <caf/all.hpp>
-#include <caf/io/middleman_actor.hpp>
-
 #include <array>
 #include <atomic>
+#include <caf/all.hpp>
+#include <caf/io/middleman_actor.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>

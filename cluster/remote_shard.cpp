@@ -34,8 +34,8 @@ struct remote_shard_state {
 using remote_shard_ptr = caf::stateful_actor<remote_shard_state>*;
 
 void count(remote_shard_ptr self, outcome code) {
-  self->state.board->forwarded[static_cast<std::size_t>(code)].fetch_add(
-      1, std::memory_order_relaxed);
+  self->state.board->forwarded[static_cast<std::size_t>(code)].fetch_add(1,
+                                                                         std::memory_order_relaxed);
 }
 
 // Why nothing may be sent now; nullopt when the request may go.
@@ -76,7 +76,9 @@ void lose_all(remote_shard_ptr self, const std::string& why) {
   for (auto& [id, answer] : pending) count(self, answer(why));
 }
 
-outcome outcome_of(const command_reply& reply) { return reply.code; }
+outcome outcome_of(const command_reply& reply) {
+  return reply.code;
+}
 template <class Reply>
 outcome outcome_of(const Reply&) {
   return outcome::ok;
@@ -105,11 +107,10 @@ void forward(remote_shard_ptr self, std::function<void(Reply)> deliver,
           [self, id](caf::error& e) {
             auto& st = self->state;
             lose(self, id,
-                 e == caf::sec::request_timeout
-                     ? st.board->member.id + " did not answer within " +
-                           std::to_string(st.settings.timeout_ms) + " ms"
-                     : st.board->member.id + " failed the request (" +
-                           self->system().render(e) + ")");
+                 e == caf::sec::request_timeout ? st.board->member.id + " did not answer within " +
+                                                      std::to_string(st.settings.timeout_ms) + " ms"
+                                                : st.board->member.id + " failed the request (" +
+                                                      self->system().render(e) + ")");
           });
 }
 
@@ -119,9 +120,8 @@ std::function<command_reply(const std::string&)> lost_command() {
 }
 // For a read, only that there is no answer.
 std::function<command_reply(const std::string&)> lost_read() {
-  return [](const std::string& why) {
-    return make_reply(outcome::unavailable, why + "; no answer");
-  };
+  return
+      [](const std::string& why) { return make_reply(outcome::unavailable, why + "; no answer"); };
 }
 
 void on_link(remote_shard_ptr self, link_update& update) {
@@ -202,8 +202,7 @@ caf::behavior remote_shard(remote_shard_ptr self, peer_board* board, forward_set
             type, id);
         return rp;
       },
-      [self](actors::passivate_atom atom, std::string& type,
-             std::string& id) -> caf::result<bool> {
+      [self](actors::passivate_atom atom, std::string& type, std::string& id) -> caf::result<bool> {
         if (refusal(self)) return false;
         auto rp = self->make_response_promise<bool>();
         std::function<bool(const std::string&)> lost = [](const std::string&) { return false; };

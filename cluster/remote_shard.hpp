@@ -18,7 +18,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <cstdint>
 
 #include "cluster/peers.hpp"
@@ -26,8 +25,8 @@
 namespace ordo::cluster {
 
 struct forward_settings {
-  std::size_t window = 1024;      // cluster.forward_window
-  std::int64_t timeout_ms = 5000; // the command timeout: how long a forward waits for its answer
+  std::size_t window = 1024;       // cluster.forward_window
+  std::int64_t timeout_ms = 5000;  // the command timeout: how long a forward waits for its answer
 };
 
 caf::actor spawn_remote_shard(caf::actor_system& system, peer_board* board,

@@ -8,9 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <caf/io/all.hpp>
-
 #include <atomic>
+#include <caf/io/all.hpp>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -99,15 +98,14 @@ class test_member {
  public:
   test_member(std::string id, std::vector<config::cluster_member> members,
               std::filesystem::path dir, member_options options = {})
-      : id_(std::move(id)), members_(std::move(members)), dir_(std::move(dir)),
-        options_(options) {
+      : id_(std::move(id)), members_(std::move(members)), dir_(std::move(dir)), options_(options) {
     start();
   }
   ~test_member() { stop(); }
 
   void start() {
-    auto opened = persistence::database::open({.path = dir_.string(),
-                                               .sync = persistence::sync_mode::none});
+    auto opened =
+        persistence::database::open({.path = dir_.string(), .sync = persistence::sync_mode::none});
     ASSERT_TRUE(opened) << opened.error().message;
     db_ = std::move(*opened);
     node_options o;

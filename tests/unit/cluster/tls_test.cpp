@@ -26,8 +26,8 @@ class Tls : public ::testing::Test {
     for (std::string ca : {"ca", "rogue-ca"})
       run("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + ca + ".key -out " + ca +
           ".pem -days 2 -subj /CN=" + ca);
-    for (auto [name, ca] : {std::pair{"n1", "ca"}, std::pair{"n2", "ca"},
-                            std::pair{"n2-rogue", "rogue-ca"}}) {
+    for (auto [name, ca] :
+         {std::pair{"n1", "ca"}, std::pair{"n2", "ca"}, std::pair{"n2-rogue", "rogue-ca"}}) {
       std::string n = name;
       std::string c = ca;
       run("openssl req -newkey rsa:2048 -nodes -keyout " + n + ".key -out " + n +

@@ -112,8 +112,10 @@ TEST_F(Transport, FullForwardWindowAnswersOverloadedAndSendsNothing) {
   auto n2 = holding_n2();
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
   auto& gate = n1_->runtime().gateway();
-  auto first = std::async(std::launch::async, [&] { return n1_->run("order", n2_order(), "create"); });
-  auto second = std::async(std::launch::async, [&] { return n1_->run("order", n2_order(), "create"); });
+  auto first =
+      std::async(std::launch::async, [&] { return n1_->run("order", n2_order(), "create"); });
+  auto second =
+      std::async(std::launch::async, [&] { return n1_->run("order", n2_order(), "create"); });
   ASSERT_TRUE(eventually([&] { return n2->received() == 2; }));
   EXPECT_EQ(n1_->peer("n2").in_flight, 2u);
 
@@ -154,8 +156,8 @@ TEST_F(Transport, PeerGoneAnswersPendingAtOnceAndLaterCommandsUnavailable) {
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
   auto id = n2_order();
   auto command = std::async(std::launch::async, [&] { return n1_->run("order", id, "create"); });
-  auto read = std::async(std::launch::async,
-                         [&] { return n1_->runtime().gateway().query("order", id); });
+  auto read =
+      std::async(std::launch::async, [&] { return n1_->runtime().gateway().query("order", id); });
   ASSERT_TRUE(eventually([&] { return n2->received() == 2; }));
 
   n2->kill();
@@ -184,9 +186,9 @@ TEST_F(Transport, PeerRestartedOnTheSamePortServesAgain) {
 
   n2_->stop();
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::down); }));
-  EXPECT_EQ(n1_->run("order", id, "add_item", R"({"sku":"s","quantity":1,"unit_price_cents":5})")
-                .code,
-            outcome::unavailable);
+  EXPECT_EQ(
+      n1_->run("order", id, "add_item", R"({"sku":"s","quantity":1,"unit_price_cents":5})").code,
+      outcome::unavailable);
 
   n2_->start();
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
@@ -303,8 +305,8 @@ TEST_F(Transport, PeerOfAnotherWireVersionIsIncompatible) {
   caf::actor_system_config config;
   configure_middleman(config, cluster_of(members_, "n2"), test_wire_version + 1);
   caf::actor_system other{config};
-  auto endpoint = spawn_endpoint(other, node_hello{"n2", "fp-test", test_wire_version + 1, 300, 3000},
-                                 {}, caf::actor{});
+  auto endpoint = spawn_endpoint(
+      other, node_hello{"n2", "fp-test", test_wire_version + 1, 300, 3000}, {}, caf::actor{});
   ASSERT_TRUE(other.middleman().publish(endpoint, members_[1].port, "127.0.0.1", true));
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::incompatible); }));
   auto refused = n1_->run("order", n2_order(), "create");

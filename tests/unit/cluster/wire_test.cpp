@@ -1,13 +1,13 @@
 // Every message that crosses between nodes survives CAF's binary serializer inside a
 // caf::message, registered the way a node registers it (cluster::add_wire_types). An
 // unregistered type fails here instead of arriving empty on the other node.
+#include "cluster/wire.hpp"
+
 #include <gtest/gtest.h>
 
 #include <caf/all.hpp>
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
-
-#include "cluster/wire.hpp"
 
 namespace ordo::cluster {
 namespace {
@@ -32,8 +32,8 @@ class Wire : public ::testing::Test {
     caf::actor_system system{config()};
     std::vector<char> buffer;
     caf::binary_serializer sink{system, buffer};
-    EXPECT_FALSE(sink(const_cast<caf::message&>(original))) << "cannot serialize "
-                                                            << to_string(original);
+    EXPECT_FALSE(sink(const_cast<caf::message&>(original)))
+        << "cannot serialize " << to_string(original);
     caf::binary_deserializer source{system, buffer};
     caf::message copy;
     EXPECT_FALSE(source(copy)) << "cannot deserialize " << to_string(original);
@@ -55,8 +55,9 @@ TEST_F(Wire, HandshakeRoundTrips) {
 }
 
 TEST_F(Wire, ForwardedCommandAndItsReplyRoundTrip) {
-  command_envelope e{"order", "o1", "add_item", R"({"sku":"s","quantity":1})", "cmd-1", "corr",
-                     "cause", 7, 1'700'000'000'123, true};
+  command_envelope e{"order",           "o1",   "add_item", R"({"sku":"s","quantity":1})",
+                     "cmd-1",           "corr", "cause",    7,
+                     1'700'000'000'123, true};
   auto copy = round_trip(caf::make_message(e));
   ASSERT_TRUE(copy.match_elements<command_envelope>()) << to_string(copy);
   EXPECT_EQ(copy.get_as<command_envelope>(0), e);
