@@ -91,6 +91,7 @@ struct member_options {
   config::cluster_tls_settings tls;  // none: plain BASP
   std::int64_t heartbeat_ms = 300;
   std::int64_t connection_timeout_ms = 3000;
+  bool run_sagas = false;
 };
 
 // One member: database, cluster node and runtime, started; stop() in the right order.
@@ -122,7 +123,8 @@ class test_member {
     node_ = std::make_unique<node>(o);
     actors::runtime_settings rs;
     rs.shards = test_shards;
-    rs.run_sagas = false;
+    rs.run_sagas = options_.run_sagas;
+    rs.wake_up_retry_ms = 100;
     rs.threads = 2;
     rs.command_timeout_ms = options_.command_timeout_ms;
     runtime_ = std::make_unique<actors::runtime>(

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <nlohmann/json.hpp>
 
 #include "cluster_fixture.hpp"
 
@@ -105,6 +106,35 @@ TEST_F(Transport, SagaStyleRequestIsRelayedToTheOwner) {
                [&](caf::error& e) { FAIL() << n1_->runtime().system().render(e); });
   EXPECT_TRUE(reply.ok()) << reply.message;
   EXPECT_GE(n2_->journal_version("order", id), 1u);
+}
+
+// The real saga: the order's node starts it, and its steps reach stock on both nodes.
+TEST_F(Transport, SagaWhoseSkusLiveOnBothNodesConfirmsTheOrder) {
+  start_n1({.run_sagas = true});
+  start_n2({.run_sagas = true});
+  both_up();
+  auto sku1 = id_owned_by("n1", members_, "stock", "sku-");
+  auto sku2 = id_owned_by("n2", members_, "stock", "sku-");
+  for (auto& sku : {sku1, sku2})
+    ASSERT_TRUE(n1_->run("stock", sku, "restock", R"({"quantity":5})").ok());
+  auto order = n2_order();
+  auto items = R"([{"sku":")" + sku1 + R"(","quantity":1,"unit_price_cents":100},{"sku":")" +
+               sku2 + R"(","quantity":1,"unit_price_cents":100}])";
+  ASSERT_TRUE(n1_->run("order", order, "create", R"({"customer_id":"c1","items":)" + items + "}")
+                  .ok());
+  ASSERT_TRUE(n1_->run("order", order, "place", R"({"payment_token":"tok_ok"})").ok());
+  auto status = [&] {
+    auto reply = n1_->runtime().gateway().query("order", order);
+    return reply.ok() ? nlohmann::json::parse(reply.state)["status"].get<std::string>() : "";
+  };
+  ASSERT_TRUE(eventually([&] { return status() == "confirmed"; }, std::chrono::seconds(30)))
+      << status();
+  for (auto& sku : {sku1, sku2}) {
+    auto stock = nlohmann::json::parse(n2_->runtime().gateway().query("stock", sku).state);
+    EXPECT_EQ(stock["reserved"], 1) << sku;
+  }
+  EXPECT_GE(n1_->journal_version("stock", sku1), 2u);
+  EXPECT_GE(n2_->journal_version("stock", sku2), 2u);
 }
 
 TEST_F(Transport, FullForwardWindowAnswersOverloadedAndSendsNothing) {
