@@ -1,6 +1,5 @@
 #include "actors/runtime.hpp"
 
-#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -80,17 +79,15 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
 
 namespace {
 
-// Stops `actors` and waits until they are gone. One actor may appear more than once (a stand-in
-// for several shards): it is stopped and waited for once.
+// Stops `actors` and waits until they are gone. An actor may appear more than once (a stand-in
+// for several shards): each monitor gets its own down_msg, and a second stop_atom finds it gone.
 void stop_and_wait(caf::actor_system& system, const std::vector<caf::actor>& actors) {
   caf::scoped_actor self{system};
-  std::set<caf::actor_addr> distinct;
   for (auto& actor : actors) {
-    if (!distinct.insert(actor.address()).second) continue;
     self->monitor(actor);
     self->send(actor, stop_atom::value);
   }
-  for (std::size_t i = 0; i < distinct.size(); ++i) self->receive([](caf::down_msg&) {});
+  for (std::size_t i = 0; i < actors.size(); ++i) self->receive([](caf::down_msg&) {});
 }
 
 }  // namespace
