@@ -124,6 +124,7 @@ caf::actor node::stand_in(caf::actor_system& system, std::uint32_t shard) {
 void node::start(actors::runtime& runtime) {
   auto& system = runtime.system();
   system_ = &system;
+  started_ = true;  // from here on stop() undoes what start() did, also when start() throws
   auto& cluster = options_.settings.cluster;
   check_middleman(system, cluster, options_.wire_version);
   for (std::size_t i = 0; i < boards_.size(); ++i) {
@@ -168,7 +169,13 @@ void node::start(actors::runtime& runtime) {
 }
 
 void node::stop() {
-  if (!system_) return;
+  if (!started_) {
+    // Never started (the runtime failed to start, say): nothing of the network to undo.
+    stand_ins_.assign(stand_ins_.size(), caf::actor{});
+    system_ = nullptr;
+    return;
+  }
+  started_ = false;
   auto& system = *system_;
   if (links_) {
     // Gone before the connector: the links call into it.

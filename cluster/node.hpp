@@ -93,6 +93,7 @@ class node {
   std::unique_ptr<connector> connector_;
   std::atomic<connector*> wake_target_{nullptr};
   std::uint16_t port_ = 0;
+  bool started_ = false;
 };
 
 }  // namespace ordo::cluster

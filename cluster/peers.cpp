@@ -11,6 +11,7 @@
 #include <caf/io/all.hpp>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 
 #include "actors/context.hpp"
 
@@ -101,8 +102,14 @@ struct links_state {
 
 using links_ptr = caf::stateful_actor<links_state>*;
 
-void tell_stand_in(links_ptr self, links_state::peer& p, std::string why) {
-  self->send(p.stand_in, link_update{p.board->state.load(), p.endpoint, std::move(why)});
+// Moves the peer to `state` and tells its stand-in (with `why` for answers while not up). A
+// change of state is logged: one line per change, never per request.
+void change(links_ptr self, links_state::peer& p, peer_state state, std::string why) {
+  if (p.board->state.load() != state)
+    std::fprintf(stderr, "ordo: cluster: %s\n",
+                 why.empty() ? (p.board->member.id + " is up").c_str() : why.c_str());
+  p.board->set_state(state);
+  self->send(p.stand_in, link_update{state, p.endpoint, std::move(why)});
 }
 
 // The peer could not be reached (or its handshake failed): it stays unreachable for now.
@@ -110,8 +117,7 @@ void unreachable(links_ptr self, std::size_t index, const std::string& why) {
   auto& p = self->state.peers[index];
   p.board->connect_failures.fetch_add(1, std::memory_order_relaxed);
   if (p.board->state.load() == peer_state::connecting) {
-    p.board->set_state(peer_state::down);
-    tell_stand_in(self, p, p.board->member.id + " is not reachable (" + why + ")");
+    change(self, p, peer_state::down, p.board->member.id + " is not reachable (" + why + ")");
   }
 }
 
@@ -119,8 +125,7 @@ void lost(links_ptr self, std::size_t index, const std::string& why) {
   auto& p = self->state.peers[index];
   p.endpoint = nullptr;
   ++p.attempt;
-  p.board->set_state(peer_state::down);
-  tell_stand_in(self, p, p.board->member.id + " went down (" + why + ")");
+  change(self, p, peer_state::down, p.board->member.id + " went down (" + why + ")");
   self->state.wake_connector();
 }
 
@@ -130,15 +135,13 @@ void judge(links_ptr self, std::size_t index, const node_hello& theirs, endpoint
   auto why = incompatibility(self->state.hello, theirs, p.board->member.id);
   if (!why.empty()) {
     p.endpoint = nullptr;
-    p.board->set_state(peer_state::incompatible);
-    tell_stand_in(self, p, p.board->member.id + " is incompatible: " + why);
+    change(self, p, peer_state::incompatible, p.board->member.id + " is incompatible: " + why);
     return;
   }
   if (p.board->state.load() == peer_state::up && p.endpoint == endpoint) return;
   p.endpoint = std::move(endpoint);
   self->monitor(p.endpoint);
-  p.board->set_state(peer_state::up);
-  tell_stand_in(self, p, {});
+  change(self, p, peer_state::up, {});
 }
 
 // This node connected to the peer: it sends its hello (with its own endpoint) and judges theirs.
@@ -191,8 +194,8 @@ caf::behavior links_behavior(links_ptr self, std::vector<peer_board*> boards,
         if (index >= self->state.peers.size()) return;
         auto& p = self->state.peers[index];
         p.board->connect_failures.fetch_add(1, std::memory_order_relaxed);
-        p.board->set_state(peer_state::incompatible);
-        tell_stand_in(self, p, p.board->member.id + " is incompatible: " + why);
+        p.endpoint = nullptr;
+        change(self, p, peer_state::incompatible, p.board->member.id + " is incompatible: " + why);
       },
       // A peer connected to this node and said hello: judged like the answer to our own.
       [self](greeted_atom, const node_hello& theirs, caf::strong_actor_ptr& endpoint) {

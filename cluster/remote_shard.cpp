@@ -126,6 +126,11 @@ std::function<command_reply(const std::string&)> lost_read() {
 
 void on_link(remote_shard_ptr self, link_update& update) {
   auto& st = self->state;
+  // A new endpoint while up: the peer restarted before its old one was seen to go. What was sent
+  // to the old one will not be answered.
+  if (update.state == peer_state::up && st.state == peer_state::up && st.endpoint &&
+      st.endpoint != update.endpoint)
+    lose_all(self, st.board->member.id + " restarted before it answered");
   st.state = update.state;
   st.endpoint = std::move(update.endpoint);
   st.why = std::move(update.why);
