@@ -118,10 +118,10 @@ TEST_F(Transport, SagaWhoseSkusLiveOnBothNodesConfirmsTheOrder) {
   for (auto& sku : {sku1, sku2})
     ASSERT_TRUE(n1_->run("stock", sku, "restock", R"({"quantity":5})").ok());
   auto order = n2_order();
-  auto items = R"([{"sku":")" + sku1 + R"(","quantity":1,"unit_price_cents":100},{"sku":")" +
-               sku2 + R"(","quantity":1,"unit_price_cents":100}])";
-  ASSERT_TRUE(n1_->run("order", order, "create", R"({"customer_id":"c1","items":)" + items + "}")
-                  .ok());
+  auto items = R"([{"sku":")" + sku1 + R"(","quantity":1,"unit_price_cents":100},{"sku":")" + sku2 +
+               R"(","quantity":1,"unit_price_cents":100}])";
+  ASSERT_TRUE(
+      n1_->run("order", order, "create", R"({"customer_id":"c1","items":)" + items + "}").ok());
   ASSERT_TRUE(n1_->run("order", order, "place", R"({"payment_token":"tok_ok"})").ok());
   auto status = [&] {
     auto reply = n1_->runtime().gateway().query("order", order);
@@ -271,6 +271,31 @@ TEST_F(Transport, DeadMemberCostsOnlyItsShards) {
     auto on_n1 = id_owned_by("n1", members_, "order", "alive-" + std::to_string(i) + "-");
     EXPECT_TRUE(n2_->run("order", on_n1, "create", R"({"customer_id":"c"})").ok());
   }
+}
+
+// n3 accepts TCP connections (the kernel completes them) but never says a word, like a frozen
+// process: n1's attempts on it end in their timeout, and n2 is reached all the same.
+TEST_F(Transport, SilentPeerDoesNotKeepTheOthersFromConnecting) {
+  members_.push_back({"n3", "127.0.0.1", free_port(), ""});
+  int silent = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(members_[2].port);
+  int yes = 1;
+  setsockopt(silent, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(listen(silent, 16), 0);
+  start_n1();
+  start_n2();
+  both_up();
+  ASSERT_TRUE(eventually([&] { return n1_->peer_is("n3", peer_state::down); }));
+  EXPECT_TRUE(n1_->member().first_round_done());
+  EXPECT_TRUE(n1_->run("order", n2_order(), "create", R"({"customer_id":"c"})").ok());
+  auto refused = n1_->run("order", id_owned_by("n3", members_, "order"), "create");
+  EXPECT_EQ(refused.code, outcome::unavailable) << refused.message;
+  n1_.reset();  // stops while an attempt on n3 may be under way
+  close(silent);
 }
 
 TEST_F(Transport, IncompatiblePeerGetsNothing) {
