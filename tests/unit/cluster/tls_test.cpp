@@ -5,16 +5,16 @@
 
 #include <cstdlib>
 
-#include "cluster_fixture.hpp"
+#include "in_process_cluster.hpp"
 
 namespace ordo::cluster {
 namespace {
 
 using actors::outcome;
-using namespace testing;
+using namespace in_process;
 
 // A CA with certificates for n1 and n2, and a second CA with its own certificate for n2.
-class Tls : public ::testing::Test {
+class ClusterTls : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     pki_ = new std::filesystem::path(fresh_temp_dir("pki"));
@@ -71,7 +71,7 @@ class Tls : public ::testing::Test {
   std::unique_ptr<test_member> n2_;
 };
 
-TEST_F(Tls, MembersOfOneCaForwardOverMutualTls) {
+TEST_F(ClusterTls, MembersOfOneCaForwardOverMutualTls) {
   n1_ = std::make_unique<test_member>("n1", members_, dirs_[0], with_tls(tls("n1")));
   n2_ = std::make_unique<test_member>("n2", members_, dirs_[1], with_tls(tls("n2")));
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
@@ -88,7 +88,7 @@ TEST_F(Tls, MembersOfOneCaForwardOverMutualTls) {
   EXPECT_EQ(n1_->peer("n2").since_ms, since) << "the link went down and up again";
 }
 
-TEST_F(Tls, MemberSignedByAnotherCaGetsNothing) {
+TEST_F(ClusterTls, MemberSignedByAnotherCaGetsNothing) {
   n1_ = std::make_unique<test_member>("n1", members_, dirs_[0], with_tls(tls("n1")));
   n2_ = std::make_unique<test_member>("n2", members_, dirs_[1],
                                       with_tls(tls("n2-rogue", "rogue-ca")));
@@ -102,7 +102,7 @@ TEST_F(Tls, MemberSignedByAnotherCaGetsNothing) {
   EXPECT_FALSE(n2_->peer_is("n1", peer_state::up));
 }
 
-TEST_F(Tls, PartialOrUnreadableTlsRefusesTheStart) {
+TEST_F(ClusterTls, PartialOrUnreadableTlsRefusesTheStart) {
   auto cluster = cluster_of(members_, "n1");
   cluster.tls = tls("n1");
   cluster.tls.ca.clear();

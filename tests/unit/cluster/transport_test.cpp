@@ -6,7 +6,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
-#include "cluster_fixture.hpp"
+#include "in_process_cluster.hpp"
 
 namespace ordo::cluster {
 namespace {
@@ -14,9 +14,9 @@ namespace {
 using actors::command_reply;
 using actors::outcome;
 using namespace std::chrono_literals;
-using namespace testing;
+using namespace in_process;
 
-class Transport : public ::testing::Test {
+class ClusterTransport : public ::testing::Test {
  protected:
   void SetUp() override {
     members_ = {{"n1", "127.0.0.1", free_port(), ""}, {"n2", "127.0.0.1", free_port(), ""}};
@@ -50,7 +50,7 @@ class Transport : public ::testing::Test {
   std::unique_ptr<test_member> n2_;
 };
 
-TEST_F(Transport, CommandForAShardOfTheOtherNodeIsAppliedThere) {
+TEST_F(ClusterTransport, CommandForAShardOfTheOtherNodeIsAppliedThere) {
   start_n1();
   start_n2();
   both_up();
@@ -72,7 +72,7 @@ TEST_F(Transport, CommandForAShardOfTheOtherNodeIsAppliedThere) {
   EXPECT_EQ(peer.in_flight, 0u);
 }
 
-TEST_F(Transport, ReadsAndInspectionOfTheOtherNodesAggregatesGoThere) {
+TEST_F(ClusterTransport, ReadsAndInspectionOfTheOtherNodesAggregatesGoThere) {
   start_n1();
   start_n2();
   both_up();
@@ -92,7 +92,7 @@ TEST_F(Transport, ReadsAndInspectionOfTheOtherNodesAggregatesGoThere) {
 }
 
 // A saga sends its commands as CAF requests to shard_for(...): through the stand-in to the owner.
-TEST_F(Transport, SagaStyleRequestIsRelayedToTheOwner) {
+TEST_F(ClusterTransport, SagaStyleRequestIsRelayedToTheOwner) {
   start_n1();
   start_n2();
   both_up();
@@ -109,7 +109,7 @@ TEST_F(Transport, SagaStyleRequestIsRelayedToTheOwner) {
 }
 
 // The real saga: the order's node starts it, and its steps reach stock on both nodes.
-TEST_F(Transport, SagaWhoseSkusLiveOnBothNodesConfirmsTheOrder) {
+TEST_F(ClusterTransport, SagaWhoseSkusLiveOnBothNodesConfirmsTheOrder) {
   start_n1({.run_sagas = true});
   start_n2({.run_sagas = true});
   both_up();
@@ -137,7 +137,7 @@ TEST_F(Transport, SagaWhoseSkusLiveOnBothNodesConfirmsTheOrder) {
   EXPECT_GE(n2_->journal_version("stock", sku2), 2u);
 }
 
-TEST_F(Transport, FullForwardWindowAnswersOverloadedAndSendsNothing) {
+TEST_F(ClusterTransport, FullForwardWindowAnswersOverloadedAndSendsNothing) {
   start_n1({.forward_window = 2});
   auto n2 = holding_n2();
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
@@ -160,7 +160,7 @@ TEST_F(Transport, FullForwardWindowAnswersOverloadedAndSendsNothing) {
   EXPECT_EQ(second.get().code, outcome::outcome_unknown);
 }
 
-TEST_F(Transport, PeerThatDoesNotAnswerInTimeGivesOutcomeUnknown) {
+TEST_F(ClusterTransport, PeerThatDoesNotAnswerInTimeGivesOutcomeUnknown) {
   start_n1({.command_timeout_ms = 300});
   auto n2 = holding_n2();
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
@@ -180,7 +180,7 @@ TEST_F(Transport, PeerThatDoesNotAnswerInTimeGivesOutcomeUnknown) {
   EXPECT_EQ(n1_->peer("n2").forwarded[static_cast<std::size_t>(outcome::outcome_unknown)], 2u);
 }
 
-TEST_F(Transport, PeerGoneAnswersPendingAtOnceAndLaterCommandsUnavailable) {
+TEST_F(ClusterTransport, PeerGoneAnswersPendingAtOnceAndLaterCommandsUnavailable) {
   start_n1({.command_timeout_ms = 60'000});
   auto n2 = holding_n2();
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::up); }));
@@ -207,7 +207,7 @@ TEST_F(Transport, PeerGoneAnswersPendingAtOnceAndLaterCommandsUnavailable) {
   EXPECT_EQ(n1_->peer("n2").in_flight, 0u);
 }
 
-TEST_F(Transport, PeerRestartedOnTheSamePortServesAgain) {
+TEST_F(ClusterTransport, PeerRestartedOnTheSamePortServesAgain) {
   start_n1();
   start_n2();
   both_up();
@@ -231,7 +231,7 @@ TEST_F(Transport, PeerRestartedOnTheSamePortServesAgain) {
 
 // n1 opens the pair's connection (the smaller id); n2 only waits for its hello. When n1 comes
 // back, n2 learns its new endpoint from that hello.
-TEST_F(Transport, PeerThatConnectsToThisNodeIsUsedAgainAfterItsRestart) {
+TEST_F(ClusterTransport, PeerThatConnectsToThisNodeIsUsedAgainAfterItsRestart) {
   start_n1();
   start_n2();
   both_up();
@@ -248,7 +248,7 @@ TEST_F(Transport, PeerThatConnectsToThisNodeIsUsedAgainAfterItsRestart) {
 }
 
 // Three members, one of them gone: only its shards are unavailable.
-TEST_F(Transport, DeadMemberCostsOnlyItsShards) {
+TEST_F(ClusterTransport, DeadMemberCostsOnlyItsShards) {
   members_.push_back({"n3", "127.0.0.1", free_port(), ""});
   dirs_.push_back(fresh_temp_dir("n3"));
   start_n1();
@@ -275,7 +275,7 @@ TEST_F(Transport, DeadMemberCostsOnlyItsShards) {
 
 // n3 accepts TCP connections (the kernel completes them) but never says a word, like a frozen
 // process: n1's attempts on it end in their timeout, and n2 is reached all the same.
-TEST_F(Transport, SilentPeerDoesNotKeepTheOthersFromConnecting) {
+TEST_F(ClusterTransport, SilentPeerDoesNotKeepTheOthersFromConnecting) {
   members_.push_back({"n3", "127.0.0.1", free_port(), ""});
   int silent = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -298,7 +298,7 @@ TEST_F(Transport, SilentPeerDoesNotKeepTheOthersFromConnecting) {
   close(silent);
 }
 
-TEST_F(Transport, IncompatiblePeerGetsNothing) {
+TEST_F(ClusterTransport, IncompatiblePeerGetsNothing) {
   start_n1();
   start_n2({.fingerprint = "fp-other"});
   ASSERT_TRUE(eventually([&] { return n1_->peer_is("n2", peer_state::incompatible); }));
@@ -312,7 +312,7 @@ TEST_F(Transport, IncompatiblePeerGetsNothing) {
   EXPECT_TRUE(n1_->member().first_round_done());
 }
 
-TEST_F(Transport, UnreachablePeerIsDownAfterTheFirstRoundAndStopIsPrompt) {
+TEST_F(ClusterTransport, UnreachablePeerIsDownAfterTheFirstRoundAndStopIsPrompt) {
   start_n1();  // n2 never starts
   ASSERT_TRUE(eventually([&] { return n1_->member().first_round_done(); }));
   EXPECT_TRUE(n1_->peer_is("n2", peer_state::down));
@@ -329,11 +329,11 @@ namespace ordo::cluster {
 namespace {
 
 using namespace std::chrono_literals;
-using namespace testing;
+using namespace in_process;
 
 // A node hands only keys it owns to its shards: one that reaches it by mistake (another member
 // list on the sender) is refused, and nobody applies it.
-TEST_F(Transport, EndpointRefusesKeysItDoesNotOwn) {
+TEST_F(ClusterTransport, EndpointRefusesKeysItDoesNotOwn) {
   start_n1();
   start_n2();
   both_up();
@@ -355,7 +355,7 @@ TEST_F(Transport, EndpointRefusesKeysItDoesNotOwn) {
 
 // CAF refuses a node of another wire version (middleman.app-identifiers) before any hello: it is
 // shown incompatible all the same, and gets nothing.
-TEST_F(Transport, PeerOfAnotherWireVersionIsIncompatible) {
+TEST_F(ClusterTransport, PeerOfAnotherWireVersionIsIncompatible) {
   start_n1();
   caf::actor_system_config config;
   configure_middleman(config, cluster_of(members_, "n2"), test_wire_version + 1);
@@ -370,7 +370,7 @@ TEST_F(Transport, PeerOfAnotherWireVersionIsIncompatible) {
   caf::anon_send_exit(endpoint, caf::exit_reason::kill);
 }
 
-TEST(Middleman, RunsWithTheClusterSettingsOrTheCheckRefuses) {
+TEST(MiddlemanSettings, RunsWithTheClusterSettingsOrTheCheckRefuses) {
   auto cluster = cluster_of({{"n1", "127.0.0.1", 1, ""}, {"n2", "127.0.0.1", 2, ""}}, "n1");
   caf::actor_system_config config;
   configure_middleman(config, cluster, 1);
@@ -392,7 +392,7 @@ TEST(Middleman, RunsWithTheClusterSettingsOrTheCheckRefuses) {
   EXPECT_THROW(check_middleman(without, cluster, 1), std::runtime_error);
 }
 
-TEST(Handshake, NamesWhatDiffers) {
+TEST(NodeHello, NamesWhatDiffers) {
   node_hello ours{"n1", "fp", 1, 1000, 5000};
   auto theirs = ours;
   theirs.node_id = "n2";

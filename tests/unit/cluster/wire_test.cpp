@@ -16,7 +16,7 @@ using actors::aggregate_info;
 using actors::command_envelope;
 using actors::command_reply;
 
-class Wire : public ::testing::Test {
+class WireMessages : public ::testing::Test {
  protected:
   static caf::actor_system_config& config() {
     static caf::actor_system_config cfg = [] {
@@ -41,12 +41,12 @@ class Wire : public ::testing::Test {
   }
 };
 
-TEST_F(Wire, ClusterBlockFollowsTheActorsBlock) {
+TEST_F(WireMessages, ClusterBlockFollowsTheActorsBlock) {
   EXPECT_EQ(caf::id_block::ordo_cluster::begin, caf::id_block::ordo::end);
   EXPECT_GT(caf::id_block::ordo_cluster::end, caf::id_block::ordo_cluster::begin);
 }
 
-TEST_F(Wire, HandshakeRoundTrips) {
+TEST_F(WireMessages, HandshakeRoundTrips) {
   node_hello hello{"n2", "fp-256-n1,n2,n3-1", 1, 500, 2000};
   auto copy = round_trip(caf::make_message(hello_atom::value, hello, caf::strong_actor_ptr{}));
   ASSERT_TRUE((copy.match_elements<hello_atom, node_hello, caf::strong_actor_ptr>()))
@@ -54,7 +54,7 @@ TEST_F(Wire, HandshakeRoundTrips) {
   EXPECT_EQ(copy.get_as<node_hello>(1), hello);
 }
 
-TEST_F(Wire, ForwardedCommandAndItsReplyRoundTrip) {
+TEST_F(WireMessages, ForwardedCommandAndItsReplyRoundTrip) {
   command_envelope e{"order",           "o1",   "add_item", R"({"sku":"s","quantity":1})",
                      "cmd-1",           "corr", "cause",    7,
                      1'700'000'000'123, true};
@@ -73,7 +73,7 @@ TEST_F(Wire, ForwardedCommandAndItsReplyRoundTrip) {
   EXPECT_EQ(reply.get_as<command_reply>(0), r);
 }
 
-TEST_F(Wire, ForwardedReadsAndTheirAnswersRoundTrip) {
+TEST_F(WireMessages, ForwardedReadsAndTheirAnswersRoundTrip) {
   std::string type = "stock";
   std::string id = "sku-1";
   auto query = round_trip(caf::make_message(actors::query_atom::value, type, id));
@@ -95,7 +95,7 @@ TEST_F(Wire, ForwardedReadsAndTheirAnswersRoundTrip) {
 }
 
 // The endpoint's interface is what remote_actor compares: every signature names registered types.
-TEST_F(Wire, EndpointInterfaceNamesOnlyRegisteredTypes) {
+TEST_F(WireMessages, EndpointInterfaceNamesOnlyRegisteredTypes) {
   caf::actor_system system{config()};
   auto signatures = system.message_types<endpoint_actor>();
   ASSERT_EQ(signatures.size(), 6u);

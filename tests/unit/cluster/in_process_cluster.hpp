@@ -25,7 +25,7 @@
 #include "cluster/node.hpp"
 #include "persistence/database.hpp"
 
-namespace ordo::cluster::testing {
+namespace ordo::cluster::in_process {
 
 inline constexpr std::uint32_t test_shards = 4;
 inline constexpr std::uint32_t test_wire_version = 1;
@@ -257,4 +257,4 @@ class holding_peer {
   std::shared_ptr<std::atomic<int>> received_ = std::make_shared<std::atomic<int>>(0);
 };
 
-}  // namespace ordo::cluster::testing
+}  // namespace ordo::cluster::in_process
