@@ -33,7 +33,7 @@ void set_caf_option(caf::actor_system_config& config, const std::string& name,
 }  // namespace
 
 runtime::runtime(persistence::database& db, runtime_settings settings,
-                 std::function<void(caf::actor_system_config&)> configure)
+                 std::function<void(caf::actor_system_config&)> configure, shard_stand_in stand_in)
     : config_(std::make_unique<caf::actor_system_config>()) {
   context_.db = &db;
   context_.settings = settings;
@@ -60,8 +60,10 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   context_.bus = spawn_event_bus(*system_, &context_);
   connect_journal_to_bus(db.events(), context_.bus);
   projector_ = spawn_projector(*system_, &context_);
-  for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i)
-    shards_.push_back(spawn_shard(*system_, &context_, i));
+  for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i) {
+    auto remote = stand_in ? stand_in(*system_, i) : shard_actor{};
+    shards_.push_back(remote ? std::move(remote) : spawn_shard(*system_, &context_, i));
+  }
   context_.shards = shards_;
   for (auto& shard : shards_) context_.write_completions.push_back(make_shard_completion(shard));
   deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);
@@ -77,7 +79,8 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
 
 namespace {
 
-// Stops `actors` and waits until they are gone.
+// Stops `actors` and waits until they are gone. An actor may appear more than once (a stand-in
+// for several shards): each monitor gets its own down_msg, and a second stop_atom finds it gone.
 template <class Handle>
 void stop_and_wait(caf::actor_system& system, const std::vector<Handle>& actors) {
   caf::scoped_actor self{system};

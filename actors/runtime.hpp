@@ -17,9 +17,15 @@ namespace ordo::actors {
 
 class runtime {
  public:
+  // Per shard index, what stands in for a shard this node does not own (an actor that forwards to
+  // the owner, see cluster/remote_shard.hpp), or an invalid handle: the shard runs here. It may
+  // return the same actor for several indexes.
+  using shard_stand_in = std::function<shard_actor(caf::actor_system&, std::uint32_t index)>;
+
   // `configure` may adjust CAF's configuration (e.g. load the middleman) before the system starts.
   runtime(persistence::database& db, runtime_settings settings,
-          std::function<void(caf::actor_system_config&)> configure = {});
+          std::function<void(caf::actor_system_config&)> configure = {},
+          shard_stand_in stand_in = {});
   // Stops accepting commands, stops every actor, waits for the journal to finish what they
   // started, and then shuts the actor system down.
   ~runtime();

@@ -1,0 +1,71 @@
+// The runtime's stand-in hook (the cluster's way in): a shard index the hook answers for gets the
+// hook's actor instead of a shard, the gateway reaches it like a shard, and the runtime's shutdown
+// stops an actor that stands in for several shards.
+#include <gtest/gtest.h>
+
+#include "actors/command_call.hpp"
+#include "actors/messages.hpp"
+#include "actors/shard.hpp"
+#include "runtime_fixture.hpp"
+
+namespace ordo::actors::testing {
+namespace {
+
+// Answers every gateway command "unavailable: stand-in" and quits on stop_atom.
+caf::behavior fake_stand_in(caf::event_based_actor* self) {
+  return {
+      [](tracked_command& call) {
+        if (call.reply.hand_over())
+          call.reply.complete(make_reply(outcome::unavailable, "stand-in"));
+      },
+      [self](stop_atom) { self->quit(); },
+  };
+}
+
+class RuntimeStandIn : public runtime_fixture {};
+
+TEST_F(RuntimeStandIn, OddShardsAreTheHooksActorAndShutdownStopsItOnce) {
+  auto opened =
+      persistence::database::open({.path = dir_.string(), .sync = persistence::sync_mode::none});
+  ASSERT_TRUE(opened) << opened.error().message;
+  db_ = std::move(*opened);
+  runtime_settings settings;
+  settings.shards = 4;
+  settings.run_sagas = false;
+  shard_actor stand_in;
+  node_ = std::make_unique<runtime>(*db_, settings, nullptr,
+                                    [&](caf::actor_system& system, std::uint32_t index) {
+                                      if (index % 2 == 0) return shard_actor{};
+                                      // Untyped: it answers only what this test sends it.
+                                      if (!stand_in)
+                                        stand_in =
+                                            caf::actor_cast<shard_actor>(system.spawn(fake_stand_in));
+                                      return stand_in;
+                                    });
+  auto& shards = node().context().shards;
+  ASSERT_EQ(shards.size(), 4u);
+  EXPECT_EQ(shards[1], stand_in);
+  EXPECT_EQ(shards[3], stand_in);
+  EXPECT_NE(shards[0], stand_in);
+  EXPECT_NE(shards[2], stand_in);
+
+  for (int i = 0;; ++i) {
+    auto id = "o" + std::to_string(i);
+    if (shard_of("order", id, 4) % 2 == 0) continue;
+    auto reply = run("order", id, "create", {{"customer_id", "c1"}});
+    EXPECT_EQ(reply.code, outcome::unavailable);
+    EXPECT_EQ(reply.message, "stand-in");
+    break;
+  }
+  for (int i = 0;; ++i) {
+    auto id = "o" + std::to_string(i);
+    if (shard_of("order", id, 4) % 2 != 0) continue;
+    EXPECT_TRUE(run("order", id, "create", {{"customer_id", "c1"}}).ok());
+    break;
+  }
+  stand_in = nullptr;
+  stop();  // returns: the stand-in is stopped like a shard
+}
+
+}  // namespace
+}  // namespace ordo::actors::testing
