@@ -298,6 +298,23 @@ TEST_F(ClusterTransport, SilentPeerDoesNotKeepTheOthersFromConnecting) {
   close(silent);
 }
 
+// A second process configured with n1's port: its start fails with the reason, and what it had
+// started is stopped (the runtime goes without hanging).
+TEST_F(ClusterTransport, TakenClusterPortRefusesTheStart) {
+  start_n1();
+  dirs_.push_back(fresh_temp_dir("again"));
+  try {
+    test_member again("n1", members_, dirs_.back());
+    ADD_FAILURE() << "a second node started on a taken port";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot listen on cluster port"), std::string::npos)
+        << e.what();
+  }
+  auto reply =
+      n1_->run("order", id_owned_by("n1", members_, "order"), "create", R"({"customer_id":"c"})");
+  EXPECT_TRUE(reply.ok()) << reply.code << " " << reply.message;
+}
+
 TEST_F(ClusterTransport, IncompatiblePeerGetsNothing) {
   start_n1();
   start_n2({.fingerprint = "fp-other"});
