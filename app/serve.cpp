@@ -10,6 +10,9 @@
 
 #include "actors/runtime.hpp"
 #include "cluster/identity.hpp"
+#include "cluster/node.hpp"
+#include "cluster/owner_map.hpp"
+#include "cluster/wire_version.hpp"
 #include "config/command_line.hpp"
 #include "config/exposure.hpp"
 #include "config/load.hpp"
@@ -54,10 +57,49 @@ std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos && !host.starts_with('[') ? "[" + host + "]" : host;
 }
 
+// This node's membership in its cluster; null for a single node.
+std::unique_ptr<cluster::node> cluster_member(const config::settings& settings,
+                                              const actors::runtime_settings& runtime) {
+  if (!settings.cluster.clustered()) return nullptr;
+  return std::make_unique<cluster::node>(
+      cluster::node_options{.settings = settings,
+                            .fingerprint = cluster::fingerprint(settings.cluster),
+                            .wire_version = cluster::wire_version,
+                            .owner_of = [owners = cluster::make_owner_map(settings)](
+                                            std::uint32_t shard) { return owners.owner_of(shard); },
+                            .command_timeout_ms = runtime.command_timeout_ms});
+}
+
+// Stops the cluster member before the runtime goes (the runtime waits for every actor).
+struct leave_cluster {
+  cluster::node* member;
+  ~leave_cluster() {
+    if (member) member->stop();
+  }
+};
+
 // Runs the node on an open database until a signal arrives.
 int run_node(persistence::database& db, const config::settings& settings, const sigset_t& signals) {
-  actors::runtime node(db, runtime_settings_from(settings));
-  http::api api({node.gateway(), db, node.context().stats, settings});
+  auto runtime = runtime_settings_from(settings);
+  auto member = cluster_member(settings, runtime);
+  actors::runtime::shard_stand_in stand_in;
+  std::function<void(caf::actor_system_config&)> configure;
+  if (member) {
+    configure = [&member](caf::actor_system_config& c) { member->configure(c); };
+    stand_in = [&member](caf::actor_system& s, std::uint32_t shard) {
+      return member->stand_in(s, shard);
+    };
+  }
+  actors::runtime node(db, runtime, configure, stand_in);
+  leave_cluster leave{member.get()};
+  if (member) {
+    try {
+      member->start(node);
+    } catch (const std::exception& e) {
+      return fail(1, std::string("cannot join the cluster: ") + e.what());
+    }
+  }
+  http::api api({node.gateway(), db, node.context().stats, settings, member.get()});
   http::server server(
       server_options_from(settings),
       [&api](const httplib::Request& req, httplib::Response& res) { api.handle(req, res); },
@@ -125,7 +167,11 @@ int serve(std::span<const std::string_view> args) {
       return fail(1, "data directory " + settings->data_dir + " is in use by another process");
     return fail(1, "cannot open data directory " + settings->data_dir + ": " + db.error().message);
   }
-  return run_node(**db, *settings, signals);
+  try {
+    return run_node(**db, *settings, signals);
+  } catch (const std::exception& e) {  // e.g. a cluster.tls file that cannot be read
+    return fail(1, e.what());
+  }
 }
 
 }  // namespace ordo::app

@@ -4,6 +4,7 @@
 #include "actors/shard.hpp"
 #include "cluster/owner_map.hpp"
 #include "domain/aggregate_types.hpp"
+#include "domain/time_format.hpp"
 #include "domain/validation.hpp"
 #include "http/input.hpp"
 #include "http/routes.hpp"
@@ -14,6 +15,29 @@ namespace {
 
 std::uint32_t shard_of(const route_context& context, std::string_view type, std::string_view id) {
   return actors::shard_of(type, id, context.owners->shards());
+}
+
+// {"node", "shards", "nodes": [every peer], "owners": {member: [shards]}}; a single node lists
+// no peers and owns every shard.
+reply cluster_view(route_context& context, const request&) {
+  const auto& settings = context.node.settings;
+  auto nodes = nlohmann::json::array();
+  if (const auto* member = context.node.cluster) {
+    for (const auto& peer : member->peers()) {
+      nodes.push_back({{"id", peer.id},
+                       {"address", peer.address},
+                       {"http", peer.http},
+                       {"state", cluster::to_string(peer.state)},
+                       {"since", domain::format_rfc3339(peer.since_ms)},
+                       {"in_flight", peer.in_flight}});
+    }
+  }
+  auto owners = nlohmann::json::object();
+  for (const auto& id : context.owners->members()) owners[id] = context.owners->shards_of(id);
+  return json_reply(200, {{"node", settings.node.id},
+                          {"shards", context.owners->shards()},
+                          {"nodes", std::move(nodes)},
+                          {"owners", std::move(owners)}});
 }
 
 reply owner(route_context& context, const request& req) {
@@ -57,6 +81,8 @@ std::optional<std::string> owner_of_aggregate(const route_context& context,
 }
 
 void add_cluster_routes(router& routes, route_context& context) {
+  routes.add("GET", "/v1/inspect/cluster", access::viewer,
+             [&context](const request& req) { return cluster_view(context, req); });
   routes.add("GET", "/v1/inspect/cluster/owner", access::viewer,
              [&context](const request& req) { return owner(context, req); });
 }

@@ -83,20 +83,6 @@ reply node(route_context& context, const request&) {
               {"failed_batches", journal.failed_batches}}}});
 }
 
-reply cluster(route_context& context, const request&) {
-  const auto& settings = context.node.settings;
-  auto address = settings.http.host + ":" + std::to_string(settings.http.port);
-  auto shards = nlohmann::json::array();
-  for (std::uint32_t i = 0; i < settings.cluster.shards; ++i)
-    shards.push_back({{"shard", i}, {"owner", settings.node.id}});
-  return json_reply(
-      200,
-      {{"nodes",
-        nlohmann::json::array(
-            {{{"id", settings.node.id}, {"address", address}, {"status", "up"}, {"self", true}}})},
-       {"shards", std::move(shards)}});
-}
-
 reply live_aggregates(route_context& context, const request& req) {
   auto type = req.query("type").value_or("");
   if (!type.empty() && !is_aggregate_type(type))
@@ -183,7 +169,6 @@ void add_inspection_routes(router& routes, route_context& context) {
     return [&context, f](const request& req) { return f(context, req); };
   };
   routes.add("GET", "/v1/inspect/node", access::viewer, bind(node));
-  routes.add("GET", "/v1/inspect/cluster", access::viewer, bind(cluster));
   routes.add("GET", "/v1/inspect/aggregates", access::viewer, bind(live_aggregates));
   routes.add("GET", "/v1/inspect/aggregates/{type}/{id}", access::viewer, bind(one_aggregate));
   routes.add("GET", "/v1/inspect/projections", access::viewer, bind(projections));

@@ -2,6 +2,8 @@
 // ARCHITECTURE.md's Observability section.
 #include "http/metrics_page.hpp"
 
+#include <algorithm>
+
 #include "http/prometheus_text.hpp"
 #include "readmodel/projections/saga_view.hpp"
 
@@ -61,9 +63,8 @@ void write_projections(prometheus_text& out, const std::vector<actors::projectio
     out.sample("ordo_projection_lag_events", {{"projection", p.name}}, as_number(p.lag_events));
 }
 
-// Saga figures come from the sagas view (as of its last applied batch). The cluster layer is not
-// part of this build: the node is a cluster of one.
-void write_sagas_and_cluster(prometheus_text& out, const persistence::kv_store& kv) {
+// Saga figures come from the sagas view (as of its last applied batch).
+void write_sagas(prometheus_text& out, const persistence::kv_store& kv) {
   auto totals = readmodel::projections::load_saga_totals(kv);
   out.family("ordo_sagas_active", "gauge", "Fulfillment sagas in progress.");
   if (totals) out.sample("ordo_sagas_active", {}, static_cast<double>(totals->active));
@@ -72,8 +73,36 @@ void write_sagas_and_cluster(prometheus_text& out, const persistence::kv_store& 
     for (const auto& [outcome, n] : totals->finished)
       out.sample("ordo_sagas_finished_total", {{"outcome", outcome}}, static_cast<double>(n));
   }
+}
+
+// A single node is a cluster of one, up, with no peers.
+void write_cluster(prometheus_text& out, const cluster::node* member) {
+  std::vector<cluster::peer_status> peers;
+  if (member) peers = member->peers();
+  auto up = std::count_if(peers.begin(), peers.end(),
+                          [](const auto& p) { return p.state == cluster::peer_state::up; });
   out.family("ordo_cluster_nodes_up", "gauge", "Cluster nodes this node sees up, itself included.");
-  out.sample("ordo_cluster_nodes_up", {}, 1);
+  out.sample("ordo_cluster_nodes_up", {}, static_cast<double>(1 + up));
+  out.family("ordo_cluster_forwarded_total", "counter",
+             "Requests for another member's shards, by peer and the outcome answered (refusals "
+             "while it is down or its window is full included).");
+  for (const auto& p : peers)
+    for (std::size_t code = 0; code < p.forwarded.size(); ++code)
+      if (p.forwarded[code] > 0)
+        out.sample(
+            "ordo_cluster_forwarded_total",
+            {{"peer", p.id},
+             {"outcome", std::string(actors::to_string(static_cast<actors::outcome>(code)))}},
+            as_number(p.forwarded[code]));
+  out.family("ordo_cluster_peer_in_flight", "gauge",
+             "Requests forwarded to a peer, not answered yet.");
+  for (const auto& p : peers)
+    out.sample("ordo_cluster_peer_in_flight", {{"peer", p.id}}, as_number(p.in_flight));
+  out.family("ordo_cluster_connect_failures_total", "counter",
+             "Attempts to connect to a peer that failed.");
+  for (const auto& p : peers)
+    out.sample("ordo_cluster_connect_failures_total", {{"peer", p.id}},
+               as_number(p.connect_failures));
 }
 
 }  // namespace
@@ -84,7 +113,8 @@ std::string render_metrics(route_context& context) {
   write_journal(out, context.node.db.events().stats());
   write_aggregates(out, context.node.stats);
   write_projections(out, context.node.gateway.projections());
-  write_sagas_and_cluster(out, context.node.db.kv());
+  write_sagas(out, context.node.db.kv());
+  write_cluster(out, context.node.cluster);
   if (context.idempotency_keys_expired) {
     out.family("ordo_idempotency_keys_expired_total", "counter",
                "Idempotency-Key records deleted by the background sweep once past their TTL.");

@@ -15,6 +15,9 @@ void add_operation_routes(router& routes, route_context& context) {
   // journal cannot write (a full disk: the journal's writer resumes by itself).
   routes.add("GET", "/readyz", access::open, [&context](const request&) {
     if (!context.ready.load()) return problem("unavailable", "the node is starting or stopping");
+    // Each peer tried once (up, down or incompatible); a peer going down later changes nothing.
+    if (context.node.cluster && !context.node.cluster->first_round_done())
+      return problem("unavailable", "the node is connecting to its peers");
     if (auto why = context.node.db.events().write_failure())
       return problem("storage_unavailable", "the journal cannot write: " + *why);
     return json_reply(200, {{"status", "ready"}});

@@ -10,6 +10,7 @@
 
 #include "actors/gateway.hpp"
 #include "actors/runtime_stats.hpp"
+#include "cluster/node.hpp"
 #include "cluster/owner_map.hpp"
 #include "config/settings.hpp"
 #include "http/request_metrics.hpp"
@@ -24,6 +25,8 @@ struct node_services {
   persistence::database& db;
   const actors::runtime_stats& stats;
   const config::settings& settings;
+  // This node's membership in a cluster; null for a single node.
+  const cluster::node* cluster = nullptr;
 };
 
 struct route_context {
