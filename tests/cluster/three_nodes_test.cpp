@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -217,6 +218,41 @@ TEST_F(ThreeNodes, AFrozenNodeIsNoticedWithinTheConnectionTimeout) {
   // Once it runs again, it is reconnected and serves.
   EXPECT_TRUE(eventually(
       [&] { return client(0).get("/v1/orders/" + orders.at(victim)).status == 200; }));
+}
+
+TEST_F(ThreeNodes, ACommandInFlightWhenItsOwnerDiesIs504AndItsRetryAppliesOnce) {
+  auto orders = one_order_per_node("504-");
+  const std::string victim = "n3";
+  const auto& id = orders.at(victim);
+  ASSERT_EQ(client(0).post("/v1/orders", {{"customer_id", "c1"}, {"order_id", id}}).status, 201);
+  // Frozen, n3 takes the forwarded command into its socket but never reads it: the command is in
+  // flight when n3 dies.
+  kill(nodes_[2]->pid(), SIGSTOP);
+  const httplib::Headers key{{"Idempotency-Key", "in-flight-1"}};
+  const json item{{"sku", "sku-1"}, {"quantity", 1}, {"unit_price_cents", 100}};
+  auto in_flight = std::async(std::launch::async, [&] {
+    return client(0).post("/v1/orders/" + id + "/items", item, key);
+  });
+  // The forward is sent once n1 shows it in flight; then n3 dies.
+  ASSERT_TRUE(eventually([&] {
+    auto view = client(0).get("/v1/inspect/cluster").json();
+    for (auto& n : view["nodes"])
+      if (n["id"] == victim && n["in_flight"].get<int>() > 0) return true;
+    return false;
+  }));
+  nodes_[2]->kill_hard();
+  auto answer = in_flight.get();
+  EXPECT_EQ(answer.status, 504) << answer.body;
+  EXPECT_EQ(answer.json()["code"], "outcome_unknown") << answer.body;
+
+  start(2);
+  ASSERT_TRUE(eventually([&] {
+    return client(0).post("/v1/orders/" + id + "/items", item, key).status == 200;
+  })) << "the retry never succeeded";
+  auto read = client(1).get("/v1/orders/" + id);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.json()["items"][0]["quantity"], 1) << read.body;  // applied once
+  EXPECT_EQ(read.json()["version"], 2) << read.body;
 }
 
 }  // namespace
