@@ -91,15 +91,17 @@ int run_node(persistence::database& db, const config::settings& settings, const 
     };
   }
   actors::runtime node(db, runtime, configure, stand_in);
-  leave_cluster leave{member.get()};
+  http::api api({node.gateway(), db, node.context().stats, settings, member.get()});
+  leave_cluster leave{member.get()};  // before the API goes: the endpoint runs reads through it
   if (member) {
+    member->serve_reads(
+        [&api](const cluster::owner_read& read) { return api.answer_owner_read(read); });
     try {
       member->start(node);
     } catch (const std::exception& e) {
       return fail(1, std::string("cannot join the cluster: ") + e.what());
     }
   }
-  http::api api({node.gateway(), db, node.context().stats, settings, member.get()});
   http::server server(
       server_options_from(settings),
       [&api](const httplib::Request& req, httplib::Response& res) { api.handle(req, res); },

@@ -15,7 +15,19 @@ struct endpoint_state {
   node_hello hello;
   std::vector<actors::shard_actor> shards;
   caf::actor links;
+  owner_read_handler reads;
 };
+
+// Runs one owner_read on a thread of its own, answers it, and quits: a read may wait for a view
+// (a consistency token), which must not hold a CAF worker.
+caf::behavior read_worker(caf::event_based_actor* self, owner_read_handler reads) {
+  return {
+      [self, reads](owner_read& read) {
+        self->quit();
+        return reads(read);
+      },
+  };
+}
 
 using endpoint_ptr = endpoint_actor::stateful_pointer<endpoint_state>;
 
@@ -45,7 +57,9 @@ caf::result<Reply> hand_to_shard(endpoint_ptr self, const std::string& type, con
 }
 
 endpoint_actor::behavior_type endpoint(endpoint_ptr self, node_hello hello,
-                                       std::vector<actors::shard_actor> shards, caf::actor links) {
+                                       std::vector<actors::shard_actor> shards, caf::actor links,
+                                       owner_read_handler reads) {
+  self->state.reads = std::move(reads);
   self->state.hello = std::move(hello);
   self->state.shards = std::move(shards);
   self->state.links = std::move(links);
@@ -76,14 +90,24 @@ endpoint_actor::behavior_type endpoint(endpoint_ptr self, node_hello hello,
       [self](actors::passivate_atom atom, std::string& type, std::string& id) -> caf::result<bool> {
         return hand_to_shard(self, type, id, false, atom, type, id);
       },
+      [self](owner_read& read) -> caf::result<owner_read_reply> {
+        if (!self->state.reads)
+          return owner_read_reply{.body = self->state.hello.node_id + " serves no reads"};
+        auto worker = self->spawn<caf::detached>(read_worker, self->state.reads);
+        auto rp = self->make_response_promise<owner_read_reply>();
+        rp.delegate(worker, std::move(read));
+        return rp;
+      },
   };
 }
 
 }  // namespace
 
 endpoint_actor spawn_endpoint(caf::actor_system& system, node_hello hello,
-                              std::vector<actors::shard_actor> local_shards, caf::actor links) {
-  return system.spawn(endpoint, std::move(hello), std::move(local_shards), std::move(links));
+                              std::vector<actors::shard_actor> local_shards, caf::actor links,
+                              owner_read_handler reads) {
+  return system.spawn(endpoint, std::move(hello), std::move(local_shards), std::move(links),
+                      std::move(reads));
 }
 
 }  // namespace ordo::cluster

@@ -16,8 +16,10 @@
 namespace ordo::cluster {
 
 // `local_shards` by shard index: this node's shard, or an invalid handle where another node owns
-// the shard. A peer's hello goes on to `links` (cluster/peers.hpp, greeted_atom).
+// the shard. A peer's hello goes on to `links` (cluster/peers.hpp, greeted_atom). `reads` runs
+// the owner_reads peers send (none: they are answered status 0).
 endpoint_actor spawn_endpoint(caf::actor_system& system, node_hello hello,
-                              std::vector<actors::shard_actor> local_shards, caf::actor links);
+                              std::vector<actors::shard_actor> local_shards, caf::actor links,
+                              owner_read_handler reads = {});
 
 }  // namespace ordo::cluster

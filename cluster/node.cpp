@@ -147,7 +147,7 @@ void node::start(actors::runtime& runtime) {
   links_ = spawn_links(system, boards, stand_ins_, hello, timing, [this] {
     if (auto* c = wake_target_.load(std::memory_order_acquire)) c->wake();
   });
-  endpoint_ = spawn_endpoint(system, hello, std::move(local), links_);
+  endpoint_ = spawn_endpoint(system, hello, std::move(local), links_, reads_);
   caf::anon_send(links_, own_endpoint_atom::value,
                  caf::actor_cast<caf::strong_actor_ptr>(endpoint_));
   // reuse: a restarted node gets its port back while the old connections sit in TIME_WAIT.
@@ -214,6 +214,19 @@ std::vector<peer_status> node::peers() const {
 bool node::first_round_done() const {
   return std::none_of(boards_.begin(), boards_.end(),
                       [](auto& b) { return b->state.load() == peer_state::connecting; });
+}
+
+owner_read_reply node::read_at(const std::string& owner, owner_read read) const {
+  auto i = peer_index(owner);
+  if (!system_ || !stand_ins_[i]) return {.body = owner + " is not connected"};
+  caf::scoped_actor self{*system_};
+  owner_read_reply answer{.body = owner + " did not answer"};
+  // The stand-in answers within the command timeout; the margin covers scheduling.
+  self->request(caf::actor_cast<remote_shard_actor>(stand_ins_[i]),
+                std::chrono::milliseconds(options_.command_timeout_ms + 1000), std::move(read))
+      .receive([&](owner_read_reply& r) { answer = std::move(r); },
+               [&](caf::error& e) { answer.body = owner + ": " + system_->render(e); });
+  return answer;
 }
 
 }  // namespace ordo::cluster

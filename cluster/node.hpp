@@ -81,6 +81,12 @@ class node {
   // Whether every peer was tried once (each up, down or incompatible): the first round is over.
   bool first_round_done() const;
 
+  // Runs what peers ask this node to read (owner_read); set before start().
+  void serve_reads(owner_read_handler reads) { reads_ = std::move(reads); }
+  // Asks `owner`, another member, to run `read` (blocking, from a plain thread; answered within
+  // the command timeout). Status 0 when it cannot answer: the body says why.
+  owner_read_reply read_at(const std::string& owner, owner_read read) const;
+
  private:
   std::size_t peer_index(const std::string& member_id) const;
 
@@ -93,6 +99,7 @@ class node {
   std::unique_ptr<connector> connector_;
   std::atomic<connector*> wake_target_{nullptr};
   std::uint16_t port_ = 0;
+  owner_read_handler reads_;
   bool started_ = false;
 };
 

@@ -226,6 +226,17 @@ remote_shard_actor::behavior_type remote_shard(remote_shard_ptr self, peer_board
       [](actors::inspect_atom, const std::string&, std::uint64_t) {
         return std::vector<aggregate_info>{};
       },
+      [self](owner_read& read) -> caf::result<owner_read_reply> {
+        if (auto refused = refusal(self)) return owner_read_reply{.body = refused->message};
+        auto rp = self->make_response_promise<owner_read_reply>();
+        std::function<owner_read_reply(const std::string&)> lost = [](const std::string& why) {
+          return owner_read_reply{.body = why + "; no answer"};
+        };
+        forward<owner_read_reply>(
+            self, [rp](owner_read_reply r) mutable { rp.deliver(std::move(r)); }, lost,
+            std::move(read));
+        return rp;
+      },
       [self](actors::stop_atom) {
         lose_all(self, "this node is stopping");
         self->quit();

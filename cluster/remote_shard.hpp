@@ -14,7 +14,8 @@
 // Accepted messages: the shard's (actors/shard.hpp): tracked_command, tracked_query,
 // command_envelope (a saga's request), (query_atom|snapshot_atom|inspect_atom|passivate_atom, type,
 // id), (inspect_atom, type filter, limit) -> empty (this node runs none of that peer's aggregates),
-// stop_atom; and link_update from the links.
+// stop_atom; and link_update from the links; and owner_read from this node's HTTP layer (a lost
+// one answers status 0, saying why).
 #pragma once
 
 #include <caf/all.hpp>
@@ -31,7 +32,9 @@ struct forward_settings {
 };
 
 // The shard's interface (the compiler checks that a stand-in answers all of it) and the links'.
-using remote_shard_actor = actors::shard_actor::extend<caf::reacts_to<link_update>>;
+using remote_shard_actor =
+    actors::shard_actor::extend<caf::reacts_to<link_update>,
+                                caf::replies_to<owner_read>::with<owner_read_reply>>;
 
 remote_shard_actor spawn_remote_shard(caf::actor_system& system, peer_board* board,
                                       forward_settings settings);

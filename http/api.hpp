@@ -5,7 +5,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
+#include "cluster/wire.hpp"
 #include "http/auth.hpp"
 #include "http/cross_site.hpp"
 #include "http/idempotency.hpp"
@@ -31,12 +33,19 @@ class api {
   // Counts an answer the transport gave without the API (413, 429) under the request's route.
   void count_transport_answer(const httplib::Request& req, int status);
 
+  // Runs a read another member forwarded to this node, the owner (cluster/wire.hpp): the route
+  // itself, without the checks the receiving node made (auth, Host, Origin).
+  cluster::owner_read_reply answer_owner_read(const cluster::owner_read& read);
+
   // /readyz answers 200 only while ready.
   void set_ready(bool ready) { context_.ready.store(ready); }
 
  private:
   reply answer(const router::match& matched, const request& req);
   reply run_idempotent(const route& r, const request& req, const std::string& key);
+  // The answer of the member that owns the aggregate of a route only its owner can answer (its
+  // events, history, view row), or nullopt when this node owns it or is no cluster member.
+  std::optional<reply> read_at_owner(const route& r, const request& req);
 
   route_context context_;
   router routes_;

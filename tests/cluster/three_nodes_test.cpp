@@ -151,6 +151,33 @@ TEST_F(ThreeNodes, AnyNodeServesAnyOrderAndTheOwnerAnswers) {
   }
 }
 
+TEST_F(ThreeNodes, AnOrdersEventsHistoryAndViewReadTheSameOnEveryNode) {
+  auto orders = one_order_per_node("reads-");
+  for (auto& [owner, id] : orders) {
+    ASSERT_EQ(client(0).post("/v1/orders", {{"customer_id", "c1"}, {"order_id", id}}).status, 201);
+    auto added = client(1).post("/v1/orders/" + id + "/items",
+                                {{"sku", "sku-1"}, {"quantity", 2}, {"unit_price_cents", 150}});
+    ASSERT_EQ(added.status, 200) << added.body;
+    auto token = added.header("X-Consistency-Token");
+    for (int i = 0; i < count; ++i) {
+      auto events = client(i).get("/v1/orders/" + id + "/events?from=2");
+      ASSERT_EQ(events.status, 200) << ids_[i] << ": " << events.body;
+      EXPECT_EQ(events.header("X-Ordo-Node"), owner);
+      EXPECT_EQ(events.json()["events"].size(), 1u) << events.body;
+      EXPECT_EQ(events.json()["highest_version"], 2);
+      auto history = client(i).get("/v1/orders/" + id + "/history?version=1");
+      ASSERT_EQ(history.status, 200) << ids_[i] << ": " << history.body;
+      EXPECT_EQ(history.json()["items"], json::array());
+      // Read-your-writes across nodes: the token of the owner's journal, honoured by the owner.
+      auto view = client(i).get("/v1/views/orders/" + id, {{"X-Consistency-Token", token}});
+      ASSERT_EQ(view.status, 200) << ids_[i] << ": " << view.body;
+      EXPECT_EQ(view.json()["item_count"], 2) << view.body;
+    }
+    EXPECT_EQ(client(2).get("/v1/orders/" + id + "/events?from=x").status, 400);
+  }
+  EXPECT_EQ(client(0).get("/v1/orders/never-made/events").status, 404);
+}
+
 TEST_F(ThreeNodes, AKilledNodeCostsOnlyItsShardsAndServesItsWritesAfterARestart) {
   auto orders = one_order_per_node("kill-");
   ASSERT_EQ(orders.size(), 3u);

@@ -248,6 +248,7 @@ class holding_peer {
           return actors::aggregate_info{type, id};
         },
         [](actors::passivate_atom, std::string&, std::string&) { return false; },
+        [](owner_read&) { return owner_read_reply{.body = "a holding peer reads nothing"}; },
     };
   }
 

@@ -95,10 +95,28 @@ TEST_F(WireMessages, ForwardedReadsAndTheirAnswersRoundTrip) {
 }
 
 // The endpoint's interface is what remote_actor compares: every signature names registered types.
+TEST_F(WireMessages, AnOwnerReadAndItsAnswerRoundTrip) {
+  owner_read read{.route = "/v1/orders/{id}/events",
+                  .params = {{"id", "o1"}},
+                  .query = {{"from", "2"}, {"limit", "10"}},
+                  .headers = {{"X-Consistency-Token", "p17"}},
+                  .request_id = "r-1"};
+  auto copy = round_trip(caf::make_message(read));
+  ASSERT_TRUE(copy.match_elements<owner_read>());
+  EXPECT_EQ(copy.get_as<owner_read>(0), read);
+  owner_read_reply answer{.status = 200,
+                          .content_type = "application/json",
+                          .headers = {{"ETag", "\"3\""}},
+                          .body = R"({"events":[]})"};
+  auto answered = round_trip(caf::make_message(answer));
+  ASSERT_TRUE(answered.match_elements<owner_read_reply>());
+  EXPECT_EQ(answered.get_as<owner_read_reply>(0), answer);
+}
+
 TEST_F(WireMessages, EndpointInterfaceNamesOnlyRegisteredTypes) {
   caf::actor_system system{config()};
   auto signatures = system.message_types<endpoint_actor>();
-  ASSERT_EQ(signatures.size(), 6u);
+  ASSERT_EQ(signatures.size(), 7u);
   for (auto& s : signatures) EXPECT_EQ(s.find("invalid-type"), std::string::npos) << s;
 }
 
