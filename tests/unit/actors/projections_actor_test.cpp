@@ -204,6 +204,16 @@ class ProjectionActors : public runtime_fixture {
 TEST_F(ProjectionActors, FollowTheJournalLive) {
   start();
   spawn();
+  // Following the bus before the events come: a projector that has not loaded its checkpoints
+  // yet (its thread runs at a lower priority) would read them from the journal instead, and a
+  // catch-up records no apply delay.
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(10))) {
+    bool all_live = true;
+    for (auto name : readmodel::projection_names()) all_live &= inspect(name).status == "live";
+    if (all_live) break;
+  }
   write_orders(0, 14);
   await_all(last());
   auto shown = views(db().kv());
