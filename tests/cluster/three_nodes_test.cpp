@@ -282,5 +282,47 @@ TEST_F(ThreeNodes, ACommandInFlightWhenItsOwnerDiesIs504AndItsRetryAppliesOnce) 
   EXPECT_EQ(read.json()["version"], 2) << read.body;
 }
 
+TEST_F(ThreeNodes, ASagaWhoseStockNodeIsDownCompensatesAndLeavesNoHold) {
+  // The order (and so its saga) on n1, one sku on n2, one on n3.
+  std::string order, live_sku, dead_sku;
+  for (int k = 0; order.empty() || live_sku.empty() || dead_sku.empty(); ++k) {
+    auto id = std::to_string(k);
+    if (order.empty() && owner_of("order", "comp-" + id) == "n1") order = "comp-" + id;
+    if (live_sku.empty() && owner_of("stock", "sku-" + id) == "n2") live_sku = "sku-" + id;
+    if (dead_sku.empty() && owner_of("stock", "sku-" + id) == "n3") dead_sku = "sku-" + id;
+  }
+  for (const auto& sku : {live_sku, dead_sku})
+    ASSERT_EQ(client(0).post("/v1/inventory/" + sku + "/restock", {{"quantity", 10}}).status, 200);
+  ASSERT_EQ(client(0).post("/v1/orders", {{"customer_id", "c1"}, {"order_id", order}}).status, 201);
+  for (const auto& sku : {live_sku, dead_sku})
+    ASSERT_EQ(client(0)
+                  .post("/v1/orders/" + order + "/items",
+                        {{"sku", sku}, {"quantity", 3}, {"unit_price_cents", 100}})
+                  .status,
+              200);
+  nodes_[2]->kill_hard();
+  ASSERT_EQ(client(0).post("/v1/orders/" + order + "/place", {{"payment_token", "tok_ok"}}).status,
+            202);
+  // The reserving step's deadline (2 s here) passes: the saga compensates, releasing what it may
+  // have reserved on n2; its rejection waits for the release on n3.
+  EXPECT_TRUE(eventually([&] {
+    auto sagas = client(0).get("/v1/inspect/sagas").json();
+    for (auto& saga : sagas["sagas"])
+      if (saga["order_id"] == order && saga["step"] == "compensating") return true;
+    return false;
+  })) << client(0).get("/v1/inspect/sagas").body;
+  EXPECT_EQ(client(0).get("/v1/orders/" + order).json()["status"], "placed");
+
+  start(2);
+  EXPECT_TRUE(eventually([&] {
+    return client(0).get("/v1/orders/" + order).json()["status"] == "rejected";
+  })) << client(0).get("/v1/orders/" + order).body;
+  for (const auto& sku : {live_sku, dead_sku}) {
+    auto stock = client(1).get("/v1/inventory/" + sku).json();
+    EXPECT_EQ(stock["reserved"], 0) << sku << ": " << stock.dump();
+    EXPECT_EQ(stock["available"], 10) << sku << ": " << stock.dump();
+  }
+}
+
 }  // namespace
 }  // namespace ordo::e2e
