@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <memory>
@@ -35,6 +36,16 @@ int free_port() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+// Whether process `pid` is stopped (SIGSTOP takes effect a moment after kill() returns).
+bool is_stopped(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  auto end_of_name = line.rfind(')');
+  return end_of_name != std::string::npos && end_of_name + 2 < line.size() &&
+         line[end_of_name + 2] == 'T';
 }
 
 // Polls `condition` every 50 ms for up to `limit`.
@@ -231,6 +242,7 @@ TEST_F(ThreeNodes, AFrozenNodeIsNoticedWithinTheConnectionTimeout) {
     ASSERT_EQ(client(0).post("/v1/orders", {{"customer_id", "c1"}, {"order_id", id}}).status, 201);
   const std::string victim = "n3";
   kill(nodes_[2]->pid(), SIGSTOP);
+  ASSERT_TRUE(eventually([&] { return is_stopped(nodes_[2]->pid()); }));
   auto stopped_at = clock_type::now();
   // connection timeout (2 s) + heartbeat (250 ms), with room for a loaded machine.
   bool refused = eventually(
@@ -255,6 +267,7 @@ TEST_F(ThreeNodes, ACommandInFlightWhenItsOwnerDiesIs504AndItsRetryAppliesOnce) 
   // Frozen, n3 takes the forwarded command into its socket but never reads it: the command is in
   // flight when n3 dies.
   kill(nodes_[2]->pid(), SIGSTOP);
+  ASSERT_TRUE(eventually([&] { return is_stopped(nodes_[2]->pid()); }));
   const httplib::Headers key{{"Idempotency-Key", "in-flight-1"}};
   const json item{{"sku", "sku-1"}, {"quantity", 1}, {"unit_price_cents", 100}};
   auto in_flight = std::async(std::launch::async, [&] {
