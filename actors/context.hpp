@@ -25,6 +25,9 @@ struct runtime_context {
   snapshot_writer_actor snapshot_writer;  // writes snapshots off the aggregates' path
   deadline_scheduler_actor deadlines;     // the deadline scheduler: durable wake-ups of aggregates
   std::vector<shard_actor> shards;        // this node's shards, by index (see shard_for)
+  // How many of them run here (the others stand in for shards other nodes own): they share
+  // aggregates.max_live.
+  std::uint32_t local_shards = 1;
   // Per shard, by index: completes its aggregates' appends of one WriteBatch in one message
   // (actors/write_completion.hpp).
   std::vector<std::shared_ptr<persistence::append_group>> write_completions;

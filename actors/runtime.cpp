@@ -1,11 +1,12 @@
 #include "actors/runtime.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
 #include "actors/aggregate_types.hpp"
-#include "actors/event_bus.hpp"
 #include "actors/deadline_scheduler.hpp"
+#include "actors/event_bus.hpp"
 #include "actors/messages.hpp"
 #include "actors/projector.hpp"
 #include "actors/saga_trigger.hpp"
@@ -60,10 +61,14 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   context_.bus = spawn_event_bus(*system_, &context_);
   connect_journal_to_bus(db.events(), context_.bus);
   projector_ = spawn_projector(*system_, &context_);
-  for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i) {
-    auto remote = stand_in ? stand_in(*system_, i) : shard_actor{};
-    shards_.push_back(remote ? std::move(remote) : spawn_shard(*system_, &context_, i));
-  }
+  // Stand-ins first: the local shards share max_live, so their number must be known.
+  std::vector<shard_actor> stand_ins;
+  for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, settings.shards); ++i)
+    stand_ins.push_back(stand_in ? stand_in(*system_, i) : shard_actor{});
+  context_.local_shards = static_cast<std::uint32_t>(
+      std::count_if(stand_ins.begin(), stand_ins.end(), [](const auto& s) { return !s; }));
+  for (std::uint32_t i = 0; i < stand_ins.size(); ++i)
+    shards_.push_back(stand_ins[i] ? std::move(stand_ins[i]) : spawn_shard(*system_, &context_, i));
   context_.shards = shards_;
   for (auto& shard : shards_) context_.write_completions.push_back(make_shard_completion(shard));
   deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);

@@ -301,7 +301,9 @@ shard_actor::behavior_type shard_behavior(shard_ptr self, runtime_context* conte
   auto& st = self->state;
   st.context = context;
   st.index = index;
-  auto shards = std::max<std::uint32_t>(1, context->settings.shards);
+  // The node's max_live shared by the shards that run here: a cluster member's others stand in
+  // for shards other nodes own and run no aggregate.
+  auto shards = std::max<std::uint32_t>(1, context->local_shards);
   st.max_live = std::max<std::size_t>(1, (context->settings.max_live + shards - 1) / shards);
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   self->delayed_send(self, sweep_interval, tick_atom::value);

@@ -3,6 +3,8 @@
 // stops an actor that stands in for several shards.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "actors/command_call.hpp"
 #include "actors/messages.hpp"
 #include "actors/shard.hpp"
@@ -65,6 +67,41 @@ TEST_F(RuntimeStandIn, OddShardsAreTheHooksActorAndShutdownStopsItOnce) {
   }
   stand_in = nullptr;
   stop();  // returns: the stand-in is stopped like a shard
+}
+
+// A cluster member runs only its own shards: they share the node's whole max_live, not the part
+// that all the shards would.
+TEST_F(RuntimeStandIn, TheLocalShardsShareTheWholeMaxLive) {
+  auto opened =
+      persistence::database::open({.path = dir_.string(), .sync = persistence::sync_mode::none});
+  ASSERT_TRUE(opened) << opened.error().message;
+  db_ = std::move(*opened);
+  runtime_settings settings;
+  settings.shards = 4;
+  settings.max_live = 8;
+  settings.run_sagas = false;
+  shard_actor stand_in;
+  node_ = std::make_unique<runtime>(
+      *db_, settings, nullptr, [&](caf::actor_system& system, std::uint32_t index) {
+        if (index % 2 == 0) return shard_actor{};
+        if (!stand_in) stand_in = caf::actor_cast<shard_actor>(system.spawn(fake_stand_in));
+        return stand_in;
+      });
+  EXPECT_EQ(node().context().local_shards, 2u);
+  // Four orders in each local shard: within 8 / 2 per shard none is passivated (8 / 4 would
+  // passivate two in each).
+  std::map<std::uint32_t, int> per_shard;
+  for (int i = 0; per_shard[0] < 4 || per_shard[2] < 4; ++i) {
+    auto id = "o" + std::to_string(i);
+    auto shard = shard_of("order", id, 4);
+    if (shard % 2 != 0 || per_shard[shard] >= 4) continue;
+    ++per_shard[shard];
+    ASSERT_TRUE(run("order", id, "create", {{"customer_id", "c1"}}).ok());
+  }
+  EXPECT_EQ(node().context().stats.aggregates_live.load(), 8u);
+  EXPECT_EQ(node().context().stats.passivated.load(), 0u);
+  stand_in = nullptr;
+  stop();
 }
 
 }  // namespace
