@@ -44,10 +44,9 @@ reply owner(route_context& context, const request& req) {
   auto type = req.query("type").value_or("");
   if (!domain::find_aggregate_type(type))
     return invalid_field("type", "must be order, stock, payment or saga");
-  auto id = req.query("id").value_or("");
-  if (!domain::is_valid_id(id))
-    return invalid_field("id", "must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
-  auto shard = shard_of(context, type, id);
+  auto id = query_id(req, "id");
+  if (!id) return id.error();
+  auto shard = shard_of(context, type, *id);
   return json_reply(200, {{"shard", shard}, {"owner", context.owners->owner_of(shard)}});
 }
 

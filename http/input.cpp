@@ -30,11 +30,22 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
 
 }  // namespace
 
-checked<std::string> path_id(const request& req, std::string_view name) {
-  const auto& id = req.param(name);
+namespace {
+
+checked<std::string> checked_id(std::string id, std::string_view name) {
   if (!domain::is_valid_id(id))
     return std::unexpected(invalid_field(name, "must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
   return id;
+}
+
+}  // namespace
+
+checked<std::string> path_id(const request& req, std::string_view name) {
+  return checked_id(req.param(name), name);
+}
+
+checked<std::string> query_id(const request& req, const std::string& name) {
+  return checked_id(req.query(name).value_or(""), name);
 }
 
 checked<nlohmann::json> json_object_body(const request& req, bool required) {

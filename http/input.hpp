@@ -19,6 +19,8 @@ using checked = std::expected<T, reply>;
 // The path parameter `name`, if it is a valid id (^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$); else 400
 // validation_failed naming it.
 checked<std::string> path_id(const request& req, std::string_view name);
+// The same for the query parameter `name` (missing: invalid too).
+checked<std::string> query_id(const request& req, const std::string& name);
 
 // The body as a JSON object: 400 malformed_json if it is not JSON, not an object, or nested deeper
 // than domain::max_json_depth. An empty body is `{}` unless `required`.

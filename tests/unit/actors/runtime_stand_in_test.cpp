@@ -24,32 +24,36 @@ caf::behavior fake_stand_in(caf::event_based_actor* self) {
   };
 }
 
-class RuntimeStandIn : public runtime_fixture {};
+class RuntimeStandIn : public runtime_fixture {
+ protected:
+  // A runtime of four shards whose odd ones are one fake stand-in (stand_in_).
+  void start_with_odd_stand_ins(runtime_settings settings) {
+    auto opened =
+        persistence::database::open({.path = dir_.string(), .sync = persistence::sync_mode::none});
+    ASSERT_TRUE(opened) << opened.error().message;
+    db_ = std::move(*opened);
+    settings.shards = 4;
+    settings.run_sagas = false;
+    node_ = std::make_unique<runtime>(
+        *db_, settings, nullptr, [this](caf::actor_system& system, std::uint32_t index) {
+          if (index % 2 == 0) return shard_actor{};
+          // Untyped: it answers only what these tests send it.
+          if (!stand_in_) stand_in_ = caf::actor_cast<shard_actor>(system.spawn(fake_stand_in));
+          return stand_in_;
+        });
+  }
+
+  shard_actor stand_in_;
+};
 
 TEST_F(RuntimeStandIn, OddShardsAreTheHooksActorAndShutdownStopsItOnce) {
-  auto opened =
-      persistence::database::open({.path = dir_.string(), .sync = persistence::sync_mode::none});
-  ASSERT_TRUE(opened) << opened.error().message;
-  db_ = std::move(*opened);
-  runtime_settings settings;
-  settings.shards = 4;
-  settings.run_sagas = false;
-  shard_actor stand_in;
-  node_ = std::make_unique<runtime>(*db_, settings, nullptr,
-                                    [&](caf::actor_system& system, std::uint32_t index) {
-                                      if (index % 2 == 0) return shard_actor{};
-                                      // Untyped: it answers only what this test sends it.
-                                      if (!stand_in)
-                                        stand_in =
-                                            caf::actor_cast<shard_actor>(system.spawn(fake_stand_in));
-                                      return stand_in;
-                                    });
+  start_with_odd_stand_ins({});
   auto& shards = node().context().shards;
   ASSERT_EQ(shards.size(), 4u);
-  EXPECT_EQ(shards[1], stand_in);
-  EXPECT_EQ(shards[3], stand_in);
-  EXPECT_NE(shards[0], stand_in);
-  EXPECT_NE(shards[2], stand_in);
+  EXPECT_EQ(shards[1], stand_in_);
+  EXPECT_EQ(shards[3], stand_in_);
+  EXPECT_NE(shards[0], stand_in_);
+  EXPECT_NE(shards[2], stand_in_);
 
   for (int i = 0;; ++i) {
     auto id = "o" + std::to_string(i);
@@ -65,28 +69,14 @@ TEST_F(RuntimeStandIn, OddShardsAreTheHooksActorAndShutdownStopsItOnce) {
     EXPECT_TRUE(run("order", id, "create", {{"customer_id", "c1"}}).ok());
     break;
   }
-  stand_in = nullptr;
+  stand_in_ = nullptr;
   stop();  // returns: the stand-in is stopped like a shard
 }
 
 // A cluster member runs only its own shards: they share the node's whole max_live, not the part
 // that all the shards would.
 TEST_F(RuntimeStandIn, TheLocalShardsShareTheWholeMaxLive) {
-  auto opened =
-      persistence::database::open({.path = dir_.string(), .sync = persistence::sync_mode::none});
-  ASSERT_TRUE(opened) << opened.error().message;
-  db_ = std::move(*opened);
-  runtime_settings settings;
-  settings.shards = 4;
-  settings.max_live = 8;
-  settings.run_sagas = false;
-  shard_actor stand_in;
-  node_ = std::make_unique<runtime>(
-      *db_, settings, nullptr, [&](caf::actor_system& system, std::uint32_t index) {
-        if (index % 2 == 0) return shard_actor{};
-        if (!stand_in) stand_in = caf::actor_cast<shard_actor>(system.spawn(fake_stand_in));
-        return stand_in;
-      });
+  start_with_odd_stand_ins({.max_live = 8});
   EXPECT_EQ(node().context().local_shards, 2u);
   // Four orders in each local shard: within 8 / 2 per shard none is passivated (8 / 4 would
   // passivate two in each).
@@ -100,7 +90,7 @@ TEST_F(RuntimeStandIn, TheLocalShardsShareTheWholeMaxLive) {
   }
   EXPECT_EQ(node().context().stats.aggregates_live.load(), 8u);
   EXPECT_EQ(node().context().stats.passivated.load(), 0u);
-  stand_in = nullptr;
+  stand_in_ = nullptr;
   stop();
 }
 

@@ -258,4 +258,24 @@ class holding_peer {
   std::shared_ptr<std::atomic<int>> received_ = std::make_shared<std::atomic<int>>(0);
 };
 
+// Two members n1 and n2 on free loopback ports, each with its own temp data directory; a test
+// starts them (n1_, n2_) as it needs.
+class two_members : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    members_ = {{"n1", "127.0.0.1", free_port(), ""}, {"n2", "127.0.0.1", free_port(), ""}};
+    for (auto& m : members_) dirs_.push_back(fresh_temp_dir(m.id));
+  }
+  void TearDown() override {
+    n1_.reset();
+    n2_.reset();
+    for (auto& d : dirs_) std::filesystem::remove_all(d);
+  }
+
+  std::vector<config::cluster_member> members_;
+  std::vector<std::filesystem::path> dirs_;
+  std::unique_ptr<test_member> n1_;
+  std::unique_ptr<test_member> n2_;
+};
+
 }  // namespace ordo::cluster::in_process

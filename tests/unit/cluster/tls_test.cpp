@@ -14,7 +14,7 @@ using actors::outcome;
 using namespace in_process;
 
 // A CA with certificates for n1 and n2, and a second CA with its own certificate for n2.
-class ClusterTls : public ::testing::Test {
+class ClusterTls : public two_members {
  protected:
   static void SetUpTestSuite() {
     pki_ = new std::filesystem::path(fresh_temp_dir("pki"));
@@ -41,16 +41,6 @@ class ClusterTls : public ::testing::Test {
     delete pki_;
   }
 
-  void SetUp() override {
-    members_ = {{"n1", "127.0.0.1", free_port(), ""}, {"n2", "127.0.0.1", free_port(), ""}};
-    for (auto& m : members_) dirs_.push_back(fresh_temp_dir(m.id));
-  }
-  void TearDown() override {
-    n1_.reset();
-    n2_.reset();
-    for (auto& d : dirs_) std::filesystem::remove_all(d);
-  }
-
   static config::cluster_tls_settings tls(const std::string& cert, const std::string& ca = "ca") {
     return {(*pki_ / (cert + ".pem")).string(), (*pki_ / (cert + ".key")).string(),
             (*pki_ / (ca + ".pem")).string()};
@@ -65,10 +55,6 @@ class ClusterTls : public ::testing::Test {
   }
 
   static inline std::filesystem::path* pki_ = nullptr;
-  std::vector<config::cluster_member> members_;
-  std::vector<std::filesystem::path> dirs_;
-  std::unique_ptr<test_member> n1_;
-  std::unique_ptr<test_member> n2_;
 };
 
 TEST_F(ClusterTls, MembersOfOneCaForwardOverMutualTls) {

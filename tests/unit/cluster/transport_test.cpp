@@ -16,18 +16,8 @@ using actors::outcome;
 using namespace std::chrono_literals;
 using namespace in_process;
 
-class ClusterTransport : public ::testing::Test {
+class ClusterTransport : public two_members {
  protected:
-  void SetUp() override {
-    members_ = {{"n1", "127.0.0.1", free_port(), ""}, {"n2", "127.0.0.1", free_port(), ""}};
-    for (auto& m : members_) dirs_.push_back(fresh_temp_dir(m.id));
-  }
-  void TearDown() override {
-    n1_.reset();
-    n2_.reset();
-    for (auto& d : dirs_) std::filesystem::remove_all(d);
-  }
-
   void start_n1(member_options o = {}) {
     n1_ = std::make_unique<test_member>("n1", members_, dirs_[0], o);
   }
@@ -43,11 +33,6 @@ class ClusterTransport : public ::testing::Test {
     return std::make_unique<holding_peer>(members_[1], cluster_of(members_, "n2"), fingerprint);
   }
   std::string n2_order() { return id_owned_by("n2", members_, "order"); }
-
-  std::vector<config::cluster_member> members_;
-  std::vector<std::filesystem::path> dirs_;
-  std::unique_ptr<test_member> n1_;
-  std::unique_ptr<test_member> n2_;
 };
 
 TEST_F(ClusterTransport, CommandForAShardOfTheOtherNodeIsAppliedThere) {
