@@ -5,6 +5,7 @@
 #include <caf/openssl/all.hpp>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include "cluster/endpoint.hpp"
@@ -115,9 +116,9 @@ actors::shard_actor node::stand_in(caf::actor_system& system, std::uint32_t shar
   system_ = &system;
   auto i = peer_index(owner);
   if (!stand_ins_[i])
-    stand_ins_[i] = caf::actor_cast<caf::actor>(
-        spawn_remote_shard(system, boards_[i].get(),
-                           {options_.settings.cluster.forward_window, options_.command_timeout_ms}));
+    stand_ins_[i] = caf::actor_cast<caf::actor>(spawn_remote_shard(
+        system, boards_[i].get(),
+        {options_.settings.cluster.forward_window, options_.command_timeout_ms}));
   return caf::actor_cast<actors::shard_actor>(stand_ins_[i]);
 }
 
@@ -217,16 +218,40 @@ bool node::first_round_done() const {
 }
 
 owner_read_reply node::read_at(const std::string& owner, owner_read read) const {
-  auto i = peer_index(owner);
-  if (!system_ || !stand_ins_[i]) return {.body = owner + " is not connected"};
+  return read_at_each({owner}, read).front();
+}
+
+std::vector<owner_read_reply> node::read_at_each(const std::vector<std::string>& members,
+                                                 const owner_read& read) const {
+  std::vector<owner_read_reply> answers(members.size());
+  if (!system_) {
+    for (std::size_t m = 0; m < members.size(); ++m)
+      answers[m].body = members[m] + " is not connected";
+    return answers;
+  }
   caf::scoped_actor self{*system_};
-  owner_read_reply answer{.body = owner + " did not answer"};
-  // The stand-in answers within the command timeout; the margin covers scheduling.
-  self->request(caf::actor_cast<remote_shard_actor>(stand_ins_[i]),
-                std::chrono::milliseconds(options_.command_timeout_ms + 1000), std::move(read))
-      .receive([&](owner_read_reply& r) { answer = std::move(r); },
-               [&](caf::error& e) { answer.body = owner + ": " + system_->render(e); });
-  return answer;
+  // The stand-ins answer within the command timeout; the margin covers scheduling.
+  auto timeout = std::chrono::milliseconds(options_.command_timeout_ms + 1000);
+  using handle = decltype(self->request(remote_shard_actor{}, timeout, read));
+  std::vector<std::optional<handle>> pending(members.size());
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    auto i = peer_index(members[m]);
+    if (!stand_ins_[i]) {
+      answers[m].body = members[m] + " is not connected";
+      continue;
+    }
+    pending[m].emplace(
+        self->request(caf::actor_cast<remote_shard_actor>(stand_ins_[i]), timeout, read));
+  }
+  // All are in flight: waiting for them one after the other takes as long as the slowest.
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    if (!pending[m]) continue;
+    answers[m].body = members[m] + " did not answer";
+    pending[m]->receive(
+        [&](owner_read_reply& r) { answers[m] = std::move(r); },
+        [&](caf::error& e) { answers[m].body = members[m] + ": " + system_->render(e); });
+  }
+  return answers;
 }
 
 }  // namespace ordo::cluster

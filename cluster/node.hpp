@@ -86,6 +86,10 @@ class node {
   // Asks `owner`, another member, to run `read` (blocking, from a plain thread; answered within
   // the command timeout). Status 0 when it cannot answer: the body says why.
   owner_read_reply read_at(const std::string& owner, owner_read read) const;
+  // Asks each of `members` (other members) to run `read`, all at once: one answer per member, in
+  // order, within the command timeout of the slowest; status 0 where one cannot answer.
+  std::vector<owner_read_reply> read_at_each(const std::vector<std::string>& members,
+                                             const owner_read& read) const;
 
  private:
   std::size_t peer_index(const std::string& member_id) const;

@@ -45,9 +45,10 @@ typename Inspector::result_type inspect(Inspector& f, name_value& x) {
   return f(caf::meta::type_name("ordo.name_value"), x.name, x.value);
 }
 
-// A read of one aggregate's data that only its owner's journal and views hold (its events, its
-// history, its view row): the node that took the HTTP request, having checked it (auth, input),
-// asks the owner to run the route itself.
+// A read another member runs on its own journal and views: of one aggregate's data that only its
+// owner holds (its events, its history, its view row), or its part of a read of the whole
+// cluster's views (the order listing, the stats), which the asking node merges. The node that
+// took the HTTP request, having checked it (auth, input), asks the member to run the route itself.
 struct owner_read {
   std::string route;                // the route's template, e.g. "/v1/orders/{id}/events"
   std::vector<name_value> params;   // its path parameters

@@ -107,67 +107,8 @@ reply api::answer(const router::match& matched, const request& req) {
     }
   }
   if (auto forwarded = read_at_owner(r, req)) return std::move(*forwarded);
+  if (auto merged = read_everywhere(r, req)) return std::move(*merged);
   return r.handle(req);
-}
-
-namespace {
-
-// The reads only an aggregate's owner can answer: its journal and its views hold the data.
-bool owner_only_read(std::string_view pattern) {
-  return pattern == "/v1/orders/{id}/events" || pattern == "/v1/orders/{id}/history" ||
-         pattern == "/v1/views/orders/{id}";
-}
-
-// The request headers an owner-only read uses.
-constexpr std::string_view forwarded_headers[] = {"X-Consistency-Token"};
-
-}  // namespace
-
-std::optional<reply> api::read_at_owner(const route& r, const request& req) {
-  const auto* member = context_.node.cluster;
-  if (!member || !owner_only_read(r.pattern)) return std::nullopt;
-  auto aggregate = aggregate_of_reply(r.pattern, req, reply{});
-  if (!aggregate) return std::nullopt;
-  auto owner = owner_of_aggregate(context_, *aggregate);
-  if (!owner || *owner == member->id()) return std::nullopt;  // an invalid id: the route says so
-  cluster::owner_read read{.route = r.pattern, .request_id = req.request_id};
-  for (const auto& [name, value] : req.params) read.params.push_back({name, value});
-  for (const auto& [name, value] : req.raw.params) read.query.push_back({name, value});
-  for (auto name : forwarded_headers)
-    if (auto value = req.header(std::string(name)))
-      read.headers.push_back({std::string(name), *value});
-  auto answer = member->read_at(*owner, std::move(read));
-  if (answer.status == 0) return problem("unavailable", answer.body);
-  reply forwarded{.status = answer.status,
-                  .content_type = std::move(answer.content_type),
-                  .body = std::move(answer.body)};
-  for (auto& h : answer.headers) forwarded.with_header(std::move(h.name), std::move(h.value));
-  return forwarded;
-}
-
-cluster::owner_read_reply api::answer_owner_read(const cluster::owner_read& read) {
-  const route* found = nullptr;
-  for (const auto& r : routes_.routes())
-    if (r.method == "GET" && r.pattern == read.route && owner_only_read(r.pattern)) found = &r;
-  if (!found) return {.body = "no such read: " + read.route};
-  httplib::Request raw;
-  raw.method = "GET";
-  for (const auto& q : read.query) raw.params.emplace(q.name, q.value);
-  for (const auto& h : read.headers) raw.headers.emplace(h.name, h.value);
-  std::map<std::string, std::string, std::less<>> params;
-  for (const auto& p : read.params) params.emplace(p.name, p.value);
-  request req{raw, params, read.request_id};
-  reply answer;
-  try {
-    answer = found->handle(req);
-  } catch (const std::exception& e) {
-    answer = problem("internal_error", std::string("the read failed unexpectedly: ") + e.what());
-  }
-  cluster::owner_read_reply out{.status = answer.status,
-                                .content_type = std::move(answer.content_type),
-                                .body = std::move(answer.body)};
-  for (auto& [name, value] : answer.headers) out.headers.push_back({name, value});
-  return out;
 }
 
 reply api::run_idempotent(const route& r, const request& req, const std::string& key) {

@@ -46,6 +46,9 @@ class api {
   // The answer of the member that owns the aggregate of a route only its owner can answer (its
   // events, history, view row), or nullopt when this node owns it or is no cluster member.
   std::optional<reply> read_at_owner(const route& r, const request& req);
+  // The merged answer of every member to a read of the whole cluster's views (the order listing,
+  // the stats), or nullopt when this node is no cluster member or the route is no such read.
+  std::optional<reply> read_everywhere(const route& r, const request& req);
 
   route_context context_;
   router routes_;

@@ -67,7 +67,12 @@ reply send_command(route_context& context, const request& req, command_call call
   r.status = call.success_status;
   r.body = std::move(answer.state);
   r.with_header("ETag", etag(answer.version));
-  r.with_header("X-Consistency-Token", consistency_token(answer.position));
+  // A cluster's token names the owner: the position is in its journal.
+  auto owner =
+      context.node.cluster
+          ? owner_of_aggregate(context, {std::string(call.aggregate_type), call.aggregate_id})
+          : std::nullopt;
+  r.with_header("X-Consistency-Token", consistency_token(answer.position, owner.value_or("")));
   if (call.success_status == 201) r.with_header("Location", "/v1/orders/" + call.aggregate_id);
   return r;
 }

@@ -49,16 +49,40 @@ std::string etag(std::uint64_t version) {
   return "\"" + std::to_string(version) + "\"";
 }
 
-std::string consistency_token(std::uint64_t position) {
-  return "p" + std::to_string(position);
+std::string consistency_token(std::uint64_t position, std::string_view node) {
+  auto token = "p" + std::to_string(position);
+  return node.empty() ? token : std::string(node) + ":" + token;
 }
 
-std::optional<std::uint64_t> parse_consistency_token(std::string_view token) {
-  if (token.size() < 2 || token.front() != 'p') return std::nullopt;
-  std::uint64_t position = 0;
-  auto [end, ec] = std::from_chars(token.data() + 1, token.data() + token.size(), position);
-  if (ec != std::errc{} || end != token.data() + token.size()) return std::nullopt;
-  return position;
+namespace {
+
+constexpr std::size_t max_token_parts = 64;
+
+std::optional<token_part> parse_token_part(std::string_view text) {
+  token_part part;
+  if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
+    part.node = std::string(text.substr(0, colon));
+    if (part.node.empty()) return std::nullopt;
+    text.remove_prefix(colon + 1);
+  }
+  if (text.size() < 2 || text.front() != 'p') return std::nullopt;
+  auto [end, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), part.position);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return part;
+}
+
+}  // namespace
+
+std::optional<std::vector<token_part>> parse_consistency_token(std::string_view token) {
+  std::vector<token_part> parts;
+  while (true) {
+    auto comma = token.find(',');
+    auto part = parse_token_part(token.substr(0, comma));
+    if (!part || parts.size() == max_token_parts) return std::nullopt;
+    parts.push_back(std::move(*part));
+    if (comma == std::string_view::npos) return parts;
+    token.remove_prefix(comma + 1);
+  }
 }
 
 }  // namespace ordo::http

@@ -1,6 +1,9 @@
 // The read side (GET /v1/views/...): rows of the projections, eventually consistent. A request
 // that sends back a command's X-Consistency-Token first waits until every projection has applied
 // that command's events (up to wait_ms), so a client reads its own writes.
+#include <algorithm>
+#include <expected>
+
 #include "http/gateway_replies.hpp"
 #include "http/input.hpp"
 #include "http/routes.hpp"
@@ -14,6 +17,34 @@ namespace {
 constexpr std::uint64_t default_wait_ms = 2000;
 constexpr std::uint64_t max_wait_ms = 10000;
 
+// The position in this node's journal that the request's token asks a read to wait for: the
+// highest of its parts naming this node (a cluster member's token names its node, and parts for
+// other members are theirs to wait for); 0 when none does. The problem to answer when the token
+// is not one this API gave out.
+std::expected<std::uint64_t, reply> token_position(route_context& context, std::string_view token) {
+  auto parts = parse_consistency_token(token);
+  if (!parts)
+    return std::unexpected(
+        invalid_field("X-Consistency-Token", "is not a token this API gave out"));
+  const auto& settings = context.node.settings;
+  const bool clustered = context.node.cluster != nullptr;
+  std::uint64_t position = 0;
+  for (const auto& part : *parts) {
+    if (!clustered && !part.node.empty())
+      return std::unexpected(invalid_field(
+          "X-Consistency-Token", "names node " + part.node + "; this node is no cluster member"));
+    if (clustered && part.node.empty())
+      return std::unexpected(
+          invalid_field("X-Consistency-Token", "names no node: a cluster member's token does"));
+    if (clustered && std::none_of(settings.cluster.nodes.begin(), settings.cluster.nodes.end(),
+                                  [&](const auto& member) { return member.id == part.node; }))
+      return std::unexpected(invalid_field("X-Consistency-Token",
+                                           "names " + part.node + ", no member of this cluster"));
+    if (!clustered || part.node == settings.node.id) position = std::max(position, part.position);
+  }
+  return position;
+}
+
 // Waits for the request's consistency token, if it has one; the problem to answer if it cannot.
 // A token past the journal's end was never given out by this node: waiting for it could only time
 // out, so it is refused at once.
@@ -22,8 +53,9 @@ std::optional<reply> await_token(route_context& context, token_waits& waits, con
   if (!wait_ms) return wait_ms.error();
   auto token = req.header("X-Consistency-Token");
   if (!token) return std::nullopt;
-  auto position = parse_consistency_token(*token);
-  if (!position) return invalid_field("X-Consistency-Token", "is not a token this API gave out");
+  auto position = token_position(context, *token);
+  if (!position) return position.error();
+  if (*position == 0) return std::nullopt;
   auto last = context.node.db.events().last_position();
   if (*position > last)
     return invalid_field("X-Consistency-Token", "is past the journal's last position p" +

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -187,6 +188,84 @@ TEST_F(ThreeNodes, AnOrdersEventsHistoryAndViewReadTheSameOnEveryNode) {
     EXPECT_EQ(client(2).get("/v1/orders/" + id + "/events?from=x").status, 400);
   }
   EXPECT_EQ(client(0).get("/v1/orders/never-made/events").status, 404);
+}
+
+TEST_F(ThreeNodes, ViewsOfTheWholeClusterMergeEveryNodeAndHonourEveryNodesToken) {
+  // Two orders of one customer on each node, each written through another node.
+  std::vector<std::string> ids;
+  std::string tokens;
+  for (const auto& prefix : {"merge-a", "merge-b"}) {
+    for (auto& [owner, id] : one_order_per_node(prefix)) {
+      auto created = client(1).post("/v1/orders", {{"customer_id", "c-merge"}, {"order_id", id}});
+      ASSERT_EQ(created.status, 201) << created.body;
+      auto token = created.header("X-Consistency-Token");
+      EXPECT_EQ(token.rfind(owner + ":p", 0), 0u) << token;  // names the owner's journal
+      tokens += (tokens.empty() ? "" : ",") + token;
+      ids.push_back(id);
+    }
+  }
+  ASSERT_EQ(ids.size(), 6u);
+  std::sort(ids.begin(), ids.end());
+  for (int i = 0; i < count; ++i) {
+    // Read-your-writes: every node waits for its own part of the tokens.
+    auto listed = client(i).get("/v1/views/orders?customer_id=c-merge",
+                                {{"X-Consistency-Token", tokens}});
+    ASSERT_EQ(listed.status, 200) << ids_[i] << ": " << listed.body;
+    auto body = listed.json();
+    std::vector<std::string> seen;
+    for (const auto& o : body["orders"]) seen.push_back(o["order_id"]);
+    EXPECT_EQ(seen, ids) << listed.body;
+    EXPECT_TRUE(body["next"].is_null());
+    EXPECT_FALSE(body.contains("missing_nodes"));
+
+    auto stats = client(i).get("/v1/views/stats", {{"X-Consistency-Token", tokens}});
+    ASSERT_EQ(stats.status, 200) << stats.body;
+    auto figures = stats.json();
+    EXPECT_EQ(figures["orders_by_status"]["draft"], 6) << stats.body;
+    // Its position is a token naming every node, which a read may send back.
+    auto position = figures["position"].get<std::string>();
+    for (const auto& id : ids_) EXPECT_NE(position.find(id + ":p"), std::string::npos) << position;
+    EXPECT_EQ(client(i).get("/v1/views/stats", {{"X-Consistency-Token", position}}).status, 200);
+  }
+  // Pages of two, through the merge, show every order once.
+  std::vector<std::string> paged;
+  std::string cursor;
+  for (int round = 0; round < 10; ++round) {
+    auto page = client(2).get("/v1/views/orders?customer_id=c-merge&limit=2" +
+                              (cursor.empty() ? "" : "&after=" + cursor));
+    ASSERT_EQ(page.status, 200) << page.body;
+    auto body = page.json();
+    EXPECT_LE(body["orders"].size(), 2u);
+    for (const auto& o : body["orders"]) paged.push_back(o["order_id"]);
+    if (body["next"].is_null()) break;
+    cursor = body["next"].get<std::string>();
+  }
+  EXPECT_EQ(paged, ids);
+  // Tokens that name no node, or a node of no member, are refused.
+  EXPECT_EQ(client(0).get("/v1/views/stats", {{"X-Consistency-Token", "p1"}}).status, 400);
+  EXPECT_EQ(client(0).get("/v1/views/stats", {{"X-Consistency-Token", "n9:p1"}}).status, 400);
+  EXPECT_EQ(client(0).get("/v1/views/stats?partial=maybe").status, 400);
+  EXPECT_EQ(client(0).get("/v1/views/orders?limit=0").status, 400);
+
+  // With a node down the merge is incomplete: 503, or what the others have with ?partial=true.
+  auto victim = 2;
+  nodes_[victim]->kill_hard();
+  ASSERT_TRUE(eventually([&] {
+    return client(0).get("/v1/views/orders?customer_id=c-merge").status == 503;
+  }));
+  auto refused = client(0).get("/v1/views/orders?customer_id=c-merge");
+  EXPECT_EQ(refused.json()["code"], "unavailable") << refused.body;
+  EXPECT_FALSE(refused.header("Retry-After").empty());
+  auto partial = client(0).get("/v1/views/orders?customer_id=c-merge&partial=true");
+  ASSERT_EQ(partial.status, 200) << partial.body;
+  auto body = partial.json();
+  EXPECT_EQ(body["missing_nodes"], json::array({ids_[victim]}));
+  EXPECT_EQ(body["orders"].size(), 4u) << partial.body;
+  for (const auto& o : body["orders"])
+    EXPECT_NE(owner_of("order", o["order_id"]), ids_[victim]) << o;
+  auto partial_stats = client(1).get("/v1/views/stats?partial=true");
+  ASSERT_EQ(partial_stats.status, 200) << partial_stats.body;
+  EXPECT_EQ(partial_stats.json()["orders_by_status"]["draft"], 4);
 }
 
 TEST_F(ThreeNodes, AKilledNodeCostsOnlyItsShardsAndServesItsWritesAfterARestart) {

@@ -170,9 +170,25 @@ TEST(GatewayReplies, EveryErrorOutcomeIsRenderedWithItsNameAndStatus) {
 
 TEST(GatewayReplies, ConsistencyTokensRoundTrip) {
   EXPECT_EQ(consistency_token(42), "p42");
-  EXPECT_EQ(parse_consistency_token("p42"), 42u);
-  for (auto bad : {"", "p", "42", "p4x", "q42", "p-1"})
+  EXPECT_EQ(consistency_token(42, "n2"), "n2:p42");
+  auto single = parse_consistency_token("p42");
+  ASSERT_TRUE(single);
+  ASSERT_EQ(single->size(), 1u);
+  EXPECT_EQ(single->front().node, "");
+  EXPECT_EQ(single->front().position, 42u);
+  auto several = parse_consistency_token("n1:p5,n3:p0");
+  ASSERT_TRUE(several);
+  ASSERT_EQ(several->size(), 2u);
+  EXPECT_EQ((*several)[0].node, "n1");
+  EXPECT_EQ((*several)[0].position, 5u);
+  EXPECT_EQ((*several)[1].node, "n3");
+  EXPECT_EQ((*several)[1].position, 0u);
+  for (auto bad : {"", "p", "42", "p4x", "q42", "p-1", ":p4", "n1:", "n1:p4,", ",p4", "n1:p4,,p5",
+                   "n1:4"})
     EXPECT_EQ(parse_consistency_token(bad), std::nullopt) << bad;
+  std::string too_many;
+  for (int i = 0; i < 65; ++i) too_many += (i ? "," : "") + std::string("n1:p1");
+  EXPECT_EQ(parse_consistency_token(too_many), std::nullopt);
   EXPECT_EQ(etag(3), "\"3\"");
 }
 
