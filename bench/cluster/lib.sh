@@ -15,7 +15,7 @@ stop_nodes() {
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000))  # below the kernel's ephemeral range (32768-)
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
@@ -67,7 +67,7 @@ cpu_ticks() { awk '{ s += $14 + $15 } END { print s }' "$@"; }
 # RESULT line summed over them (rps and requests summed, p50 the largest, p99 the largest) plus
 # cpu_us: the CPU the listed processes spent per command.
 measure() {
-  local seconds="$1" targets=() procs=() runs=() t before after i
+  local seconds="$1" targets=() procs=() runs=() t before after i target conns ids
   shift
   while [ "$1" != "--" ]; do targets+=("$1"); shift; done
   shift
