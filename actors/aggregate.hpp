@@ -23,11 +23,13 @@
 #include "actors/command_outcome_store.hpp"
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
+#include "actors/personal_data.hpp"
 #include "actors/snapshot_writer.hpp"
 #include "actors/write_completion.hpp"
 #include "domain/command_json.hpp"
 #include "domain/deciders.hpp"
 #include "readmodel/aggregate_codec.hpp"
+#include "readmodel/personal_data_json.hpp"
 #include "readmodel/remembered_commands.hpp"
 
 namespace ordo::actors {
@@ -135,7 +137,10 @@ void deliver_replies(aggregate_state<D>& st, std::uint64_t first_position) {
          is_client_command_id(d.command_id) ? command_origin::client : command_origin::internal,
          d.reply.code, d.reply.version, d.reply.position, d.issued_at_ms});
   }
-  for (auto& d : st.in_flight) d.reply_to.deliver(std::move(d.reply));
+  for (auto& d : st.in_flight) {
+    open_personal_data(st.context->settings.personal_data, d.reply);
+    d.reply_to.deliver(std::move(d.reply));
+  }
   st.in_flight.clear();
 }
 
@@ -190,6 +195,10 @@ void pump(aggregate_ptr<D> self) {
       d.reply = error_reply<D>(parsed.error(), st.next_version);
     } else if (auto events = D::decide(*st.next_state, *parsed, command.issued_at_ms); !events) {
       d.reply = error_reply<D>(events.error(), st.next_version);
+    } else if (auto unsealed = seal_personal_data<D>(st.context->settings.personal_data, *events)) {
+      d.reply.code = outcome::unavailable;
+      d.reply.message = std::move(*unsealed);
+      d.reply.version = st.next_version;
     } else {
       for (auto& e : *events) {
         auto encoded = D::encode(e);
@@ -205,7 +214,7 @@ void pump(aggregate_ptr<D> self) {
     }
     // A client command's reply is kept durably with its events (or alone, when rejected), so
     // that its key answers it for the whole TTL.
-    if (is_client_command_id(d.command_id))
+    if (is_client_command_id(d.command_id) && !is_transient(d.reply.code))
       request.kv_writes.push_back(command_outcome_write(st.stream, d.command_id, d.reply,
                                                         d.issued_at_ms, ttl_ms, d.event_count > 0));
   }
@@ -411,24 +420,29 @@ caf::result<caf::message> on_message(caf::scheduled_actor* actor, caf::message_v
     on_resend<D>(self);
     return caf::message{};
   }
-  if (content.match_elements<query_atom>()) return caf::make_message(state_reply<D>(st));
+  if (content.match_elements<query_atom>()) return caf::make_message(opened_state_reply<D>(st));
   if (content.match_elements<tracked_query>()) {
     // A read of this node's gateway: answered through its ticket, like a call.
     auto& query = content.get_mutable_as<tracked_query>(0);
     query.reply.accept();
-    query.reply.complete(state_reply<D>(st));
+    query.reply.complete(opened_state_reply<D>(st));
     return caf::message{};
   }
   if (content.match_elements<snapshot_atom>()) {
     take_snapshot<D>(self);
-    return caf::make_message(state_reply<D>(st));
+    return caf::make_message(opened_state_reply<D>(st));
   }
   if (content.match_elements<inspect_atom, bool>()) {
     aggregate_info info{std::string(D::type_name), std::string(st.id()), st.version,
                         self->mailbox().size(), st.last_active_ms, st.snapshot_version,
                         st.queue.size() + st.in_flight.size(), {}};
     if (content.get_as<bool>(1) && st.version > 0)
+    {
       info.state = D::to_json(st.state).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      // Shown opened; a state that does not open stays sealed (never shown as data).
+      if (auto* keys = st.context->settings.personal_data)
+        if (auto opened = readmodel::open_personal_text(info.state, *keys)) info.state = std::move(*opened);
+    }
     return caf::make_message(std::move(info));
   }
   if (content.match_elements<passivate_atom>()) {

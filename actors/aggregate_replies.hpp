@@ -7,6 +7,7 @@
 
 #include "actors/aggregate_state.hpp"
 #include "actors/outcome.hpp"
+#include "actors/personal_data.hpp"
 #include "actors/protocol.hpp"
 #include "domain/deciders.hpp"
 
@@ -49,6 +50,14 @@ command_reply state_reply(const aggregate_state<D>& st) {
     return reply;
   }
   reply.state = state_json<D>(st.state, st.version);
+  return reply;
+}
+
+// state_reply with the personal fields opened for the caller.
+template <domain::decider D>
+command_reply opened_state_reply(const aggregate_state<D>& st) {
+  auto reply = state_reply<D>(st);
+  open_personal_data(st.context->settings.personal_data, reply);
   return reply;
 }
 

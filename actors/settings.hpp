@@ -8,6 +8,10 @@
 #include <utility>
 #include <vector>
 
+namespace ordo::persistence {
+class personal_data_keys;
+}
+
 namespace ordo::actors {
 
 struct runtime_settings {
@@ -37,6 +41,9 @@ struct runtime_settings {
   // {"work-stealing.moderate-poll-attempts", "500"}, {"work-stealing.moderate-sleep-duration",
   // "50us"}. For measurements; a value CAF cannot parse or does not take refuses the start.
   std::vector<std::pair<std::string, std::string>> caf_settings;
+  // Seals personal fields before events are stored and opens them in replies (outlives the
+  // runtime); null: they are stored as given (tests of other parts).
+  persistence::personal_data_keys* personal_data = nullptr;
 };
 
 }  // namespace ordo::actors

@@ -19,6 +19,7 @@
 #include "http/api.hpp"
 #include "http/server.hpp"
 #include "persistence/database.hpp"
+#include "persistence/personal_data.hpp"
 
 namespace ordo::app {
 
@@ -79,8 +80,10 @@ struct leave_cluster {
 };
 
 // Runs the node on an open database until a signal arrives.
-int run_node(persistence::database& db, const config::settings& settings, const sigset_t& signals) {
+int run_node(persistence::database& db, persistence::personal_data_keys& personal_data,
+             const config::settings& settings, const sigset_t& signals) {
   auto runtime = runtime_settings_from(settings);
+  runtime.personal_data = &personal_data;
   auto member = cluster_member(settings, runtime);
   actors::runtime::shard_stand_in stand_in;
   std::function<void(caf::actor_system_config&)> configure;
@@ -91,7 +94,7 @@ int run_node(persistence::database& db, const config::settings& settings, const 
     };
   }
   actors::runtime node(db, runtime, configure, stand_in);
-  http::api api({node.gateway(), db, node.context().stats, settings, member.get()});
+  http::api api({node.gateway(), db, node.context().stats, settings, member.get(), &personal_data});
   leave_cluster leave{member.get()};  // before the API goes: the endpoint runs reads through it
   if (member) {
     member->serve_reads(
@@ -151,6 +154,10 @@ int serve(std::span<const std::string_view> args) {
   // Before the database opens: a directory that belongs to another node or cluster stays as it is.
   if (auto identity = cluster::check_identity(settings->data_dir, *settings); !identity)
     return fail(2, identity.error());
+  // The master key that wraps the customers' data keys (created with mode 0600 on first start).
+  auto master = persistence::master_key::load(settings->privacy.master_key_file,
+                                              /*create_if_missing=*/true);
+  if (!master) return fail(2, master.error().message);
 
   // Block the stop signals before any thread starts, so that every thread inherits the mask and
   // only the signal-waiting thread receives them.
@@ -169,8 +176,11 @@ int serve(std::span<const std::string_view> args) {
       return fail(1, "data directory " + settings->data_dir + " is in use by another process");
     return fail(1, "cannot open data directory " + settings->data_dir + ": " + db.error().message);
   }
+  persistence::personal_data_keys personal_data((*db)->kv(), std::move(*master));
+  if (auto right_key = personal_data.check_master(); !right_key)
+    return fail(2, right_key.error().message);
   try {
-    return run_node(**db, *settings, signals);
+    return run_node(**db, personal_data, *settings, signals);
   } catch (const std::exception& e) {  // e.g. a cluster.tls file that cannot be read
     return fail(1, e.what());
   }

@@ -68,6 +68,13 @@ struct order_decider {
   }
   static std::string_view command_name(const command& c) { return order::command_name(c); }
   static std::string_view event_type(const event& e) { return order::event_type(e); }
+  // Its personal data (domain/personal_data.hpp): sealed before events are stored.
+  static void visit_personal_fields(event& e, const personal_field_visitor& visit) {
+    order::visit_personal_fields(e, visit);
+  }
+  static void visit_personal_fields(state& s, const personal_field_visitor& visit) {
+    order::visit_personal_fields(s, visit);
+  }
   // False until created: reads of such an order are 404.
   static bool exists(const state& s) { return s.status != order::order_status::none; }
 };

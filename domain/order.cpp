@@ -287,4 +287,24 @@ std::string_view event_type(const event& e) {
   return std::visit([](const auto& x) { return x.type_name; }, e);
 }
 
+namespace {
+
+void visit_shipping(std::string_view customer_id, shipping_details& shipping,
+                    const personal_field_visitor& visit) {
+  visit(customer_id, "shipping.name", shipping.name);
+  visit(customer_id, "shipping.email", shipping.email);
+  visit(customer_id, "shipping.address", shipping.address);
+}
+
+}  // namespace
+
+void visit_personal_fields(event& e, const personal_field_visitor& visit) {
+  if (auto* created = std::get_if<order_created>(&e); created && created->shipping)
+    visit_shipping(created->customer_id, *created->shipping, visit);
+}
+
+void visit_personal_fields(state& s, const personal_field_visitor& visit) {
+  if (s.shipping) visit_shipping(s.customer_id, *s.shipping, visit);
+}
+
 }  // namespace ordo::domain::order

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "domain/boxed_optional.hpp"
+#include "domain/personal_data.hpp"
 #include "domain/result.hpp"
 
 namespace ordo::domain::order {
@@ -215,5 +216,10 @@ void evolve(state& s, const event& e, timestamp at);
 
 std::string_view command_name(const command& cmd);  // "add_item"
 std::string_view event_type(const event& e);        // "ItemAdded"
+
+// Visits the personal fields (domain/personal_data.hpp) an event or a state holds: the shipping
+// details of OrderCreated and of the state.
+void visit_personal_fields(event& e, const personal_field_visitor& visit);
+void visit_personal_fields(state& s, const personal_field_visitor& visit);
 
 }  // namespace ordo::domain::order

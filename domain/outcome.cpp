@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, outcome_count> names{"ok",
                                                             "unavailable",
                                                             "overloaded",
                                                             "outcome_unknown",
-                                                            "storage_unavailable"};
+                                                            "storage_unavailable",
+                                                            "internal_error"};
 
 }  // namespace
 

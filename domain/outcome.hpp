@@ -28,10 +28,12 @@ enum class outcome : std::uint8_t {
   overloaded = 8,            // too much in flight; nothing was applied
   outcome_unknown = 9,       // reached its aggregate, not answered: it may have been applied
   storage_unavailable = 10,  // the journal refused the write (a full disk); nothing was applied
+  internal_error = 11,       // the node cannot answer because its own data fails a check (a
+                             // sealed personal field that does not open: tampered)
 };
 
 // How many values `outcome` has; they are 0 .. outcome_count - 1.
-inline constexpr std::size_t outcome_count = 11;
+inline constexpr std::size_t outcome_count = 12;
 
 // The code's name as the API writes it ("ok", "validation_failed", ...); "unknown" for a value
 // that is not an outcome (a corrupt or newer message).

@@ -7,6 +7,7 @@
 #include "http/input.hpp"
 #include "http/routes.hpp"
 #include "readmodel/event_json.hpp"
+#include "readmodel/personal_data_json.hpp"
 #include "readmodel/replay.hpp"
 
 namespace ordo::http {
@@ -19,6 +20,14 @@ constexpr std::uint64_t max_version_bound = std::numeric_limits<std::int64_t>::m
 
 reply storage_problem(const persistence::storage_error& error) {
   return problem("unavailable", "the journal cannot answer now: " + error.message);
+}
+
+// Opens the personal fields of `doc` for the reader; 500 when one does not open (tampered).
+std::expected<void, reply> open_personal(route_context& context, nlohmann::json& doc) {
+  if (!context.node.personal_data) return {};
+  if (auto opened = readmodel::open_personal_fields(doc, *context.node.personal_data); !opened)
+    return std::unexpected(problem("internal_error", opened.error().message));
+  return {};
 }
 
 handler aggregate_state(route_context& context, std::string_view type, std::string_view id_param) {
@@ -52,7 +61,11 @@ reply order_events(route_context& context, const request& req) {
   auto events = journal.read(stream, *from, *to, *limit);
   if (!events) return storage_problem(events.error());
   auto list = nlohmann::json::array();
-  for (const auto& e : *events) list.push_back(readmodel::event_envelope_json(e));
+  for (const auto& e : *events) {
+    auto envelope = readmodel::event_envelope_json(e);
+    if (auto opened = open_personal(context, envelope); !opened) return opened.error();
+    list.push_back(std::move(envelope));
+  }
   return json_reply(200, {{"events", std::move(list)}, {"highest_version", *highest}});
 }
 
@@ -95,6 +108,7 @@ reply order_history(route_context& context, const request& req) {
   if (!replayed)
     return history_problem(replayed.error(), *id,
                            version_text ? "version " + *version_text : *at_text);
+  if (auto opened = open_personal(context, replayed->state); !opened) return opened.error();
   auto r = json_reply(200, replayed->state);
   r.with_header("ETag", etag(replayed->version));
   return r;

@@ -4,7 +4,9 @@
 
 #include "http/framing.hpp"
 #include "http/input.hpp"
+#include "http/privacy_routes.hpp"
 #include "http/request_id.hpp"
+#include "readmodel/personal_data_json.hpp"
 
 namespace ordo::http {
 
@@ -47,11 +49,15 @@ api::api(node_services node)
   add_inspection_routes(routes_, context_);
   add_saga_routes(routes_, context_);
   add_cluster_routes(routes_, context_);
+  add_privacy_routes(routes_, context_);
+  resender_ = std::make_unique<erasure_resender>(context_, std::chrono::seconds(1));
   std::vector<std::string> templates;
   for (const auto& r : routes_.routes()) templates.push_back(r.pattern);
   metrics_ = std::make_unique<request_metrics>(std::move(templates));
   context_.metrics = metrics_.get();
 }
+
+api::~api() = default;
 
 void api::handle(const httplib::Request& raw, httplib::Response& res) {
   auto matched = routes_.find(raw.method, target_path(raw.target));
@@ -111,6 +117,25 @@ reply api::answer(const router::match& matched, const request& req) {
   return r.handle(req);
 }
 
+std::expected<reply, std::string> api::sealed_for_storage(const reply& answer) {
+  auto* keys = context_.node.personal_data;
+  if (!keys) return answer;
+  auto sealed = readmodel::seal_personal_text(answer.body, *keys);
+  if (!sealed) return std::unexpected("personal data cannot be sealed now: " + sealed.error().message);
+  reply stored = answer;
+  stored.body = std::move(*sealed);
+  return stored;
+}
+
+reply api::opened_for_reader(reply stored) {
+  auto* keys = context_.node.personal_data;
+  if (!keys) return stored;
+  auto opened = readmodel::open_personal_text(std::move(stored.body), *keys);
+  if (!opened) return problem("internal_error", opened.error().message);
+  stored.body = std::move(*opened);
+  return stored;
+}
+
 reply api::run_idempotent(const route& r, const request& req, const std::string& key) {
   auto now = now_ms();
   auto fingerprint = request_fingerprint(req.raw.method, req.raw.path, req.body());
@@ -120,7 +145,7 @@ reply api::run_idempotent(const route& r, const request& req, const std::string&
                    "idempotency keys cannot be read now: " + decision.error().message);
   switch (decision->what) {
     case idempotency_store::verdict::replay:
-      return decision->stored;
+      return opened_for_reader(decision->stored);
     case idempotency_store::verdict::reused:
       return problem("idempotency_key_reused",
                      "this Idempotency-Key was used for a different request");
@@ -129,8 +154,13 @@ reply api::run_idempotent(const route& r, const request& req, const std::string&
   }
   auto answer = r.handle(req);
   // 429 and 5xx applied nothing for sure or may succeed on a retry: keep the key pending.
-  if (answer.status != 429 && answer.status < 500)
-    (void)idempotency_.finish(key, fingerprint, answer, now_ms());
+  if (answer.status != 429 && answer.status < 500) {
+    // The stored copy holds personal data sealed with this node's key of the customer, so that
+    // an erasure reaches it too.
+    auto stored = sealed_for_storage(answer);
+    if (!stored) return problem("unavailable", stored.error());
+    (void)idempotency_.finish(key, fingerprint, *stored, now_ms());
+  }
   return answer;
 }
 

@@ -4,7 +4,9 @@
 // Every response carries X-Request-Id.
 #pragma once
 
+#include <expected>
 #include <memory>
+#include <string>
 #include <optional>
 
 #include "cluster/wire.hpp"
@@ -26,6 +28,7 @@ namespace ordo::http {
 class api {
  public:
   explicit api(node_services node);
+  ~api();
   api(const api&) = delete;
   api& operator=(const api&) = delete;
 
@@ -43,6 +46,10 @@ class api {
  private:
   reply answer(const router::match& matched, const request& req);
   reply run_idempotent(const route& r, const request& req, const std::string& key);
+  // A reply as the idempotency store keeps it (personal fields sealed), or why it cannot be.
+  std::expected<reply, std::string> sealed_for_storage(const reply& answer);
+  // A stored reply as its reader gets it (personal fields opened, or "[erased]").
+  reply opened_for_reader(reply stored);
   // The answer of the member that owns the aggregate of a route only its owner can answer (its
   // events, history, view row), or nullopt when this node owns it or is no cluster member.
   std::optional<reply> read_at_owner(const route& r, const request& req);
@@ -56,6 +63,7 @@ class api {
   cross_site_rules cross_site_;
   idempotency_store idempotency_;
   std::unique_ptr<idempotency_sweeper> sweeper_;  // after the store it sweeps
+  std::unique_ptr<class erasure_resender> resender_;
   std::unique_ptr<request_metrics> metrics_;
 };
 

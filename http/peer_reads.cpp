@@ -67,11 +67,13 @@ std::optional<reply> api::read_at_owner(const route& r, const request& req) {
 }
 
 cluster::owner_read_reply api::answer_owner_read(const cluster::owner_read& read) {
-  const route* found = nullptr;
+  const handler* found = nullptr;
   for (const auto& r : routes_.routes())
     if (r.method == "GET" && r.pattern == read.route &&
         (owner_only_read(r.pattern) || read_of_every_member(r.pattern)))
-      found = &r;
+      found = &r.handle;
+  if (auto part = context_.member_parts.find(read.route); part != context_.member_parts.end())
+    found = &part->second;
   if (!found) return {.body = "no such read: " + read.route};
   httplib::Request raw;
   raw.method = "GET";
@@ -82,7 +84,7 @@ cluster::owner_read_reply api::answer_owner_read(const cluster::owner_read& read
   request req{raw, params, read.request_id};
   reply answer;
   try {
-    answer = found->handle(req);
+    answer = (*found)(req);
   } catch (const std::exception& e) {
     answer = problem("internal_error", std::string("the read failed unexpectedly: ") + e.what());
   }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "http/request_metrics.hpp"
 #include "http/router.hpp"
 #include "persistence/database.hpp"
+#include "persistence/personal_data.hpp"
 
 namespace ordo::http {
 
@@ -27,6 +29,8 @@ struct node_services {
   const config::settings& settings;
   // This node's membership in a cluster; null for a single node.
   const cluster::node* cluster = nullptr;
+  // Seals and opens personal data (persistence/personal_data.hpp); null: none is kept (tests).
+  persistence::personal_data_keys* personal_data = nullptr;
 };
 
 struct route_context {
@@ -38,6 +42,9 @@ struct route_context {
   const std::atomic<std::uint64_t>* idempotency_keys_expired = nullptr;
   // Which member owns each shard (this node alone when it is no cluster member).
   std::unique_ptr<const cluster::owner_map> owners;
+  // What other members may ask this node to run besides routes (cluster/wire.hpp owner_read),
+  // by name: their parts of a request the whole cluster answers (privacy_routes.hpp).
+  std::map<std::string, handler, std::less<>> member_parts;
 };
 
 struct aggregate_ref {

@@ -26,6 +26,7 @@ const std::map<outcome, std::pair<std::string, int>> every_outcome{
     {outcome::overloaded, {"overloaded", 8}},
     {outcome::outcome_unknown, {"outcome_unknown", 9}},
     {outcome::storage_unavailable, {"storage_unavailable", 10}},
+    {outcome::internal_error, {"internal_error", 11}},
 };
 
 TEST(Outcome, EveryValueHasItsNameAndPersistedValueAndRoundTrips) {
