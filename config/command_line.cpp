@@ -12,7 +12,7 @@ struct value_flag {
   std::string_view key;  // empty: --config
 };
 
-constexpr std::array<value_flag, 8> value_flags{{
+constexpr std::array<value_flag, 9> value_flags{{
     {"--config", ""},
     {"--data", "data_dir"},
     {"--host", "http.host"},
@@ -21,6 +21,7 @@ constexpr std::array<value_flag, 8> value_flags{{
     {"--cluster-host", "cluster.host"},
     {"--cluster-port", "cluster.port"},
     {"--members", "cluster.nodes"},
+    {"--master-key-file", "privacy.master_key_file"},
 }};
 
 }  // namespace

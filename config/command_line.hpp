@@ -7,6 +7,7 @@
 //   --cluster-host H   cluster.host
 //   --cluster-port N   cluster.port
 //   --members LIST  cluster.nodes as "id=host:port,id=host:port,..."
+//   --master-key-file FILE  privacy.master_key_file
 //   --insecure      serve on a non-loopback address without auth.tokens, or with them over
 //                   plain HTTP; join a cluster off loopback without cluster.tls.*
 // Each takes its value as the next argument or after '=' ("--port=0").
@@ -34,6 +35,6 @@ std::expected<serve_options, std::string> parse_serve_arguments(
 inline constexpr std::string_view serve_usage =
     "usage: ordo serve [--config FILE] [--data DIR] [--host H] [--port N] [--insecure]\n"
     "                  [--node-id ID] [--cluster-host H] [--cluster-port N]\n"
-    "                  [--members ID=HOST:PORT,ID=HOST:PORT,...]\n";
+    "                  [--members ID=HOST:PORT,ID=HOST:PORT,...] [--master-key-file FILE]\n";
 
 }  // namespace ordo::config

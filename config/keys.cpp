@@ -288,6 +288,9 @@ std::vector<key_spec> build_keys() {
       integer_key(
           "sagas.step_timeout_ms",
           +[](settings& s) -> std::int64_t& { return s.sagas.step_timeout_ms; }, 1, max_ms),
+      text_key(
+          "privacy.master_key_file",
+          +[](settings& s) -> std::string& { return s.privacy.master_key_file; }, false),
   };
 }
 
@@ -312,9 +315,9 @@ const key_spec* find_key(std::string_view name) {
 }
 
 bool is_section(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> sections{"node",    "http",        "http.tls",
-                                                            "auth",    "journal",     "aggregates",
-                                                            "cluster", "cluster.tls", "sagas"};
+  static constexpr std::array<std::string_view, 10> sections{
+      "node",       "http",    "http.tls",    "auth",  "journal",
+      "aggregates", "cluster", "cluster.tls", "sagas", "privacy"};
   return std::find(sections.begin(), sections.end(), name) != sections.end();
 }
 

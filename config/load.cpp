@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
@@ -167,6 +169,32 @@ std::expected<void, std::string> resolve_cluster(settings& s) {
   return {};
 }
 
+// The master key may not live in the data directory: a copy or backup of the directory would
+// carry the key that unwraps its data keys, and erasure by destroying a data key would protect
+// nothing against whoever holds both. Compared as absolute paths with symbolic links resolved as
+// far as they exist.
+std::expected<void, std::string> check_master_key_place(const settings& s) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto resolved = [&](const std::string& path) {
+    auto absolute = fs::absolute(path, ec);
+    auto canonical = fs::weakly_canonical(absolute, ec);
+    return (ec ? absolute : canonical).lexically_normal();
+  };
+  auto key = resolved(s.privacy.master_key_file);
+  auto data = resolved(s.data_dir);
+  auto [data_end, key_at] = std::mismatch(data.begin(), data.end(), key.begin(), key.end());
+  // A trailing separator of data_dir normalises to an empty last element.
+  bool inside =
+      (data_end == data.end() || (data_end->empty() && std::next(data_end) == data.end())) &&
+      key_at != key.end();
+  if (inside)
+    return refuse("settings", "privacy.master_key_file",
+                  "\"" + s.privacy.master_key_file + "\" is inside data_dir \"" + s.data_dir +
+                      "\": keep the master key outside the data it protects");
+  return {};
+}
+
 // Rules that span keys, checked once every source is applied; fills in what they imply.
 std::expected<void, std::string> resolve_together(settings& s) {
   if (s.http.tls.cert.empty() != s.http.tls.key.empty())
@@ -177,6 +205,7 @@ std::expected<void, std::string> resolve_together(settings& s) {
       if (s.auth.tokens[i].token == s.auth.tokens[j].token)
         return refuse("settings", "auth.tokens[" + std::to_string(i) + "].token",
                       "repeats the token of auth.tokens[" + std::to_string(j) + "]");
+  if (auto placed = check_master_key_place(s); !placed) return placed;
   return resolve_cluster(s);
 }
 

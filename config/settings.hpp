@@ -120,6 +120,14 @@ struct saga_settings {
   bool operator==(const saga_settings&) const = default;
 };
 
+struct privacy_settings {
+  // privacy.master_key_file: the node's master key (32 random bytes, mode 0600), which wraps every
+  // customer's data key; created on the first start when missing. Never inside data_dir (a key
+  // kept beside what it protects protects nothing; config::load refuses it)
+  std::string master_key_file = "./ordo-master.key";
+  bool operator==(const privacy_settings&) const = default;
+};
+
 struct settings {
   node_settings node;
   std::string data_dir = "./ordo-data";  // data_dir: the node's RocksDB directory
@@ -129,6 +137,7 @@ struct settings {
   aggregate_settings aggregates;
   cluster_settings cluster;
   saga_settings sagas;
+  privacy_settings privacy;
   bool operator==(const settings&) const = default;
 };
 

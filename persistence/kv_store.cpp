@@ -1,5 +1,6 @@
 #include "persistence/kv_store.hpp"
 
+#include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
 #include <memory>
@@ -121,6 +122,30 @@ result<std::vector<std::pair<std::string, std::string>>> kv_store::scan(
   }
   if (!it->status().ok()) return std::unexpected(detail::from_status(it->status(), "scanning kv"));
   return rows;
+}
+
+result<void> kv_store::purge_history(std::string_view prefix) {
+  if (prefix.empty())
+    return storage_failure(storage_errc::invalid_argument, "empty kv prefix to purge");
+  auto end = prefix_end(prefix);
+  if (end.empty())
+    return storage_failure(storage_errc::invalid_argument, "kv prefix of 0xff bytes only");
+  // Every column family, not only kv: a WAL file is deleted only when no column family's
+  // memtable still needs it, and the journal's writes share the same log.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  if (auto status = db_.db->Flush(flush, db_.handles); !status.ok())
+    return std::unexpected(detail::from_status(status, "flushing before purging kv history"));
+  rocksdb::CompactRangeOptions compact;
+  // Without kForce a range already at the bottom level is left alone, with its old versions.
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  compact.exclusive_manual_compaction = false;
+  rocksdb::Slice begin_key(prefix);
+  rocksdb::Slice end_key(end);
+  if (auto status = db_.db->CompactRange(compact, db_.kv, &begin_key, &end_key); !status.ok())
+    return std::unexpected(detail::from_status(status, "compacting kv history"));
+  return {};
 }
 
 }  // namespace ordo::persistence

@@ -49,6 +49,14 @@ class kv_store {
                                                                 std::string_view start_after = {},
                                                                 std::size_t limit = 1000) const;
 
+  // Makes the overwritten and deleted versions of the keys under `prefix` (non-empty) leave the
+  // database's files, for data that must be gone, not only hidden (a destroyed data key): flushes
+  // every column family, so that the write-ahead log files that held them are retired (RocksDB
+  // deletes a WAL file once every column family has flushed past it; the WAL is never archived),
+  // then compacts the range down to the bottommost level, rewriting every SST that holds a key of
+  // it. Slow (a flush and a compaction): for rare, deliberate deletions.
+  result<void> purge_history(std::string_view prefix);
+
  private:
   detail::rocks& db_;
 };

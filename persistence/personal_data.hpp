@@ -36,6 +36,11 @@ class master_key {
   // For tests and rotation.
   static master_key from_bytes(const std::array<std::uint8_t, size>& bytes, std::string path = {});
 
+  master_key() = default;
+  master_key(const master_key&) = default;
+  master_key& operator=(const master_key&) = default;
+  ~master_key();  // wipes the bytes
+
   const std::string& path() const { return path_; }
   const std::array<std::uint8_t, size>& bytes() const { return bytes_; }
 
@@ -89,6 +94,9 @@ class personal_data_keys {
   // Re-wraps every data key and the check record with `next`, in one atomic synced write (the
   // offline `ordo keys rotate`). Afterwards this object uses `next`. The count of keys re-wrapped.
   result<std::size_t> rewrap_all(const master_key& next);
+
+  // How many unwrapped data keys the cache holds (at most cache_capacity).
+  std::size_t cached_keys() const;
 
  private:
   struct impl;

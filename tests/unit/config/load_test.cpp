@@ -61,6 +61,7 @@ TEST(ConfigDefaults, AreTheDocumentedOnes) {
   EXPECT_EQ(s->cluster.forward_window, 1024u);
   EXPECT_FALSE(s->cluster.tls.configured());
   EXPECT_EQ(s->sagas.step_timeout_ms, 5000);
+  EXPECT_EQ(s->privacy.master_key_file, "./ordo-master.key");
 }
 
 TEST(ConfigDefaults, ExampleFileSetsEveryKeyToItsDefault) {
