@@ -167,8 +167,7 @@ struct saga_decider {
     return saga::next_actions(s);
   }
   static std::optional<outgoing_command> interpret(const state& s, const outgoing_command& action,
-                                                   std::string_view code,
-                                                   std::string_view status) {
+                                                   std::string_view code, std::string_view status) {
     return saga::interpret(s, action, code, status);
   }
   static std::optional<scheduled_command> wake_up(const state& s) { return saga::wake_up(s); }
@@ -184,9 +183,8 @@ concept schedules_wake_ups = decider<D> && requires(const typename D::state& s) 
 // A decider whose aggregate sends commands to others after each durable change and records the
 // answers through commands to itself.
 template <class D>
-concept drives_others = decider<D> && requires(const typename D::state& s,
-                                               const outgoing_command& action,
-                                               std::string_view text) {
+concept drives_others = decider<D> &&
+    requires(const typename D::state& s, const outgoing_command& action, std::string_view text) {
   { D::next_actions(s) } -> std::same_as<std::vector<outgoing_command>>;
   { D::interpret(s, action, text, text) } -> std::same_as<std::optional<outgoing_command>>;
 };

@@ -58,7 +58,7 @@ struct state {
   std::string order_id;
   std::string customer_id;
   order_status status = order_status::none;
-  std::vector<line_item> items;         // one per sku, in the order they were first added
+  std::vector<line_item> items;        // one per sku, in the order they were first added
   boxed_optional<std::string> reason;  // why it was rejected or cancelled
   boxed_optional<shipping_details> shipping;
   boxed_optional<std::string> payment_token;  // recorded when placed

@@ -1,6 +1,6 @@
-// The outcome of a command or a state query, as the actors answer it and every layer reads it: one enum for every code a
-// command_reply can carry (docs/API.md's error table names the same codes). Text only where it is
-// rendered (HTTP problem bodies, metrics labels) or parsed back.
+// The outcome of a command or a state query, as the actors answer it and every layer reads it: one
+// enum for every code a command_reply can carry (docs/API.md's error table names the same codes).
+// Text only where it is rendered (HTTP problem bodies, metrics labels) or parsed back.
 //
 // The numeric values are persisted (remembered_commands' table in snapshots, command outcome
 // records in the kv store) and travel between nodes: they never change, and a new code gets the

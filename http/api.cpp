@@ -121,7 +121,8 @@ std::expected<reply, std::string> api::sealed_for_storage(const reply& answer) {
   auto* keys = context_.node.personal_data;
   if (!keys) return answer;
   auto sealed = readmodel::seal_personal_text(answer.body, *keys);
-  if (!sealed) return std::unexpected("personal data cannot be sealed now: " + sealed.error().message);
+  if (!sealed)
+    return std::unexpected("personal data cannot be sealed now: " + sealed.error().message);
   reply stored = answer;
   stored.body = std::move(*sealed);
   return stored;

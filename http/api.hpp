@@ -6,8 +6,8 @@
 
 #include <expected>
 #include <memory>
-#include <string>
 #include <optional>
+#include <string>
 
 #include "cluster/wire.hpp"
 #include "http/auth.hpp"

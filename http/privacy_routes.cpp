@@ -194,8 +194,8 @@ std::size_t erasure_resender::resend_once() {
     if (slash == std::string_view::npos) continue;
     std::string customer(rest.substr(0, slash));
     std::string target(rest.substr(slash + 1));
-    auto peer = std::find_if(peers.begin(), peers.end(),
-                             [&](const auto& p) { return p.id == target; });
+    auto peer =
+        std::find_if(peers.begin(), peers.end(), [&](const auto& p) { return p.id == target; });
     if (peer == peers.end() || peer->state != cluster::peer_state::up) continue;
     auto answer = member->read_at(
         target, {.route = std::string(erase_part), .params = {{"id", customer}}, .request_id = {}});
