@@ -185,6 +185,16 @@ TEST_F(PersonalData, AFreshDirectoryAcceptsAnyMasterUntilTheFirstKey) {
   EXPECT_FALSE(keys_->check_master());
 }
 
+TEST_F(PersonalData, AnErasureAloneAlsoBindsTheDirectoryToItsMaster) {
+  ASSERT_TRUE(keys_->destroy("never-seen"));
+  reopen_with(master_);
+  ASSERT_TRUE(keys_->check_master());
+  reopen_with(random_master("/keys/other.key"));
+  auto checked = keys_->check_master();
+  ASSERT_FALSE(checked);
+  EXPECT_NE(checked.error().message.find("/keys/other.key"), std::string::npos);
+}
+
 TEST_F(PersonalData, TheCacheKeepsAtMostItsCapacity) {
   std::vector<std::pair<std::string, std::string>> sealed;
   for (int i = 0; i < 100; ++i) {
