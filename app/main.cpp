@@ -28,6 +28,8 @@ constexpr const char* usage =
     "  repair         open a data directory whose write-ahead log is damaged, DROPPING the\n"
     "                 writes after the damage (the node and verify refuse such a directory)\n"
     "                 ordo repair --data DIR --accept-loss\n"
+    "  keys rotate    re-wrap every customer's data key with a new master key file (offline)\n"
+    "                 ordo keys rotate --data DIR --master-key-file NEW [--config FILE]\n"
     "  help           show this text\n"
     "  version        print the version\n"
     "\n"
@@ -54,6 +56,7 @@ int main(int argc, char** argv) {
   if (command == "export") return ordo::app::offline::run_export(argc - 1, argv + 1);
   if (command == "import") return ordo::app::offline::run_import(argc - 1, argv + 1);
   if (command == "repair") return ordo::app::offline::run_repair(argc - 1, argv + 1);
+  if (command == "keys") return ordo::app::offline::run_keys(argc - 1, argv + 1);
   std::fprintf(stderr, "ordo: unknown command '%.*s'; see 'ordo --help'\n",
                static_cast<int>(command.size()), command.data());
   return 2;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 
 #include "persistence/detail/crypto.hpp"
 #include "persistence/personal_data.hpp"
@@ -62,8 +63,12 @@ result<void> create_key_file(const std::string& path) {
     return key_file_error(path, "cannot be created: no random bytes (OpenSSL)");
   std::array<std::uint8_t, 8> suffix{};
   (void)detail::random_bytes(suffix.data(), suffix.size());
-  std::string temp = path + ".new-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(suffix[0] << 8 | suffix[1]);
+  constexpr std::string_view hex = "0123456789abcdef";
+  std::string temp = path + ".new-" + std::to_string(::getpid()) + "-";
+  for (auto byte : suffix) {
+    temp += hex[byte >> 4];
+    temp += hex[byte & 15];
+  }
   fd_guard fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0) {
     auto error = errno;

@@ -202,6 +202,22 @@ struct personal_data_keys::impl {
     return plain && *plain == check_plain;
   }
 
+  // Writes `writes` (key records), synced, with the check record when it may not exist yet: every
+  // directory with a key record has one, so check_master() can tell its master key. Holds `mutex`.
+  result<void> write_with_check(std::vector<kv_write> writes) {
+    if (!check_written) {
+      auto matches = check_matches(master_secret());
+      if (!matches) return std::unexpected(matches.error());
+      if (!*matches) return wrong_master("the check record does not unwrap");
+      auto check = check_write();
+      if (!check) return std::unexpected(check.error());
+      writes.push_back(std::move(*check));
+    }
+    if (auto w = kv.write(writes, true); !w) return std::unexpected(w.error());
+    check_written = true;
+    return {};
+  }
+
   // The customer's live key for sealing, created (durably) when there is none. Holds `mutex`.
   result<cached> key_for_seal(std::string_view customer) {
     if (auto hit = lookup(customer)) return *hit;
@@ -223,17 +239,8 @@ struct personal_data_keys::impl {
     if (!wrapped) return storage_failure(storage_errc::io_error, "AES-GCM failed (OpenSSL)");
     std::vector<kv_write> writes{
         {record_key(customer), encode_record({generation, true, std::move(*wrapped)})}};
-    if (!check_written) {
-      auto matches = check_matches(master_secret());
-      if (!matches) return std::unexpected(matches.error());
-      if (!*matches) return wrong_master("the check record does not unwrap");
-      auto check = check_write();
-      if (!check) return std::unexpected(check.error());
-      writes.push_back(std::move(*check));
-    }
     // Synced before any value sealed with the key can be written anywhere.
-    if (auto w = kv.write(writes, true); !w) return std::unexpected(w.error());
-    check_written = true;
+    if (auto w = write_with_check(std::move(writes)); !w) return std::unexpected(w.error());
     remember(customer, generation, key);
     return cached{generation, key_ptr(std::move(key))};
   }
@@ -339,7 +346,7 @@ result<void> personal_data_keys::destroy(std::string_view customer) {
     // An unknown customer is recorded as erased at generation 0: its first key will be 1.
     key_record erased{.generation = *record ? (*record)->generation : 0, .live = false};
     if (!*record || (*record)->live) {
-      if (auto w = impl_->kv.put(record_key(customer), encode_record(erased), true); !w)
+      if (auto w = impl_->write_with_check({{record_key(customer), encode_record(erased)}}); !w)
         return std::unexpected(w.error());
     }
     impl_->forget(customer);

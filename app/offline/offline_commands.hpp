@@ -6,6 +6,7 @@
 //   ordo export --data DIR [--from-position P] [--stream S]
 //   ordo import --data DIR FILE|-
 //   ordo repair --data DIR --accept-loss
+//   ordo keys rotate --data DIR --master-key-file NEW [--config FILE]
 //
 // Each takes argv as main() would after the program name: argv[0] is the command's name.
 // Exit codes: 0 success; 1 the work failed or, for verify, problems were found; 2 refused
@@ -20,5 +21,6 @@ int run_verify(int argc, char** argv);
 int run_export(int argc, char** argv);
 int run_import(int argc, char** argv);
 int run_repair(int argc, char** argv);
+int run_keys(int argc, char** argv);
 
 }  // namespace ordo::app::offline

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "persistence/personal_data.hpp"
 #include "tests/unit/persistence/database_fixture.hpp"
@@ -103,9 +105,33 @@ TEST_F(MasterKey, TheWrongSizeIsRefused) {
 }
 
 TEST_F(MasterKey, AnUnreadableFileIsRefused) {
+  // A path through a regular file cannot be opened, by root either.
+  write_file(std::string(32, 'k'), std::filesystem::perms::owner_read);
+  path_ += "/master.key";
+  expect_refused("cannot be read");
+}
+
+TEST_F(MasterKey, AFileWithoutReadPermissionIsRefused) {
   if (::geteuid() == 0) GTEST_SKIP() << "root reads files without read permission";
   write_file(std::string(32, 'k'), std::filesystem::perms::owner_write);
   expect_refused("cannot be read");
+}
+
+TEST_F(MasterKey, ProcessesCreatingItAtOnceEndUpWithOneKey) {
+  std::vector<std::array<std::uint8_t, 32>> seen(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    threads.emplace_back([&, i] {
+      auto key = master_key::load(path_, true);
+      if (key) seen[i] = key->bytes();
+    });
+  for (auto& t : threads) t.join();
+  auto stored = master_key::load(path_, false);
+  ASSERT_TRUE(stored) << stored.error().message;
+  for (auto& bytes : seen) EXPECT_EQ(bytes, stored->bytes());
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_),
+                          std::filesystem::directory_iterator()),
+            1);
 }
 
 TEST_F(MasterKey, ADirectoryIsRefused) {

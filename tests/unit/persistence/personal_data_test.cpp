@@ -2,6 +2,7 @@
 // key, the master key check, the key cache's bound and re-wrapping, over a real RocksDB.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <string>
 #include <thread>
@@ -184,6 +185,16 @@ TEST_F(PersonalData, AFreshDirectoryAcceptsAnyMasterUntilTheFirstKey) {
   EXPECT_FALSE(keys_->check_master());
 }
 
+TEST_F(PersonalData, AnErasureAloneAlsoBindsTheDirectoryToItsMaster) {
+  ASSERT_TRUE(keys_->destroy("never-seen"));
+  reopen_with(master_);
+  ASSERT_TRUE(keys_->check_master());
+  reopen_with(random_master("/keys/other.key"));
+  auto checked = keys_->check_master();
+  ASSERT_FALSE(checked);
+  EXPECT_NE(checked.error().message.find("/keys/other.key"), std::string::npos);
+}
+
 TEST_F(PersonalData, TheCacheKeepsAtMostItsCapacity) {
   std::vector<std::pair<std::string, std::string>> sealed;
   for (int i = 0; i < 100; ++i) {
@@ -234,6 +245,33 @@ TEST_F(PersonalData, ConcurrentSealsOfANewCustomerShareOneKey) {
   for (auto& th : threads) th.join();
   reopen_with(master_);
   for (int t = 0; t < 8; ++t) EXPECT_EQ(open_ok("shared", "f", sealed[t]).plain, std::to_string(t));
+}
+
+TEST_F(PersonalData, ADestroyRacingSealsAndOpensLeavesEveryOldValueErased) {
+  auto before = seal_ok("c-1", "f", "before");
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      while (!stop.load()) {
+        auto sealed = keys_->seal("c-1", "f", "during");
+        if (!sealed) {
+          ++failures;
+          continue;
+        }
+        auto opened = keys_->open("c-1", "f", *sealed);
+        // Sealed with the key just destroyed reads erased; never anything but the value.
+        if (!opened || (!opened->erased && opened->plain != "during")) ++failures;
+      }
+    });
+  ASSERT_TRUE(keys_->destroy("c-1"));
+  stop = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_TRUE(open_ok("c-1", "f", before).erased);
+  reopen_with(master_);
+  EXPECT_TRUE(open_ok("c-1", "f", before).erased);
 }
 
 }  // namespace
