@@ -92,4 +92,8 @@ persistence::result<std::string> seal_personal_text(std::string text, personal_d
   return treat_text(std::move(text), keys, treatment::seal);
 }
 
+persistence::result<std::string> erase_shredded_text(std::string text, personal_data_keys& keys) {
+  return treat_text(std::move(text), keys, treatment::erase_shredded);
+}
+
 }  // namespace ordo::readmodel

@@ -32,5 +32,7 @@ persistence::result<std::string> open_personal_text(std::string text,
                                                     persistence::personal_data_keys& keys);
 persistence::result<std::string> seal_personal_text(std::string text,
                                                     persistence::personal_data_keys& keys);
+persistence::result<std::string> erase_shredded_text(std::string text,
+                                                     persistence::personal_data_keys& keys);
 
 }  // namespace ordo::readmodel

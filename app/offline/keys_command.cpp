@@ -4,7 +4,7 @@
 
 #include "app/offline/command_line.hpp"
 #include "app/offline/offline_commands.hpp"
-#include "config/load.hpp"
+#include "app/offline/personal_data_access.hpp"
 #include "persistence/personal_data.hpp"
 
 namespace ordo::app::offline {
@@ -20,26 +20,14 @@ constexpr const char* usage =
     "  with NEW as privacy.master_key_file; the old file may then be destroyed.\n"
     "  exit 0: rotated; 1: failed; 2: refused (bad flags, a busy directory, a wrong key file).\n";
 
-// The settings with data_dir (and, when given, privacy.master_key_file) set as by flags, so that
-// the rule that a key file stays outside the data directory is checked as for `ordo serve`.
-std::expected<config::settings, std::string> settings_for(const parsed_args& args,
-                                                          const std::string& data_dir,
-                                                          const std::string* key_file) {
-  config::sources from{.config_file = args.value("--config"),
-                       .environment = config::process_environment(),
-                       .flags = {{"--data", "data_dir", data_dir}}};
-  if (key_file) from.flags.push_back({"--master-key-file", "privacy.master_key_file", *key_file});
-  return config::load(from);
-}
-
 int rotate(const parsed_args& args) {
   auto data_dir = args.value("--data");
   if (!data_dir) return complain(command, "--data DIR is required", exit_refused);
   auto next_file = args.value("--master-key-file");
   if (!next_file) return complain(command, "--master-key-file NEW is required", exit_refused);
-  auto current_settings = settings_for(args, *data_dir, nullptr);
+  auto current_settings = offline_settings(args, *data_dir, nullptr);
   if (!current_settings) return complain(command, current_settings.error(), exit_refused);
-  if (auto next_settings = settings_for(args, *data_dir, &*next_file); !next_settings)
+  if (auto next_settings = offline_settings(args, *data_dir, &*next_file); !next_settings)
     return complain(command, next_settings.error(), exit_refused);
   const auto& current_file = current_settings->privacy.master_key_file;
 

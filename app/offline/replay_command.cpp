@@ -7,7 +7,9 @@
 #include "app/offline/command_line.hpp"
 #include "app/offline/envelope.hpp"
 #include "app/offline/offline_commands.hpp"
+#include "app/offline/personal_data_access.hpp"
 #include "domain/time_format.hpp"
+#include "readmodel/personal_data_json.hpp"
 #include "readmodel/projection_rebuild.hpp"
 #include "readmodel/projections/catalog.hpp"
 #include "readmodel/replay.hpp"
@@ -18,6 +20,7 @@ namespace {
 constexpr std::string_view command = "replay";
 constexpr const char* usage =
     "usage: ordo replay --data DIR STREAM [--to-version N | --at RFC3339] [--events] "
+    "[--master-key-file FILE | --config FILE] "
     "[--no-snapshots]\n"
     "       ordo replay --data DIR --projection NAME\n";
 
@@ -95,6 +98,8 @@ int replay_stream(const parsed_args& args, const std::string& data_dir) {
   readmodel::replay_options options;
   options.keep_events = args.has("--events");
   options.use_snapshots = !args.has("--no-snapshots");
+  auto keys = offline_keys(*db, args, data_dir);
+  if (!keys) return complain(command, keys.error(), exit_refused);
   auto replayed = readmodel::replay_aggregate(*db, stream, bound, options);
   if (!replayed) {
     auto refused = replayed.error().code == readmodel::replay_errc::unknown_stream ||
@@ -102,10 +107,22 @@ int replay_stream(const parsed_args& args, const std::string& data_dir) {
                    replayed.error().code == readmodel::replay_errc::not_at_bound;
     return complain(command, replayed.error().message, refused ? exit_refused : exit_failed);
   }
+  // Personal fields opened, or "[erased]"; one that does not open fails the replay.
+  auto opened = [&](nlohmann::json& doc) -> persistence::result<void> {
+    if (!*keys) return {};
+    return readmodel::open_personal_fields(doc, **keys);
+  };
   nlohmann::json out = replayed->state;
+  if (auto state = opened(out); !state)
+    return complain(command, state.error().message, exit_failed);
   if (options.keep_events) {
     auto events = nlohmann::json::array();
-    for (auto& e : replayed->events) events.push_back(readmodel::event_envelope_json(e));
+    for (auto& e : replayed->events) {
+      auto envelope = readmodel::event_envelope_json(e);
+      if (auto event = opened(envelope); !event)
+        return complain(command, event.error().message, exit_failed);
+      events.push_back(std::move(envelope));
+    }
     out = {{"stream", stream},
            {"version", replayed->version},
            {"snapshot_version", replayed->snapshot_version},
@@ -119,8 +136,10 @@ int replay_stream(const parsed_args& args, const std::string& data_dir) {
 }  // namespace
 
 int run_replay(int argc, char** argv) {
-  auto args = parse_args(argc, argv, {"--data", "--to-version", "--at", "--projection"},
-                         {"--events", "--no-snapshots"});
+  auto args = parse_args(
+      argc, argv,
+      {"--data", "--to-version", "--at", "--projection", "--master-key-file", "--config"},
+      {"--events", "--no-snapshots"});
   if (!args) return complain(command, args.error(), exit_refused);
   if (args->help) {
     std::fputs(usage, stdout);

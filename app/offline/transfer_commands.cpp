@@ -14,7 +14,9 @@
 #include "app/offline/envelope.hpp"
 #include "app/offline/node_state.hpp"
 #include "app/offline/offline_commands.hpp"
+#include "app/offline/personal_data_access.hpp"
 #include "persistence/import.hpp"
+#include "readmodel/personal_data_json.hpp"
 
 namespace ordo::app::offline {
 namespace {
@@ -27,8 +29,21 @@ bool write_text(const std::string& line) {
 }
 
 // One stream's events from `from_position` on, read in version order a chunk at a time.
-int export_stream(persistence::database& db, const std::string& stream, std::uint64_t from_position,
-                  export_end& counts) {
+// An event's export line: its personal fields stay sealed, or read "[erased]" once their key was
+// destroyed (an export is a copy the erasure must reach too).
+std::expected<std::string, std::string> export_event_line(persistence::recorded_event e,
+                                                          persistence::personal_data_keys* keys) {
+  if (!keys) return event_line(e);
+  auto data = readmodel::erase_shredded_text(std::move(e.data), *keys);
+  if (!data)
+    return std::unexpected(e.stream + " version " + std::to_string(e.version) + ": " +
+                           data.error().message);
+  e.data = std::move(*data);
+  return event_line(e);
+}
+
+int export_stream(persistence::database& db, persistence::personal_data_keys* keys,
+                  const std::string& stream, std::uint64_t from_position, export_end& counts) {
   auto highest = db.events().highest_version(stream);
   if (!highest) return complain("export", highest.error().message, exit_code_of(highest.error()));
   if (*highest == 0) return complain("export", "unknown stream " + stream, exit_refused);
@@ -37,8 +52,9 @@ int export_stream(persistence::database& db, const std::string& stream, std::uin
     if (!events) return complain("export", events.error().message, exit_failed);
     for (auto& e : *events) {
       if (e.position < from_position) continue;
-      if (!write_text(event_line(e)))
-        return complain("export", "cannot write to stdout", exit_failed);
+      auto line = export_event_line(e, keys);
+      if (!line) return complain("export", line.error(), exit_failed);
+      if (!write_text(*line)) return complain("export", "cannot write to stdout", exit_failed);
       ++counts.events;
     }
     if (events->size() < stream_chunk) break;
@@ -176,14 +192,19 @@ struct spool_file {
 
 int run_export(int argc, char** argv) {
   constexpr std::string_view command = "export";
-  auto args = parse_args(argc, argv, {"--data", "--from-position", "--stream"}, {});
+  auto args = parse_args(
+      argc, argv, {"--data", "--from-position", "--stream", "--master-key-file", "--config"}, {});
   if (!args) return complain(command, args.error(), exit_refused);
   if (args->help) {
     std::fputs(
-        "usage: ordo export --data DIR [--from-position P] [--stream S] > export.jsonl\n"
+        "usage: ordo export --data DIR [--from-position P] [--stream S]\n"
+        "                   [--master-key-file FILE | --config FILE] > export.jsonl\n"
         "  the events and, for a whole export (no --stream, no --from-position), the node state\n"
         "  of the kv store (saga deadlines, idempotency records, ...); not the read models\n"
-        "  nor the snapshots, which the importing node rebuilds.\n",
+        "  nor the snapshots, which the importing node rebuilds. Personal data stays sealed, and\n"
+        "  reads \"[erased]\" where its key was destroyed: the master key "
+        "(privacy.master_key_file,\n"
+        "  or FILE) tells which.\n",
         stdout);
     return exit_ok;
   }
@@ -201,20 +222,30 @@ int run_export(int argc, char** argv) {
   int code = exit_ok;
   auto db = open_existing(command, *data_dir, code, /*read_only=*/true);
   if (!db) return code;
+  auto keys = offline_keys(*db, *args, *data_dir);
+  if (!keys) return complain(command, keys.error(), exit_refused);
   export_end counts;
   if (!write_text(header_line(from_position)))
     return complain(command, "cannot write to stdout", exit_failed);
   auto stream = args->value("--stream");
   if (stream) {
-    code = export_stream(*db, *stream, from_position, counts);
+    code = export_stream(*db, keys->get(), *stream, from_position, counts);
   } else {
     bool written = true;
+    std::string unreadable;
     auto scanned = db->events().for_each(from_position, [&](const persistence::recorded_event& e) {
       ++counts.events;
-      return written = write_text(event_line(e));
+      auto line = export_event_line(e, keys->get());
+      if (!line) {
+        unreadable = line.error();
+        return false;
+      }
+      return written = write_text(*line);
     });
     if (!scanned)
       code = complain(command, scanned.error().message, exit_failed);
+    else if (!unreadable.empty())
+      code = complain(command, unreadable, exit_failed);
     else if (!written)
       code = complain(command, "cannot write to stdout", exit_failed);
     else if (from_position == 1)

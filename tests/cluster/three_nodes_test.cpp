@@ -208,8 +208,8 @@ TEST_F(ThreeNodes, ViewsOfTheWholeClusterMergeEveryNodeAndHonourEveryNodesToken)
   std::sort(ids.begin(), ids.end());
   for (int i = 0; i < count; ++i) {
     // Read-your-writes: every node waits for its own part of the tokens.
-    auto listed = client(i).get("/v1/views/orders?customer_id=c-merge",
-                                {{"X-Consistency-Token", tokens}});
+    auto listed =
+        client(i).get("/v1/views/orders?customer_id=c-merge", {{"X-Consistency-Token", tokens}});
     ASSERT_EQ(listed.status, 200) << ids_[i] << ": " << listed.body;
     auto body = listed.json();
     std::vector<std::string> seen;
@@ -250,9 +250,8 @@ TEST_F(ThreeNodes, ViewsOfTheWholeClusterMergeEveryNodeAndHonourEveryNodesToken)
   // With a node down the merge is incomplete: 503, or what the others have with ?partial=true.
   auto victim = 2;
   nodes_[victim]->kill_hard();
-  ASSERT_TRUE(eventually([&] {
-    return client(0).get("/v1/views/orders?customer_id=c-merge").status == 503;
-  }));
+  ASSERT_TRUE(eventually(
+      [&] { return client(0).get("/v1/views/orders?customer_id=c-merge").status == 503; }));
   auto refused = client(0).get("/v1/views/orders?customer_id=c-merge");
   EXPECT_EQ(refused.json()["code"], "unavailable") << refused.body;
   EXPECT_FALSE(refused.header("Retry-After").empty());
@@ -325,17 +324,14 @@ TEST_F(ThreeNodes, AFrozenNodeIsNoticedWithinTheConnectionTimeout) {
   auto stopped_at = clock_type::now();
   // connection timeout (2 s) + heartbeat (250 ms), with room for a loaded machine.
   bool refused = eventually(
-      [&] {
-        return client(0, 5).get("/v1/orders/" + orders.at(victim)).status == 503;
-      },
-      10s);
+      [&] { return client(0, 5).get("/v1/orders/" + orders.at(victim)).status == 503; }, 10s);
   auto noticed_after = clock_type::now() - stopped_at;
   kill(nodes_[2]->pid(), SIGCONT);
   ASSERT_TRUE(refused) << "a frozen node's order never answered 503";
   EXPECT_LT(noticed_after, 6s);
   // Once it runs again, it is reconnected and serves.
-  EXPECT_TRUE(eventually(
-      [&] { return client(0).get("/v1/orders/" + orders.at(victim)).status == 200; }));
+  EXPECT_TRUE(
+      eventually([&] { return client(0).get("/v1/orders/" + orders.at(victim)).status == 200; }));
 }
 
 TEST_F(ThreeNodes, ACommandInFlightWhenItsOwnerDiesIs504AndItsRetryAppliesOnce) {
@@ -349,9 +345,8 @@ TEST_F(ThreeNodes, ACommandInFlightWhenItsOwnerDiesIs504AndItsRetryAppliesOnce) 
   ASSERT_TRUE(eventually([&] { return is_stopped(nodes_[2]->pid()); }));
   const httplib::Headers key{{"Idempotency-Key", "in-flight-1"}};
   const json item{{"sku", "sku-1"}, {"quantity", 1}, {"unit_price_cents", 100}};
-  auto in_flight = std::async(std::launch::async, [&] {
-    return client(0).post("/v1/orders/" + id + "/items", item, key);
-  });
+  auto in_flight = std::async(
+      std::launch::async, [&] { return client(0).post("/v1/orders/" + id + "/items", item, key); });
   // The forward is sent once n1 shows it in flight; then n3 dies.
   ASSERT_TRUE(eventually([&] {
     auto view = client(0).get("/v1/inspect/cluster").json();
@@ -372,6 +367,61 @@ TEST_F(ThreeNodes, ACommandInFlightWhenItsOwnerDiesIs504AndItsRetryAppliesOnce) 
   ASSERT_EQ(read.status, 200) << read.body;
   EXPECT_EQ(read.json()["items"][0]["quantity"], 1) << read.body;  // applied once
   EXPECT_EQ(read.json()["version"], 2) << read.body;
+}
+
+TEST_F(ThreeNodes, AnErasureReachesEveryNodeAndANodeThatWasDownWhenItReturns) {
+  const json shipping{{"name", "Ina Clusterwise"}, {"email", "ina@c.org"}, {"address", "3 Way"}};
+  auto erased_on = [&](int via, const std::string& id) {
+    auto order = client(via).get("/v1/orders/" + id);
+    return order.status == 200 && order.json()["shipping"]["name"] == "[erased]";
+  };
+  // One customer's orders on every node, erased through one.
+  auto first = one_order_per_node("pd-a");
+  for (auto& [owner, id] : first)
+    ASSERT_EQ(
+        client(2)
+            .post("/v1/orders", {{"customer_id", "cx"}, {"order_id", id}, {"shipping", shipping}})
+            .status,
+        201);
+  auto access = client(1).get("/v1/customers/cx/personal-data");
+  ASSERT_EQ(access.status, 200) << access.body;
+  EXPECT_EQ(access.json()["orders"].size(), 3u) << access.body;
+  auto erased = client(0).call("DELETE", "/v1/customers/cx/personal-data");
+  ASSERT_EQ(erased.status, 204) << erased.body;
+  for (auto& [owner, id] : first)
+    for (int i = 0; i < count; ++i) EXPECT_TRUE(erased_on(i, id)) << id << " via " << ids_[i];
+  EXPECT_EQ(client(2).get("/v1/customers/cx/personal-data").status, 404);
+
+  // A node that is down when the erasure comes gets it once it is back: 503 until then.
+  auto second = one_order_per_node("pd-b");
+  for (auto& [owner, id] : second)
+    ASSERT_EQ(
+        client(0)
+            .post("/v1/orders", {{"customer_id", "cy"}, {"order_id", id}, {"shipping", shipping}})
+            .status,
+        201);
+  int victim = 2;
+  nodes_[victim]->kill_hard();
+  ASSERT_TRUE(eventually([&] {
+    auto body = client(0).get("/v1/inspect/cluster").json();
+    for (auto& n : body["nodes"])
+      if (n["id"] == ids_[victim]) return n["state"] == "down";
+    return false;
+  }));
+  auto pending = client(0).call("DELETE", "/v1/customers/cy/personal-data");
+  ASSERT_EQ(pending.status, 503) << pending.body;
+  EXPECT_NE(pending.json()["detail"].get<std::string>().find(ids_[victim]), std::string::npos)
+      << pending.body;
+  for (auto& [owner, id] : second)
+    if (owner != ids_[victim]) {
+      EXPECT_TRUE(erased_on(1, id)) << id;
+    }
+  start(victim);
+  ASSERT_TRUE(sees_all_up(0));
+  const auto& victims_order = second.at(ids_[victim]);
+  EXPECT_TRUE(eventually([&] { return erased_on(victim, victims_order); }, 15s))
+      << client(victim).get("/v1/orders/" + victims_order).body;
+  EXPECT_EQ(client(0).call("DELETE", "/v1/customers/cy/personal-data").status, 204);
 }
 
 TEST_F(ThreeNodes, ASagaWhoseStockNodeIsDownCompensatesAndLeavesNoHold) {

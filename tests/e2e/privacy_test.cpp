@@ -141,7 +141,7 @@ TEST_F(Privacy, PersonalDataIsSealedEverywhereAndErasedEverywhere) {
 
   // Nothing on disk or in an export holds them in plaintext (stopped: every memtable flushed).
   ASSERT_EQ(node_->stop(), 0);
-  auto exported = run_ordo({"export", "--data", dir_.string()});
+  auto exported = run_ordo({"export", "--data", dir_.string(), "--master-key-file", key_file_});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   EXPECT_EQ(files_with_secrets(dir_, {exported.out}), std::vector<std::string>{});
 
@@ -175,8 +175,21 @@ TEST_F(Privacy, PersonalDataIsSealedEverywhereAndErasedEverywhere) {
   ASSERT_EQ(node_->stop(), 0);
   auto rebuilt = run_ordo({"replay", "--data", dir_.string(), "--projection", "order_summary"});
   EXPECT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
-  auto exported_after = run_ordo({"export", "--data", dir_.string()});
+  auto exported_after =
+      run_ordo({"export", "--data", dir_.string(), "--master-key-file", key_file_});
   ASSERT_EQ(exported_after.exit_code, 0) << exported_after.err;
+  EXPECT_NE(exported_after.out.find("[erased]"), std::string::npos);
+  auto replayed_offline = run_ordo({"replay", "--data", dir_.string(), "order-pz1", "--events",
+                                    "--no-snapshots", "--master-key-file", key_file_});
+  ASSERT_EQ(replayed_offline.exit_code, 0) << replayed_offline.err;
+  auto offline = json::parse(replayed_offline.out, nullptr, false);
+  expect_erased(offline["state"]["shipping"], "ordo replay");
+  expect_erased(offline["events"].at(0)["data"]["shipping"], "ordo replay --events");
+  // Without the master key an export of sealed data is refused, naming the file it looked for.
+  auto keyless = run_ordo(
+      {"export", "--data", dir_.string(), "--master-key-file", (keys_ / "missing.key").string()});
+  EXPECT_EQ(keyless.exit_code, 2);
+  EXPECT_NE(keyless.err.find("missing.key"), std::string::npos) << keyless.err;
   EXPECT_EQ(files_with_secrets(dir_, {exported_after.out}), std::vector<std::string>{});
   start();
   expect_order_erased("pz1");

@@ -155,7 +155,8 @@ TEST(GatewayReplies, EveryErrorOutcomeIsRenderedWithItsNameAndStatus) {
       {actors::outcome::not_found, 404},         {actors::outcome::already_exists, 409},
       {actors::outcome::out_of_stock, 409},      {actors::outcome::version_conflict, 412},
       {actors::outcome::unavailable, 503},       {actors::outcome::overloaded, 429},
-      {actors::outcome::outcome_unknown, 504},   {actors::outcome::storage_unavailable, 503}};
+      {actors::outcome::outcome_unknown, 504},   {actors::outcome::storage_unavailable, 503},
+      {actors::outcome::internal_error, 500}};
   ASSERT_EQ(statuses.size(), actors::outcome_count - 1);  // every outcome but ok
   for (auto [code, status] : statuses) {
     actors::command_reply answer;
