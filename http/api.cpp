@@ -47,6 +47,8 @@ api::api(node_services node)
   add_inspection_routes(routes_, context_);
   add_saga_routes(routes_, context_);
   add_cluster_routes(routes_, context_);
+  add_console_routes(routes_, context_);
+  add_inspect_history_routes(routes_, context_);
   std::vector<std::string> templates;
   for (const auto& r : routes_.routes()) templates.push_back(r.pattern);
   metrics_ = std::make_unique<request_metrics>(std::move(templates));
