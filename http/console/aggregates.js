@@ -1,9 +1,10 @@
 // The live aggregates list and the detail pane of one aggregate: its state, its events as a
 // paged timeline, its snapshots, and for an order its saga (state and steps).
 import { getJson, post } from './api.js';
-import { confirmAction, el, facts, show, table, when } from './dom.js';
+import { ago, confirmAction, el, facts, show, sortRows, table, when } from './dom.js';
 
 const pageSize = 20;
+const listedRows = 100;
 
 // A value shown without JSON: objects as term/value lists, arrays of objects as tables.
 export function valueView(value) {
@@ -79,9 +80,7 @@ export class AggregateView {
   renderList() {
     const type = document.getElementById('aggregate-type').value;
     const search = document.getElementById('aggregate-search').value.trim();
-    const shown = this.list.filter((a) => (!type || a.type === type) &&
-      (!search || a.id.includes(search) || a.type.includes(search)));
-    show('aggregate-list', table(`Live aggregates (${shown.length} of ${this.list.length})`, [
+    const columns = [
       { key: 'type', label: 'type' },
       {
         key: 'id', label: 'id', value: (a) => el('button', {
@@ -91,14 +90,24 @@ export class AggregateView {
       },
       { key: 'version', label: 'version' },
       { key: 'mailbox_size', label: 'mailbox' },
-      { key: 'last_active', label: 'last active', value: (a) => when(a.last_active) },
+      {
+        key: 'last_active', label: 'last active',
+        value: (a) => el('time', { datetime: a.last_active, title: a.last_active }, ago(Date.parse(a.last_active))),
+      },
       { key: 'last_snapshot_version', label: 'last snapshot' },
-    ], shown, this.sort, (a) => ({
+    ];
+    const matching = this.list.filter((a) => (!type || a.type === type) &&
+      (!search || a.id.includes(search) || a.type.includes(search)));
+    // The first rows in the chosen order; the search finds the others.
+    const shown = sortRows(columns, matching, this.sort).slice(0, listedRows);
+    const caption = matching.length > shown.length
+      ? `Live aggregates (first ${shown.length} of ${matching.length} matching; search for more)`
+      : `Live aggregates (${shown.length} of ${this.list.length})`;
+    show('aggregate-list', table(caption, columns, shown, this.sort, (a) => ({
       class: this.open && this.open.type === a.type && this.open.id === a.id ? 'selected' : null,
     })));
   }
 
-  // Opens (type, id) in the detail pane and names it in the address (#aggregate/type/id).
   // `focus`: move the keyboard focus to the pane (a person chose it; not on a page load).
   async show(type, id, focus = true) {
     this.open = { type, id, from: null };
@@ -154,13 +163,8 @@ export class AggregateView {
         ['pending commands', info.pending_commands], ['last active', when(info.last_active)]]),
       this.adminButtons(type, id),
       el('h4', {}, 'State'), valueView(info.state),
-      el('h4', {}, 'Events'), pager, eventsTable(`Events of ${type} ${id}`, events.events),
-      el('h4', {}, 'Snapshots'),
-      table(`Snapshots of ${type} ${id}`, [
-        { key: 'version', label: 'version' }, { key: 'schema', label: 'schema' },
-        { key: 'taken_at', label: 'taken', value: (s) => when(s.taken_at) },
-        { key: 'bytes', label: 'bytes' }], snapshots),
     ];
+    // An order's saga right below its state: where the order stands in its fulfillment.
     if (type === 'order') {
       parts.push(el('h4', {}, 'Saga'));
       if (!saga) {
@@ -170,9 +174,18 @@ export class AggregateView {
         parts.push(facts([['status', s.status], ['step', s.step], ['outcome', s.outcome || '—'],
           ['deadline', when(s.deadline)], ['payment', s.payment_status || '—'],
           ['started', when(s.started_at)]]),
-        el('button', { type: 'button', class: 'link', onclick: () => this.show('saga', id) }, 'open the saga'),
-        eventsTable(`Steps of the saga of order ${id}`, saga.events));
+        el('button', { type: 'button', class: 'link', onclick: () => this.show('saga', id) }, 'open the saga'));
       }
+    }
+    parts.push(
+      el('h4', {}, 'Events'), pager, eventsTable(`Events of ${type} ${id}`, events.events),
+      el('h4', {}, 'Snapshots'),
+      table(`Snapshots of ${type} ${id}`, [
+        { key: 'version', label: 'version' }, { key: 'schema', label: 'schema' },
+        { key: 'taken_at', label: 'taken', value: (s) => when(s.taken_at) },
+        { key: 'bytes', label: 'bytes' }], snapshots));
+    if (saga) {
+      parts.push(el('h4', {}, 'Saga steps'), eventsTable(`Steps of the saga of order ${id}`, saga.events));
     }
     show('aggregate-detail', ...parts);
   }

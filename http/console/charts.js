@@ -94,7 +94,9 @@ export function drawChart(figure, title, unit, points, key) {
   const known = values.filter((v) => v !== null);
   const top = Math.max(1, ...known) * 1.1;
   const now = points.length ? points[points.length - 1].at : Date.now();
-  const x = (at) => width - ((now - at) / keptMs) * width;
+  // The x axis spans what is known, from a minute up to the five minutes kept.
+  const span = Math.min(keptMs, Math.max(60 * 1000, points.length ? now - points[0].at : 0));
+  const x = (at) => width - ((now - at) / span) * width;
   const y = (v) => height - (v / top) * height;
   const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart',

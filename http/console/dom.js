@@ -51,13 +51,7 @@ export function facts(pairs) {
 // Clicking (or Enter/Space on) a header button sorts by that column; the order is kept across
 // refreshes in `state` ({key, descending}).
 export function table(caption, columns, rows, state = null, rowAttributes = () => ({})) {
-  if (state && state.key) {
-    const column = columns.find((c) => c.key === state.key);
-    if (column) {
-      const keyOf = column.sort || ((row) => row[column.key]);
-      rows = [...rows].sort((a, b) => compare(keyOf(a), keyOf(b)) * (state.descending ? -1 : 1));
-    }
-  }
+  rows = sortRows(columns, rows, state);
   const head = el('tr', {}, columns.map((c) => {
     const sorted = state && state.key === c.key;
     const label = state
@@ -81,6 +75,14 @@ export function table(caption, columns, rows, state = null, rowAttributes = () =
   })));
   return el('table', {}, el('caption', {}, caption), el('thead', {}, head),
     el('tbody', {}, body.length ? body : el('tr', {}, el('td', { colspan: columns.length }, 'none'))));
+}
+
+// `rows` in the order `state` ({key, descending}) asks for, by that column's sort key.
+export function sortRows(columns, rows, state) {
+  const column = state && state.key && columns.find((c) => c.key === state.key);
+  if (!column) return rows;
+  const keyOf = column.sort || ((row) => row[column.key]);
+  return [...rows].sort((a, b) => compare(keyOf(a), keyOf(b)) * (state.descending ? -1 : 1));
 }
 
 function compare(a, b) {

@@ -1,6 +1,8 @@
 // The node and cluster, projections and sagas sections.
 import { post } from './api.js';
-import { confirmAction, duration, el, facts, show, table, when } from './dom.js';
+import { confirmAction, duration, el, facts, show, sortRows, table, when } from './dom.js';
+
+const listedSagas = 200;
 
 export function renderNode(node, history) {
   const latest = history.points[history.points.length - 1];
@@ -126,15 +128,12 @@ export class SagaView {
   render() {
     const step = document.getElementById('saga-step').value;
     const search = document.getElementById('saga-search').value.trim();
-    const shown = this.sagas.filter((s) => (!step || s.step === step) &&
+    const matching = this.sagas.filter((s) => (!step || s.step === step) &&
       (!search || s.order_id.includes(search)));
-    show('saga-list', table(`Sagas (${shown.length} of ${this.sagas.length})`, [
+    const columns = [
       {
         key: 'order_id', label: 'order',
-        value: (s) => el('button', {
-          type: 'button', class: 'link', 'data-key': 'saga-' + s.saga_id,
-          onclick: () => this.openAggregate('order', s.order_id),
-        }, s.order_id),
+        value: (s) => this.orderButton(s, 'saga-' + s.saga_id),
       },
       { key: 'status', label: 'status' },
       { key: 'step', label: 'step' },
@@ -145,9 +144,28 @@ export class SagaView {
         key: 'flags', label: 'attention', sort: (s) => this.flags(s).join(' '),
         value: (s) => this.flags(s).map((f) => el('span', { class: 'flag' }, f)),
       },
-    ], shown, this.sort, (s) => ({
+    ];
+    const shown = sortRows(columns, matching, this.sort).slice(0, listedSagas);
+    // The ones that need a look, named above the table whatever its order and length.
+    const attention = matching.filter((s) => this.flags(s).length);
+    const summary = attention.length
+      ? el('p', { class: 'attention-summary' }, `${attention.length} need attention: `,
+        attention.slice(0, 20).map((s) => [this.orderButton(s, 'attention-' + s.saga_id),
+          ` (${this.flags(s).join(', ')}) `]))
+      : el('p', {}, 'No saga is overdue or stuck.');
+    const caption = matching.length > shown.length
+      ? `Sagas (first ${shown.length} of ${matching.length} matching)`
+      : `Sagas (${shown.length} of ${this.sagas.length})`;
+    show('saga-list', summary, table(caption, columns, shown, this.sort, (s) => ({
       class: this.flags(s).length ? 'attention' : null,
       'data-saga': s.saga_id,
     })));
+  }
+
+  orderButton(saga, key) {
+    return el('button', {
+      type: 'button', class: 'link', 'data-key': key,
+      onclick: () => this.openAggregate('order', saga.order_id),
+    }, saga.order_id);
   }
 }

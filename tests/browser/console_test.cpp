@@ -122,6 +122,9 @@ TEST_F(Console, ShowsTheNodeTheSagasWithTheStuckOneAndTheProjections) {
       "document.querySelector('[data-saga=\"o-hang\"]').classList.contains('attention')"));
   EXPECT_NE(text_of(browser, "[data-saga=\"o-hang\"]").find("stuck"), std::string::npos);
   EXPECT_EQ(browser.evaluate("document.querySelectorAll('tr.attention').length"), 1);
+  EXPECT_NE(text_of(browser, ".attention-summary").find("1 need attention: o-hang (stuck)"),
+            std::string::npos)
+      << text_of(browser, ".attention-summary");
   // Filtering by step keeps only the waiting one.
   browser.evaluate(
       "const step = document.getElementById('saga-step');"
