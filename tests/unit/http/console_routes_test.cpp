@@ -4,6 +4,7 @@
 
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "http/api.hpp"
 #include "tests/unit/actors/runtime_fixture.hpp"
@@ -160,7 +161,14 @@ TEST_F(ConsoleRoutes, SnapshotsAreListedNewestFirst) {
   ASSERT_EQ(call("POST", "/v1/admin/aggregates/stock/s1/snapshot").status, 200);
   ASSERT_EQ(call("POST", "/v1/inventory/s1/restock", {}, R"({"quantity": 1})").status, 200);
   ASSERT_EQ(call("POST", "/v1/admin/aggregates/stock/s1/snapshot").status, 200);
-  auto listed = json::parse(call("GET", "/v1/inspect/aggregates/stock/s1/snapshots").body);
+  // The snapshot writer stores them after the answer: wait until both are there.
+  json listed;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    listed = json::parse(call("GET", "/v1/inspect/aggregates/stock/s1/snapshots").body);
+    if (listed["snapshots"].size() == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < until);
   ASSERT_EQ(listed["snapshots"].size(), 2u) << listed.dump();
   EXPECT_EQ(listed["snapshots"][0]["version"], 2);
   EXPECT_EQ(listed["snapshots"][1]["version"], 1);
