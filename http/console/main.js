@@ -39,8 +39,8 @@ async function refresh() {
     }
   };
   await attempt(async () => {
-    const who = await getJson('/v1/inspect/session');
-    session.role = who.role;
+    session.role = null;  // no admin buttons unless this token is an admin's
+    session.role = (await getJson('/v1/inspect/session')).role;
   });
   await attempt(async () => {
     history.add(parseMetrics(await (await get('/metrics')).text()));

@@ -98,7 +98,7 @@ export class SagaView {
     document.getElementById('saga-filter').addEventListener('submit', (e) => e.preventDefault());
   }
 
-  // The status filter is the route's own; step and order are filtered here.
+  // The route filters by status (the 1000 it lists are then all of that status).
   query() {
     const status = document.getElementById('saga-status').value;
     return '/v1/inspect/sagas?limit=1000' + (status ? '&status=' + status : '');
@@ -126,10 +126,12 @@ export class SagaView {
   }
 
   render() {
+    const status = document.getElementById('saga-status').value;
     const step = document.getElementById('saga-step').value;
     const search = document.getElementById('saga-search').value.trim();
-    const matching = this.sagas.filter((s) => (!step || s.step === step) &&
-      (!search || s.order_id.includes(search)));
+    // Status here too, so a change shows at once (the next refresh asks the node for it).
+    const matching = this.sagas.filter((s) => (!status || s.status === status) &&
+      (!step || s.step === step) && (!search || s.order_id.includes(search)));
     const columns = [
       {
         key: 'order_id', label: 'order',
