@@ -54,6 +54,15 @@ headless_chromium::headless_chromium(const std::string& binary,
   int answers[2];
   if (pipe2(commands, O_CLOEXEC) != 0 || pipe2(answers, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
+  // The child's ends move above 4 first, so that neither is already fd 3 or 4 when the spawn
+  // puts them there (a dup2 onto itself would keep close-on-exec; one onto the other's number
+  // would close it).
+  for (int* end : {&commands[0], &answers[1]}) {
+    int moved = fcntl(*end, F_DUPFD_CLOEXEC, 10);
+    if (moved < 0) throw std::runtime_error("fcntl failed");
+    close(*end);
+    *end = moved;
+  }
   // Quiet and self-contained: the flags keep it from reaching out to the network (refused here,
   // and slow to give up) and from needing a sandbox it cannot have as root.
   std::vector<std::string> args{
@@ -67,6 +76,7 @@ headless_chromium::headless_chromium(const std::string& binary,
       "--disable-component-update",
       "--disable-sync",
       "--disable-extensions",
+      "--disable-dev-shm-usage",  // a small /dev/shm (containers) must not crash it
       "--hide-scrollbars",
       "--remote-debugging-pipe",
       "--user-data-dir=" + profile_dir.string(),
