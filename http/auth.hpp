@@ -18,7 +18,8 @@ namespace ordo::http {
 std::optional<config::role> role_of_token(const std::vector<config::auth_token>& tokens,
                                           std::string_view token);
 
-// The token of an `Authorization: Bearer <token>` header value; nullopt for another scheme.
+// The token of an `Authorization: Bearer <token>` header value (a view into `authorization`);
+// nullopt for another scheme.
 std::optional<std::string_view> bearer_token(const std::optional<std::string>& authorization);
 
 class authenticator {

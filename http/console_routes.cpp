@@ -73,7 +73,8 @@ reply session(const route_context& context, const request& req) {
   const auto& tokens = context.node.settings.auth.tokens;
   if (tokens.empty()) return json_reply(200, {{"auth", false}, {"role", "admin"}});
   // The route needs a valid token, so the router has checked there is one.
-  auto token = bearer_token(req.header("Authorization"));
+  auto authorization = req.header("Authorization");  // bearer_token's view points into it
+  auto token = bearer_token(authorization);
   auto role = token ? role_of_token(tokens, *token) : std::nullopt;
   if (!role) return problem("unauthorized", "the bearer token is not known");
   return json_reply(200, {{"auth", true}, {"role", std::string(config::to_string(*role))}});
