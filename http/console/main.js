@@ -7,13 +7,19 @@ import { SagaView, renderCluster, renderNode, renderProjections } from './views.
 const refreshMs = 2000;
 const history = new History();
 const session = { role: null };
-let lastReport = '';
 
-function report(message, isError = false) {
+// The connection's state, rewritten on every refresh.
+function showStatus(message, isError = false) {
   const status = document.getElementById('status');
   status.textContent = message;
   status.className = isError ? 'error' : '';
-  lastReport = message;
+}
+
+// An admin action's outcome: it stays until the next action.
+function report(message, isError = false) {
+  const outcome = document.getElementById('outcome');
+  outcome.textContent = message;
+  outcome.className = isError ? 'error' : 'done';
 }
 
 const aggregates = new AggregateView(session, report);
@@ -57,12 +63,8 @@ async function refresh() {
   ]);
   const denied = problems.find((e) => e instanceof ApiError && (e.status === 401 || e.status === 403));
   const shown = denied || problems[0];
-  if (shown) {
-    report(shown.message, true);
-  } else if (document.getElementById('status').className === 'error' || !lastReport) {
-    // An admin action's outcome stays until the next one; a fixed problem does not.
-    report(`Connected${session.role ? ' as ' + session.role : ''}.`);
-  }
+  if (shown) showStatus(shown.message, true);
+  else showStatus(`Connected${session.role ? ' as ' + session.role : ''}.`);
   document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed || 0) + 1);
 }
 
@@ -75,14 +77,12 @@ document.getElementById('token').value = token();
 document.getElementById('token-form').addEventListener('submit', (e) => {
   e.preventDefault();
   setToken(document.getElementById('token').value.trim());
-  lastReport = '';
   refresh();
 });
 document.getElementById('forget').addEventListener('click', () => {
   setToken('');
   document.getElementById('token').value = '';
   session.role = null;
-  lastReport = '';
   refresh();
 });
 window.addEventListener('hashchange', openFromAddress);

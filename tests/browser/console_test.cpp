@@ -221,8 +221,14 @@ TEST_F(Console, WithAuthOnThePageLoadsAndAsksForATokenAndShowsAdminActionsToAnAd
   browser.screenshot(shot("console-auth-confirm"));
   browser.evaluate("document.getElementById('confirm-ok').click()");
   EXPECT_TRUE(browser.wait_until(
-      "document.getElementById('status').textContent.includes('order_summary: rebuilding')"))
-      << text_of(browser, "#status");
+      "document.getElementById('outcome').textContent.includes('order_summary: rebuilding')"))
+      << text_of(browser, "#outcome");
+  // The outcome stays while the views refresh.
+  auto refreshed = browser.evaluate("Number(document.body.dataset.refreshed)").get<int>();
+  ASSERT_TRUE(browser.wait_until("Number(document.body.dataset.refreshed) > " +
+                                 std::to_string(refreshed + 1)));
+  EXPECT_NE(text_of(browser, "#outcome").find("order_summary: rebuilding"), std::string::npos);
+  EXPECT_NE(text_of(browser, "#status").find("Connected as admin"), std::string::npos);
   EXPECT_EQ(browser.evaluate("window.cspViolations"), json::array());
   EXPECT_EQ(node.stop(), 0);
 }
