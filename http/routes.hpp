@@ -66,7 +66,7 @@ void add_inspection_routes(router& routes, route_context& context);
 void add_saga_routes(router& routes, route_context& context);
 // /v1/inspect/cluster and /v1/inspect/cluster/owner.
 void add_cluster_routes(router& routes, route_context& context);
-// /console, /console/{file} (the console's static files) and /openapi.json.
+// /console, /console/{file} (the console's static files), /openapi.json, /v1/inspect/session.
 void add_console_routes(router& routes, route_context& context);
 // /v1/inspect/aggregates/{type}/{id}/events and .../snapshots.
 void add_inspect_history_routes(router& routes, route_context& context);
