@@ -49,6 +49,8 @@ api::api(node_services node)
   add_inspection_routes(routes_, context_);
   add_saga_routes(routes_, context_);
   add_cluster_routes(routes_, context_);
+  add_console_routes(routes_, context_);
+  add_inspect_history_routes(routes_, context_);
   add_privacy_routes(routes_, context_);
   resender_ = std::make_unique<erasure_resender>(context_, std::chrono::seconds(1));
   std::vector<std::string> templates;

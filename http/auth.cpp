@@ -30,10 +30,11 @@ reply unauthorized(std::string_view detail) {
 
 }  // namespace
 
-std::optional<config::role> authenticator::role_of(std::string_view token) const {
+std::optional<config::role> role_of_token(const std::vector<config::auth_token>& tokens,
+                                          std::string_view token) {
   std::optional<config::role> found;
   // Compares with every token in constant time, so the answer's timing does not leak a prefix.
-  for (const auto& t : tokens_) {
+  for (const auto& t : tokens) {
     if (t.token.size() == token.size() &&
         CRYPTO_memcmp(t.token.data(), token.data(), token.size()) == 0)
       found = t.role;
@@ -41,14 +42,20 @@ std::optional<config::role> authenticator::role_of(std::string_view token) const
   return found;
 }
 
-std::optional<reply> authenticator::check(access needs,
-                                          const std::optional<std::string>& authorization) const {
-  if (!enabled() || needs == access::open) return std::nullopt;
+std::optional<std::string_view> bearer_token(const std::optional<std::string>& authorization) {
   constexpr std::string_view scheme = "Bearer ";
   if (!authorization || authorization->size() <= scheme.size() ||
       strncasecmp(authorization->c_str(), scheme.data(), scheme.size()) != 0)
-    return unauthorized("this route needs an Authorization: Bearer <token> header");
-  auto role = role_of(std::string_view(*authorization).substr(scheme.size()));
+    return std::nullopt;
+  return std::string_view(*authorization).substr(scheme.size());
+}
+
+std::optional<reply> authenticator::check(access needs,
+                                          const std::optional<std::string>& authorization) const {
+  if (!enabled() || needs == access::open) return std::nullopt;
+  auto token = bearer_token(authorization);
+  if (!token) return unauthorized("this route needs an Authorization: Bearer <token> header");
+  auto role = role_of_token(tokens_, *token);
   if (!role) return unauthorized("the bearer token is not known");
   if (!allows(*role, needs))
     return problem("forbidden",

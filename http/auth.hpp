@@ -14,6 +14,14 @@
 
 namespace ordo::http {
 
+// The role of `token` among `tokens`, compared in constant time; nullopt for an unknown token.
+std::optional<config::role> role_of_token(const std::vector<config::auth_token>& tokens,
+                                          std::string_view token);
+
+// The token of an `Authorization: Bearer <token>` header value (a view into `authorization`);
+// nullopt for another scheme.
+std::optional<std::string_view> bearer_token(const std::optional<std::string>& authorization);
+
 class authenticator {
  public:
   explicit authenticator(std::vector<config::auth_token> tokens) : tokens_(std::move(tokens)) {}
@@ -25,7 +33,6 @@ class authenticator {
   std::optional<reply> check(access needs, const std::optional<std::string>& authorization) const;
 
  private:
-  std::optional<config::role> role_of(std::string_view token) const;
   std::vector<config::auth_token> tokens_;
 };
 

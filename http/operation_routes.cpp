@@ -1,5 +1,4 @@
-// Routes for operators and their tools: health and readiness probes, metrics, the console.
-#include "http/console_page.hpp"
+// Routes for operators and their tools: health and readiness probes, metrics.
 #include "http/metrics_page.hpp"
 #include "http/routes.hpp"
 #include "persistence/database.hpp"
@@ -26,14 +25,6 @@ void add_operation_routes(router& routes, route_context& context) {
     reply r;
     r.content_type = metrics_content_type;
     r.body = render_metrics(context);
-    return r;
-  });
-  // The page holds no data, so a browser may load it without a token (it cannot send one on
-  // navigation); its script sends the token typed into it to the inspect routes, which need one.
-  routes.add("GET", "/console", access::open, [](const request&) {
-    reply r;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = std::string(console_page());
     return r;
   });
 }

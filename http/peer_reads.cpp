@@ -18,7 +18,9 @@ namespace {
 // The reads only an aggregate's owner can answer: its journal and its views hold the data.
 bool owner_only_read(std::string_view pattern) {
   return pattern == "/v1/orders/{id}/events" || pattern == "/v1/orders/{id}/history" ||
-         pattern == "/v1/views/orders/{id}";
+         pattern == "/v1/views/orders/{id}" ||
+         pattern == "/v1/inspect/aggregates/{type}/{id}/events" ||
+         pattern == "/v1/inspect/aggregates/{type}/{id}/snapshots";
 }
 
 // The reads every member answers for what it owns, merged by the member that took the request.

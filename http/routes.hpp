@@ -66,13 +66,17 @@ void add_command_routes(router& routes, route_context& context);
 void add_aggregate_read_routes(router& routes, route_context& context);
 // GET /v1/views/...: the projections, with consistency tokens.
 void add_view_routes(router& routes, route_context& context);
-// /healthz, /readyz, /metrics, /console.
+// /healthz, /readyz, /metrics.
 void add_operation_routes(router& routes, route_context& context);
 // /v1/inspect/... and /v1/admin/...
 void add_inspection_routes(router& routes, route_context& context);
 void add_saga_routes(router& routes, route_context& context);
 // /v1/inspect/cluster and /v1/inspect/cluster/owner.
 void add_cluster_routes(router& routes, route_context& context);
+// /console, /console/{file} (the console's static files), /openapi.json, /v1/inspect/session.
+void add_console_routes(router& routes, route_context& context);
+// /v1/inspect/aggregates/{type}/{id}/events and .../snapshots.
+void add_inspect_history_routes(router& routes, route_context& context);
 
 std::int64_t now_ms();
 
