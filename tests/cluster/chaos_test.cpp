@@ -1,0 +1,228 @@
+// The chaos run: three `ordo serve` processes on loopback take orders from a few client threads
+// through every node (create, add items, place with tok_ok or tok_decline, some cancels) while
+// nodes are SIGKILLed and restarted at random. Afterwards, with every node back: every saga is
+// finished, stock agrees with the orders (each confirmed order holds exactly its quantities,
+// nothing else holds anything), and every command acknowledged with a 2xx is in its owner's
+// journal at its ETag version. A command answered 429/503/504 or not at all is unknown: it is
+// retried with its Idempotency-Key and, if still unknown, either outcome is accepted.
+//
+// "At random" is a seeded PRNG: the seed is printed; CHAOS_SEED=<n> repeats a run and
+// CHAOS_SECONDS=<s> makes it longer (bench/cluster/chaos does both).
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "chaos_ledger.hpp"
+#include "cluster_support.hpp"
+
+namespace ordo::e2e {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr std::uint64_t default_seed = 20261206;
+constexpr int default_seconds = 50;  // of chaos; the settling and checks after it take a few more
+constexpr int client_threads = 3;
+constexpr int units_per_sku = 300;  // about two thirds of a run's demand: late orders run out
+
+std::uint64_t env_number(const char* name, std::uint64_t fallback) {
+  const char* text = std::getenv(name);
+  return text && *text ? std::strtoull(text, nullptr, 10) : fallback;
+}
+
+// A port nothing listens on now (the kernel's pick, released at once).
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+class Chaos : public ::testing::Test {
+ protected:
+  static constexpr int count = 3;
+
+  void SetUp() override {
+    seed_ = env_number("CHAOS_SEED", default_seed);
+    seconds_ = static_cast<int>(env_number("CHAOS_SECONDS", default_seconds));
+    std::cout << "chaos seed " << seed_ << ", " << seconds_ << " s (CHAOS_SEED=" << seed_
+              << " repeats this run)\n";
+    std::string members;
+    for (int i = 0; i < count; ++i) {
+      dirs_.push_back(fresh_data_dir("chaos-n" + std::to_string(i + 1)));
+      http_ports_.push_back(free_port());
+      members += (i ? "," : "") + id(i) + "=127.0.0.1:" + std::to_string(free_port());
+    }
+    members_ = members;
+    nodes_.resize(count);
+    for (int i = 0; i < count; ++i) start(i);
+    for (int i = 0; i < count; ++i)
+      ASSERT_TRUE(sees_all_up(i, 30s)) << id(i) << " never saw all up";
+  }
+
+  void TearDown() override {
+    nodes_.clear();
+    for (auto& d : dirs_) std::filesystem::remove_all(d);
+  }
+
+  static std::string id(int i) { return "n" + std::to_string(i + 1); }
+
+  void start(int i) {
+    // The HTTP port stays the same across restarts, so clients need not learn a new one.
+    nodes_[i] = std::make_unique<node_process>(
+        dirs_[i],
+        std::vector<std::string>{"--port", std::to_string(http_ports_[i]), "--node-id", id(i),
+                                 "--members", members_},
+        std::vector<std::string>{"ORDO_CLUSTER_HEARTBEAT_MS=250",
+                                 "ORDO_CLUSTER_CONNECTION_TIMEOUT_MS=2000",
+                                 "ORDO_SAGAS_STEP_TIMEOUT_MS=2000"});
+  }
+
+  api_client client(int i, int read_timeout_s = 10) {
+    return api_client(http_ports_[i], {}, read_timeout_s);
+  }
+
+  bool sees_all_up(int i, std::chrono::milliseconds limit) {
+    auto c = client(i);
+    return eventually(
+        [&] {
+          for (int peer = 0; peer < count; ++peer)
+            if (peer != i && peer_state(c, id(peer)) != "up") return false;
+          return true;
+        },
+        limit);
+  }
+
+  // Kills a node at random every 1.5-4 s and restarts it 0.3-2.5 s later, until `stop`.
+  void run_chaos(std::atomic<bool>& stop, std::vector<std::string>& log) {
+    std::mt19937_64 random(seed_);
+    auto began = steady::now();
+    auto pause = [&](double low, double high) {
+      auto until = steady::now() +
+                   std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(
+                       std::uniform_real_distribution<>(low, high)(random)));
+      while (!stop && steady::now() < until) std::this_thread::sleep_for(20ms);
+    };
+    while (true) {
+      pause(1.5, 4.0);
+      if (stop) return;
+      int victim = static_cast<int>(random() % count);
+      nodes_[victim]->kill_hard();
+      std::ostringstream line;
+      line.precision(1);
+      line << std::fixed << seconds_since(began) << " s: killed " << id(victim);
+      pause(0.3, 2.5);
+      try {
+        start(victim);
+        line << ", back after " << seconds_since(began) << " s";
+      } catch (const std::exception& e) {
+        line << ", restart failed: " << e.what();
+        log.push_back(line.str());
+        return;  // the checks find the node missing
+      }
+      log.push_back(line.str());
+    }
+  }
+
+  std::uint64_t seed_ = default_seed;
+  int seconds_ = default_seconds;
+  std::vector<std::filesystem::path> dirs_;
+  std::vector<int> http_ports_;
+  std::string members_;
+  std::vector<std::unique_ptr<node_process>> nodes_;
+};
+
+TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) {
+  std::vector<std::string> skus;
+  for (int k = 0; k < 6; ++k) skus.push_back("chaos-sku-" + std::to_string(k));
+  chaos_client setup(seed_, http_ports_);
+  for (const auto& sku : skus) {
+    auto r = setup.send("POST", "/v1/inventory/" + sku + "/restock",
+                        json{{"quantity", units_per_sku}}, "restock-" + sku);
+    ASSERT_EQ(r.status, 200) << sku << ": " << r.body;
+  }
+
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<order_record>> ledgers(client_threads);
+  std::vector<std::map<int, int>> unknown_answers(client_threads);
+  std::vector<std::thread> clients;
+  for (int t = 0; t < client_threads; ++t) {
+    clients.emplace_back([&, t] {
+      chaos_client c(seed_ * 31 + static_cast<std::uint64_t>(t) + 1, http_ports_);
+      for (int k = 0; !stop; ++k) {
+        ledgers[t].push_back(c.run_order("chaos" + std::to_string(t) + "-" + std::to_string(k),
+                                         "c" + std::to_string(t), skus));
+      }
+      unknown_answers[t] = c.unknown_answers();
+    });
+  }
+  std::vector<std::string> chaos_log;
+  std::thread chaos([&] { run_chaos(stop, chaos_log); });
+  std::this_thread::sleep_for(std::chrono::seconds(seconds_));
+  stop = true;
+  chaos.join();
+  for (auto& t : clients) t.join();
+  for (const auto& line : chaos_log) std::cout << "  " << line << "\n";
+
+  std::vector<order_record> orders;
+  for (auto& l : ledgers) orders.insert(orders.end(), l.begin(), l.end());
+  std::cout << summarize(orders) << "\n";
+  std::map<int, int> answers;
+  for (const auto& per_thread : unknown_answers)
+    for (const auto& [status, number] : per_thread) answers[status] += number;
+  std::cout << "answers retried with the same key:";
+  for (const auto& [status, number] : answers)
+    std::cout << " " << number << " x " << (status ? std::to_string(status) : "no answer");
+  std::cout << "\n";
+  ASSERT_GE(chaos_log.size(), 3u) << "too few kills for a chaos run";
+
+  // Every node is back and sees the others; then the sagas settle (bounded).
+  for (int i = 0; i < count; ++i)
+    ASSERT_TRUE(sees_all_up(i, 30s)) << id(i) << " does not see all up";
+  auto settle_started = steady::now();
+  std::string unsettled;
+  bool settled = eventually(
+      [&] {
+        unsettled = read_cluster(orders, skus, http_ports_, false).unsettled(orders);
+        return unsettled.empty();
+      },
+      90s);
+  ASSERT_TRUE(settled) << "not settled " << seconds_since(settle_started)
+                       << " s after the chaos: " << unsettled;
+  std::cout << "settled after " << seconds_since(settle_started) << " s\n";
+  auto final_view = read_cluster(orders, skus, http_ports_, true);
+  EXPECT_EQ(final_view.unsettled(orders), "");
+  std::map<std::string, int> outcomes;
+  for (const auto& [order, seen] : final_view.orders)
+    ++outcomes[seen.exists ? seen.status + (seen.reason.empty() ? "" : " " + seen.reason)
+                           : "never created"];
+  for (const auto& [outcome, number] : outcomes)
+    std::cout << "  " << outcome << ": " << number << "\n";
+
+  for (const auto& problem : final_view.saga_problems(orders)) ADD_FAILURE() << problem;
+  for (const auto& problem : final_view.stock_problems(orders, skus, units_per_sku))
+    ADD_FAILURE() << problem;
+  for (const auto& problem : final_view.acknowledged_problems(orders)) ADD_FAILURE() << problem;
+}
+
+}  // namespace
+}  // namespace ordo::e2e
