@@ -37,7 +37,9 @@ using namespace std::chrono_literals;
 constexpr std::uint64_t default_seed = 20261206;
 constexpr int default_seconds = 50;  // of chaos; the settling and checks after it take a few more
 constexpr int client_threads = 3;
-constexpr int units_per_sku = 300;  // about two thirds of a run's demand: late orders run out
+// Units restocked per sku and second of chaos: less than the clients order (some
+// 20 units per sku and second here), so the later orders of a run are rejected out_of_stock.
+constexpr int units_per_sku_second = 10;
 
 std::uint64_t env_number(const char* name, std::uint64_t fallback) {
   const char* text = std::getenv(name);
@@ -152,6 +154,7 @@ class Chaos : public ::testing::Test {
 };
 
 TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) {
+  const int units_per_sku = units_per_sku_second * seconds_;
   std::vector<std::string> skus;
   for (int k = 0; k < 6; ++k) skus.push_back("chaos-sku-" + std::to_string(k));
   chaos_client setup(seed_, http_ports_);

@@ -286,5 +286,43 @@ TEST_F(Partitions, AnIsolatedNodeIsDownForTheOthersServesItsOwnShardsAndRejoinsW
   EXPECT_EQ(read.json()["version"], 3) << read.body;  // created, one during, one after
 }
 
+TEST_F(Partitions, ACommandSentIntoACutIs504AndItsRetryAfterTheHealAppliesOnce) {
+  auto orders = one_order_per_node("inflight-");
+  ASSERT_EQ(orders.size(), 3u);
+  const auto& order = orders[2];
+  const httplib::Headers key{{"Idempotency-Key", "into-the-cut"}};
+  const json item{{"sku", "sku-1"}, {"quantity", 1}, {"unit_price_cents", 100}};
+  // Cut first, then send through n1 before n1 notices: the forward goes into the dead link.
+  topology_->cut(1, 2);
+  auto sent_at = steady::now();
+  auto in_flight = std::async(std::launch::async, [&] {
+    return client(1).post("/v1/orders/" + order + "/items", item, key);
+  });
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto view = client(1).get("/v1/inspect/cluster").json();
+        for (auto& n : view["nodes"])
+          if (n["id"] == "n2" && n["in_flight"].get<int>() > 0) return true;
+        return false;
+      },
+      notice_bound))
+      << "the command was not forwarded";
+  auto answer = in_flight.get();
+  std::cout << "the command sent into the cut answered " << answer.status << " after "
+            << seconds_since(sent_at) << " s\n";
+  EXPECT_EQ(answer.status, 504) << answer.body;
+  EXPECT_EQ(answer.json().value("code", ""), "outcome_unknown") << answer.body;
+  EXPECT_LT(seconds_since(sent_at), std::chrono::duration<double>(notice_bound).count());
+
+  topology_->heal(1, 2);
+  ASSERT_TRUE(sees(1, 2, "up", heal_bound));
+  auto retry = client(1).post("/v1/orders/" + order + "/items", item, key);
+  EXPECT_EQ(retry.status, 200) << retry.body;
+  auto read = client(3).get("/v1/orders/" + order);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.json()["items"][0]["quantity"], 1) << read.body;  // applied once
+  EXPECT_EQ(read.json()["version"], 2) << read.body;
+}
+
 }  // namespace
 }  // namespace ordo::e2e
