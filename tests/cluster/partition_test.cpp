@@ -1,8 +1,9 @@
 // Network partitions between three real `ordo serve` processes, each in its own network
 // namespace (netns_topology.hpp): a cut link is noticed within the heartbeat timeouts (the peer
 // shows `down`, its shards answer 503 while every other shard keeps working), a healed link is
-// up again within 5 s, and a node still (re)connects to the others while one of its peers is cut
-// off. Needs root; skipped with the reason otherwise.
+// up again within 5 s, a command forwarded into a cut is 504 and applies once when retried, and a
+// node still (re)connects to the others while one of its peers is cut off. Needs root and
+// `ip netns`; skipped with the reason otherwise.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -92,10 +93,10 @@ class Partitions : public ::testing::Test {
     return peer_state(c, id(peer));
   }
 
-  // Whether node n shows `peer` in `state` within `limit`.
-  bool sees(int n, int peer, const std::string& state, std::chrono::milliseconds limit) {
+  // Whether node n shows `peer` in state `expected` within `limit`.
+  bool sees(int n, int peer, const std::string& expected, std::chrono::milliseconds limit) {
     auto c = client(n);
-    return eventually([&] { return peer_state(c, id(peer)) == state; }, limit);
+    return eventually([&] { return peer_state(c, id(peer)) == expected; }, limit);
   }
 
   // One order per node, made through its owner: {1: "o..", 2: ..., 3: ...}.
@@ -239,6 +240,34 @@ TEST_F(Partitions, ANodeRestartedWhileTwoOthersAreCutOffReconnectsToBoth) {
   topology_->heal(2, 1);
   EXPECT_TRUE(sees(1, 2, "up", heal_bound));
   EXPECT_EQ(add_item(1, orders[2]), 200);
+}
+
+TEST_F(Partitions, ANodeRestartedWithOnePeerCutOffReachesTheOtherAndGetsReady) {
+  auto orders = one_order_per_node("alone-");
+  ASSERT_EQ(orders.size(), 3u);
+  // Down on n2's side, so the restarted n1 (which connects to both) finds a route to n2 that
+  // answers nothing: its connects must not wait on n2 before n3.
+  topology_->cut(2, 1);
+  ASSERT_TRUE(sees(2, 1, "down", notice_bound));
+  nodes_[1]->kill_hard();
+  ASSERT_TRUE(sees(3, 1, "down", notice_bound));
+  start(1);
+  auto restarted_at = steady::now();
+  EXPECT_TRUE(sees(1, 3, "up", heal_bound)) << "the restarted n1 does not reach n3";
+  EXPECT_TRUE(sees(3, 1, "up", heal_bound));
+  auto c = client(1);
+  EXPECT_TRUE(eventually([&] { return c.get("/readyz").status == 200; }, heal_bound))
+      << "a peer cut off keeps n1 unready";
+  std::cout << "restarted n1 up with n3 and ready after " << seconds_since(restarted_at) << " s\n";
+  EXPECT_EQ(state(1, 2), "down");
+  EXPECT_EQ(add_item(1, orders[3]), 200);
+  EXPECT_EQ(add_item(3, orders[1]), 200);
+  expect_refused_fast(1, orders[2], 2);
+
+  topology_->heal(2, 1);
+  EXPECT_TRUE(sees(1, 2, "up", heal_bound));
+  EXPECT_TRUE(sees(2, 1, "up", heal_bound));
+  EXPECT_EQ(add_item(2, orders[1]), 200);
 }
 
 TEST_F(Partitions, AnIsolatedNodeIsDownForTheOthersServesItsOwnShardsAndRejoinsWhenHealed) {
