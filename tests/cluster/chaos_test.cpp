@@ -10,6 +10,7 @@
 // CHAOS_SECONDS=<s> makes it longer (bench/cluster/chaos does both).
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -114,7 +115,9 @@ class Chaos : public ::testing::Test {
         limit);
   }
 
-  // Kills a node at random every 1.5-4 s and restarts it 0.3-2.5 s later, until `stop`.
+  // Every 1.5-4 s, at random: SIGKILLs one node (four times in six) or two at once (one in six)
+  // and restarts them 0.3-2.5 s later, or freezes one with SIGSTOP for 1-4 s, past the
+  // connection timeout (one in six). Until `stop`; every node runs again when it returns.
   void run_chaos(std::atomic<bool>& stop, std::vector<std::string>& log) {
     std::mt19937_64 random(seed_);
     auto began = steady::now();
@@ -127,17 +130,31 @@ class Chaos : public ::testing::Test {
     while (true) {
       pause(1.5, 4.0);
       if (stop) return;
+      auto mode = random() % 6;
       int victim = static_cast<int>(random() % count);
-      nodes_[victim]->kill_hard();
+      std::vector<int> victims{victim};
+      if (mode == 4) victims.push_back((victim + 1 + static_cast<int>(random() % 2)) % count);
       std::ostringstream line;
       line.precision(1);
-      line << std::fixed << seconds_since(began) << " s: killed " << id(victim);
+      line << std::fixed << seconds_since(began) << " s: ";
+      if (mode == 5) {
+        kill(nodes_[victim]->pid(), SIGSTOP);
+        pause(1.0, 4.0);
+        kill(nodes_[victim]->pid(), SIGCONT);
+        line << "froze " << id(victim) << " until " << seconds_since(began) << " s";
+        log.push_back(line.str());
+        continue;
+      }
+      for (int v : victims) {
+        nodes_[v]->kill_hard();
+        line << "killed " << id(v) << " ";
+      }
       pause(0.3, 2.5);
       try {
-        start(victim);
-        line << ", back after " << seconds_since(began) << " s";
+        for (int v : victims) start(v);
+        line << "back after " << seconds_since(began) << " s";
       } catch (const std::exception& e) {
-        line << ", restart failed: " << e.what();
+        line << "restart failed: " << e.what();
         log.push_back(line.str());
         return;  // the checks find the node missing
       }
