@@ -28,10 +28,12 @@ std::map<std::string, std::int64_t> items_of(const json& order) {
 }
 
 // Reads `path` through the nodes in turn, from `first`, until one answers other than 0/503.
-response read_any(const std::vector<int>& ports, std::size_t first, const std::string& path) {
+response read_any(const std::vector<http_endpoint>& nodes, std::size_t first,
+                  const std::string& path) {
   response r;
-  for (std::size_t k = 0; k < ports.size(); ++k) {
-    r = api_client(ports[(first + k) % ports.size()], {}, 10).get(path);
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    const auto& node = nodes[(first + k) % nodes.size()];
+    r = api_client(node.host, node.port, {}, 10).get(path);
     if (r.status != 0 && r.status != 503) return r;
   }
   return r;
@@ -43,17 +45,17 @@ bool reached_placed(const order_record& r, const order_seen& seen) {
 
 }  // namespace
 
-chaos_client::chaos_client(std::uint64_t seed, std::vector<int> http_ports)
-    : random_(seed), ports_(std::move(http_ports)) {}
+chaos_client::chaos_client(std::uint64_t seed, std::vector<http_endpoint> nodes)
+    : random_(seed), nodes_(std::move(nodes)) {}
 
 response chaos_client::send(const std::string& method, const std::string& path, const json& body,
                             const std::string& key) {
   auto until = std::chrono::steady_clock::now() + retry_for;
   for (;;) {
-    auto node = random_() % ports_.size();
+    const auto& node = nodes_[random_() % nodes_.size()];
     // Past the command timeout (5 s) a command answers 504: the client waits a little longer.
-    auto r =
-        api_client(ports_[node], {}, 8).call(method, path, body.dump(), {{"Idempotency-Key", key}});
+    auto r = api_client(node.host, node.port, {}, 8)
+                 .call(method, path, body.dump(), {{"Idempotency-Key", key}});
     if (!is_unknown(r.status)) return r;
     ++unknown_answers_[r.status];
     if (std::chrono::steady_clock::now() > until) return r;
@@ -137,13 +139,13 @@ order_record chaos_client::run_order(const std::string& id, const std::string& c
 }
 
 cluster_view read_cluster(const std::vector<order_record>& records,
-                          const std::vector<std::string>& skus, const std::vector<int>& ports,
-                          bool in_full) {
+                          const std::vector<std::string>& skus,
+                          const std::vector<http_endpoint>& nodes, bool in_full) {
   cluster_view view;
   std::size_t turn = 0;
   for (const auto& rec : records) {
     if (!rec.created && !rec.create_unknown) continue;
-    auto r = read_any(ports, turn++, "/v1/orders/" + rec.id);
+    auto r = read_any(nodes, turn++, "/v1/orders/" + rec.id);
     order_seen seen;
     if (r.status == 200) {
       auto body = r.json();
@@ -156,10 +158,10 @@ cluster_view read_cluster(const std::vector<order_record>& records,
     view.orders[rec.id] = seen;
   }
   // Each node lists the sagas it owns (they live with their order).
-  for (std::size_t node = 0; node < ports.size(); ++node) {
+  for (std::size_t node = 0; node < nodes.size(); ++node) {
     std::string after;
     for (int page = 0; page < 100; ++page) {
-      auto r = api_client(ports[node], {}, 10)
+      auto r = api_client(nodes[node].host, nodes[node].port, {}, 10)
                    .get("/v1/inspect/sagas?limit=1000" + (after.empty() ? "" : "&after=" + after));
       if (r.status != 200) {
         view.unreadable.push_back("sagas of node " + std::to_string(node + 1) + " (" +
@@ -180,7 +182,7 @@ cluster_view read_cluster(const std::vector<order_record>& records,
 
   for (const auto& sku : skus) {
     stock_seen s;
-    auto r = read_any(ports, turn++, "/v1/inventory/" + sku);
+    auto r = read_any(nodes, turn++, "/v1/inventory/" + sku);
     if (r.status == 200) {
       auto body = r.json();
       s.on_hand = body.value("on_hand", std::int64_t{-1});
@@ -191,7 +193,7 @@ cluster_view read_cluster(const std::vector<order_record>& records,
   }
   for (const auto& rec : records) {
     if (rec.acked.empty()) continue;
-    auto r = read_any(ports, turn++, "/v1/orders/" + rec.id + "/events?limit=10000");
+    auto r = read_any(nodes, turn++, "/v1/orders/" + rec.id + "/events?limit=10000");
     events_seen e;
     if (r.status == 200) {
       auto body = r.json();

@@ -16,6 +16,12 @@
 
 namespace ordo::e2e {
 
+// Where a node's HTTP API listens.
+struct http_endpoint {
+  std::string host;
+  int port = 0;
+};
+
 // A command answered 2xx: the Idempotency-Key it carried and the ETag version it reported.
 struct acknowledged {
   std::string key;
@@ -40,7 +46,7 @@ struct order_record {
 // Idempotency-Key, through any node, for up to `retry_for`.
 class chaos_client {
  public:
-  chaos_client(std::uint64_t seed, std::vector<int> http_ports);
+  chaos_client(std::uint64_t seed, std::vector<http_endpoint> nodes);
   response send(const std::string& method, const std::string& path, const nlohmann::json& body,
                 const std::string& key);
   // One order's life: create, 1-3 items, place (tok_ok, or tok_decline one time in five), and one
@@ -56,7 +62,7 @@ class chaos_client {
  private:
   std::mt19937_64 random_;
   std::map<int, int> unknown_answers_;
-  std::vector<int> ports_;
+  std::vector<http_endpoint> nodes_;
 };
 
 struct order_seen {
@@ -103,8 +109,8 @@ struct cluster_view {
 // Orders and sagas; with `in_full` also stock and the journals of orders with acknowledged
 // commands.
 cluster_view read_cluster(const std::vector<order_record>& records,
-                          const std::vector<std::string>& skus, const std::vector<int>& http_ports,
-                          bool in_full);
+                          const std::vector<std::string>& skus,
+                          const std::vector<http_endpoint>& nodes, bool in_full);
 
 std::string summarize(const std::vector<order_record>& records);
 

@@ -1,10 +1,11 @@
-// The chaos run: three `ordo serve` processes on loopback take orders from a few client threads
-// through every node (create, add items, place with tok_ok or tok_decline, some cancels) while
-// nodes are SIGKILLed and restarted at random. Afterwards, with every node back: every saga is
-// finished, stock agrees with the orders (each confirmed order holds exactly its quantities,
-// nothing else holds anything), and every command acknowledged with a 2xx is in its owner's
-// journal at its ETag version. A command answered 429/503/504 or not at all is unknown: it is
-// retried with its Idempotency-Key and, if still unknown, either outcome is accepted.
+// The chaos runs: three `ordo serve` processes take orders from a few client threads through
+// every node (create, add items, place with tok_ok or tok_decline, some cancels) while nodes are
+// SIGKILLed and restarted at random (on loopback), or while links between them are cut and
+// healed at random (each node in its own network namespace; root only). Afterwards, with every node
+// back: every saga is finished, stock agrees with the orders (each confirmed order holds exactly
+// its quantities, nothing else holds anything), and every command acknowledged with a 2xx is in its
+// owner's journal at its ETag version. A command answered 429/503/504 or not at all is unknown: it
+// is retried with its Idempotency-Key and, if still unknown, either outcome is accepted.
 //
 // "At random" is a seeded PRNG: the seed is printed; CHAOS_SEED=<n> repeats a run and
 // CHAOS_SECONDS=<s> makes it longer (bench/cluster/chaos does both).
@@ -14,9 +15,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -28,6 +31,7 @@
 
 #include "chaos_ledger.hpp"
 #include "cluster_support.hpp"
+#include "netns_topology.hpp"
 
 namespace ordo::e2e {
 namespace {
@@ -67,15 +71,19 @@ class Chaos : public ::testing::Test {
   void SetUp() override {
     seed_ = env_number("CHAOS_SEED", default_seed);
     seconds_ = static_cast<int>(env_number("CHAOS_SECONDS", default_seconds));
-    std::cout << "chaos seed " << seed_ << ", " << seconds_ << " s (CHAOS_SEED=" << seed_
-              << " repeats this run)\n";
-    std::string members;
+  }
+
+  // Three nodes on loopback, or (`in_namespaces`) each in its own network namespace, where the
+  // same ports serve every node.
+  void start_cluster(bool in_namespaces) {
+    if (in_namespaces) topology_ = std::make_unique<netns_topology>(count);
     for (int i = 0; i < count; ++i) {
       dirs_.push_back(fresh_data_dir("chaos-n" + std::to_string(i + 1)));
-      http_ports_.push_back(free_port());
-      members += (i ? "," : "") + id(i) + "=127.0.0.1:" + std::to_string(free_port());
+      auto host = in_namespaces ? topology_->address(i + 1) : "127.0.0.1";
+      endpoints_.push_back({host, in_namespaces ? 8080 : free_port()});
+      members_ += (i ? "," : "") + id(i) + "=" + host + ":" +
+                  std::to_string(in_namespaces ? 4101 : free_port());
     }
-    members_ = members;
     nodes_.resize(count);
     for (int i = 0; i < count; ++i) start(i);
     for (int i = 0; i < count; ++i)
@@ -83,7 +91,8 @@ class Chaos : public ::testing::Test {
   }
 
   void TearDown() override {
-    nodes_.clear();
+    nodes_.clear();  // before the namespaces: one is gone only once no process is left in it
+    topology_.reset();
     for (auto& d : dirs_) std::filesystem::remove_all(d);
   }
 
@@ -91,17 +100,25 @@ class Chaos : public ::testing::Test {
 
   void start(int i) {
     // The HTTP port stays the same across restarts, so clients need not learn a new one.
+    std::vector<std::string> args{
+        "--port", std::to_string(endpoints_[i].port), "--node-id", id(i), "--members", members_};
+    if (topology_) {
+      for (auto flag : {"--host", "--cluster-host"}) {
+        args.push_back(flag);
+        args.push_back(endpoints_[i].host);
+      }
+      args.push_back("--insecure");  // addresses of test namespaces only, no TLS needed
+    }
     nodes_[i] = std::make_unique<node_process>(
-        dirs_[i],
-        std::vector<std::string>{"--port", std::to_string(http_ports_[i]), "--node-id", id(i),
-                                 "--members", members_},
+        dirs_[i], args,
         std::vector<std::string>{"ORDO_CLUSTER_HEARTBEAT_MS=250",
                                  "ORDO_CLUSTER_CONNECTION_TIMEOUT_MS=2000",
-                                 "ORDO_SAGAS_STEP_TIMEOUT_MS=2000"});
+                                 "ORDO_SAGAS_STEP_TIMEOUT_MS=2000"},
+        topology_ ? topology_->exec_prefix(i + 1) : std::vector<std::string>{});
   }
 
   api_client client(int i, int read_timeout_s = 10) {
-    return api_client(http_ports_[i], {}, read_timeout_s);
+    return api_client(endpoints_[i].host, endpoints_[i].port, {}, read_timeout_s);
   }
 
   bool sees_all_up(int i, std::chrono::milliseconds limit) {
@@ -118,7 +135,7 @@ class Chaos : public ::testing::Test {
   // Every 1.5-4 s, at random: SIGKILLs one node (four times in six) or two at once (one in six)
   // and restarts them 0.3-2.5 s later, or freezes one with SIGSTOP for 1-4 s, past the
   // connection timeout (one in six). Until `stop`; every node runs again when it returns.
-  void run_chaos(std::atomic<bool>& stop, std::vector<std::string>& log) {
+  void kill_at_random(std::atomic<bool>& stop, std::vector<std::string>& log) {
     std::mt19937_64 random(seed_);
     auto began = steady::now();
     auto pause = [&](double low, double high) {
@@ -162,19 +179,66 @@ class Chaos : public ::testing::Test {
     }
   }
 
+  // Every 1-3 s, at random: cuts the link between two nodes (two times in three) or every link
+  // of one node, and heals it 0.5-4 s later: shorter and longer than the connection timeout.
+  // Until `stop`; every link is up again when it returns.
+  void cut_at_random(std::atomic<bool>& stop, std::vector<std::string>& log) {
+    std::mt19937_64 random(seed_);
+    auto began = steady::now();
+    auto pause = [&](double low, double high) {
+      auto until = steady::now() +
+                   std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(
+                       std::uniform_real_distribution<>(low, high)(random)));
+      while (!stop && steady::now() < until) std::this_thread::sleep_for(20ms);
+    };
+    while (true) {
+      pause(1.0, 3.0);
+      if (stop) return;
+      int node = 1 + static_cast<int>(random() % count);
+      std::vector<std::pair<int, int>> links;
+      if (random() % 3 == 2) {
+        for (int other = 1; other <= count; ++other)
+          if (other != node) links.emplace_back(node, other);
+      } else {
+        links.emplace_back(node, 1 + (node + static_cast<int>(random() % 2)) % count);
+      }
+      std::ostringstream line;
+      line.precision(1);
+      line << std::fixed << seconds_since(began) << " s: cut";
+      for (auto [a, b] : links) {
+        topology_->cut(a, b);
+        line << " n" << a << "-n" << b;
+      }
+      pause(0.5, 4.0);
+      for (auto [a, b] : links) topology_->heal(a, b);
+      line << ", healed at " << seconds_since(began) << " s";
+      log.push_back(line.str());
+    }
+  }
+
+  // Orders from `client_threads` threads through every node for `seconds` while `chaos` runs;
+  // then, with every node up, the checks.
+  void run_orders(int seconds,
+                  const std::function<void(std::atomic<bool>&, std::vector<std::string>&)>& chaos);
+
   std::uint64_t seed_ = default_seed;
   int seconds_ = default_seconds;
   std::vector<std::filesystem::path> dirs_;
-  std::vector<int> http_ports_;
+  std::unique_ptr<netns_topology> topology_;  // in namespaces only
+  std::vector<http_endpoint> endpoints_;
   std::string members_;
   std::vector<std::unique_ptr<node_process>> nodes_;
 };
 
-TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) {
-  const int units_per_sku = units_per_sku_second * seconds_;
+void Chaos::run_orders(
+    int seconds,
+    const std::function<void(std::atomic<bool>&, std::vector<std::string>&)>& chaos_at_random) {
+  std::cout << "chaos seed " << seed_ << ", " << seconds << " s (CHAOS_SEED=" << seed_
+            << " repeats this run)\n";
+  const int units_per_sku = units_per_sku_second * seconds;
   std::vector<std::string> skus;
   for (int k = 0; k < 6; ++k) skus.push_back("chaos-sku-" + std::to_string(k));
-  chaos_client setup(seed_, http_ports_);
+  chaos_client setup(seed_, endpoints_);
   for (const auto& sku : skus) {
     auto r = setup.send("POST", "/v1/inventory/" + sku + "/restock",
                         json{{"quantity", units_per_sku}}, "restock-" + sku);
@@ -187,7 +251,7 @@ TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) 
   std::vector<std::thread> clients;
   for (int t = 0; t < client_threads; ++t) {
     clients.emplace_back([&, t] {
-      chaos_client c(seed_ * 31 + static_cast<std::uint64_t>(t) + 1, http_ports_);
+      chaos_client c(seed_ * 31 + static_cast<std::uint64_t>(t) + 1, endpoints_);
       for (int k = 0; !stop; ++k) {
         ledgers[t].push_back(c.run_order("chaos" + std::to_string(t) + "-" + std::to_string(k),
                                          "c" + std::to_string(t), skus));
@@ -196,8 +260,8 @@ TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) 
     });
   }
   std::vector<std::string> chaos_log;
-  std::thread chaos([&] { run_chaos(stop, chaos_log); });
-  std::this_thread::sleep_for(std::chrono::seconds(seconds_));
+  std::thread chaos([&] { chaos_at_random(stop, chaos_log); });
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
   stop = true;
   chaos.join();
   for (auto& t : clients) t.join();
@@ -213,7 +277,7 @@ TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) 
   for (const auto& [status, number] : answers)
     std::cout << " " << number << " x " << (status ? std::to_string(status) : "no answer");
   std::cout << "\n";
-  ASSERT_GE(chaos_log.size(), 3u) << "too few kills for a chaos run";
+  ASSERT_GE(chaos_log.size(), 3u) << "too few failures for a chaos run";
 
   // Every node is back and sees the others; then the sagas settle (bounded).
   for (int i = 0; i < count; ++i)
@@ -222,14 +286,14 @@ TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) 
   std::string unsettled;
   bool settled = eventually(
       [&] {
-        unsettled = read_cluster(orders, skus, http_ports_, false).unsettled(orders);
+        unsettled = read_cluster(orders, skus, endpoints_, false).unsettled(orders);
         return unsettled.empty();
       },
       90s);
   ASSERT_TRUE(settled) << "not settled " << seconds_since(settle_started)
                        << " s after the chaos: " << unsettled;
   std::cout << "settled after " << seconds_since(settle_started) << " s\n";
-  auto final_view = read_cluster(orders, skus, http_ports_, true);
+  auto final_view = read_cluster(orders, skus, endpoints_, true);
   EXPECT_EQ(final_view.unsettled(orders), "");
   std::map<std::string, int> outcomes;
   for (const auto& [order, seen] : final_view.orders)
@@ -242,6 +306,22 @@ TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) 
   for (const auto& problem : final_view.stock_problems(orders, skus, units_per_sku))
     ADD_FAILURE() << problem;
   for (const auto& problem : final_view.acknowledged_problems(orders)) ADD_FAILURE() << problem;
+}
+
+TEST_F(Chaos, OrdersThroughEveryNodeWhileNodesAreKilledLoseNothingAcknowledged) {
+  ASSERT_NO_FATAL_FAILURE(start_cluster(false));
+  run_orders(seconds_, [this](auto& stop, auto& log) { kill_at_random(stop, log); });
+}
+
+TEST_F(Chaos, OrdersThroughEveryNodeWhileLinksAreCutLoseNothingAcknowledged) {
+  if (auto reason = netns_topology::unavailable_reason()) {
+    std::cout << "skipped: " << *reason << "\n";
+    GTEST_SKIP() << *reason;
+  }
+  ASSERT_NO_FATAL_FAILURE(start_cluster(true));
+  // Shorter: partitions cost the checks nothing new once every link is back.
+  run_orders(std::max(10, seconds_ * 3 / 5),
+             [this](auto& stop, auto& log) { cut_at_random(stop, log); });
 }
 
 }  // namespace
