@@ -58,12 +58,22 @@ void remove_stale_namespaces() {
 std::optional<std::string> netns_topology::unavailable_reason() {
   if (geteuid() != 0)
     return "network namespaces need root (this test runs as uid " + std::to_string(geteuid()) + ")";
+  // What the topology needs, tried once: a namespace with a veth pair moved into it.
   auto probe = "ordo-probe-" + std::to_string(getpid());
-  auto added = run_ip("netns add " + probe);
-  if (added.exit_code != 0)
-    return "`ip netns add` failed (" + std::to_string(added.exit_code) + "): " + added.output;
+  auto probe_link = "op" + std::to_string(getpid());
+  std::optional<std::string> reason;
+  for (auto step : {"netns add " + probe,
+                    "link add " + probe_link + "a type veth peer name " + probe_link + "b",
+                    "link set " + probe_link + "b netns " + probe}) {
+    auto r = run_ip(step);
+    if (r.exit_code != 0) {
+      reason = "`ip " + step + "` failed (" + std::to_string(r.exit_code) + "): " + r.output;
+      break;
+    }
+  }
+  run_ip("link del " + probe_link + "a");
   run_ip("netns del " + probe);
-  return std::nullopt;
+  return reason;
 }
 
 netns_topology::netns_topology(int nodes) : nodes_(nodes), id_(static_cast<int>(getpid())) {
