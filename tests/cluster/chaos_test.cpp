@@ -1,11 +1,12 @@
 // The chaos runs: three `ordo serve` processes take orders from a few client threads through
 // every node (create, add items, place with tok_ok or tok_decline, some cancels) while nodes are
-// SIGKILLed and restarted at random (on loopback), or while links between them are cut and
-// healed at random (each node in its own network namespace; root only). Afterwards, with every node
-// back: every saga is finished, stock agrees with the orders (each confirmed order holds exactly
-// its quantities, nothing else holds anything), and every command acknowledged with a 2xx is in its
-// owner's journal at its ETag version. A command answered 429/503/504 or not at all is unknown: it
-// is retried with its Idempotency-Key and, if still unknown, either outcome is accepted.
+// SIGKILLed, frozen and restarted at random (on loopback), or while links between them are cut
+// and healed at random (each node in its own network namespace; root only). Afterwards, with
+// every node back: every saga is finished and agrees with its order, each sku's on_hand is what
+// was restocked and its reserved the sum of its confirmed orders' quantities, and every command
+// acknowledged with a 2xx is in its owner's journal at its ETag version. A command answered
+// 429/503/504 or not at all is unknown: it is retried with its Idempotency-Key and, if still
+// unknown, either outcome is accepted.
 //
 // "At random" is a seeded PRNG: the seed is printed; CHAOS_SEED=<n> repeats a run and
 // CHAOS_SECONDS=<s> makes it longer (bench/cluster/chaos does both).
@@ -19,13 +20,12 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
-#include <set>
 #include <sstream>
 #include <thread>
 
@@ -51,17 +51,23 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
   return text && *text ? std::strtoull(text, nullptr, 10) : fallback;
 }
 
-// A port nothing listens on now (the kernel's pick, released at once).
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+// A loopback port nothing holds now, below the kernel's ephemeral range: a node restarted on it
+// must not find it taken by some client's outgoing connection (the clients here make thousands).
+int stable_port(std::mt19937_64& random) {
+  int ephemeral_low = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+  int low = std::max(1024, ephemeral_low - 12000);
+  for (;;) {
+    int port = low + static_cast<int>(random() % static_cast<unsigned>(ephemeral_low - low));
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (free) return port;
+  }
 }
 
 class Chaos : public ::testing::Test {
@@ -77,12 +83,13 @@ class Chaos : public ::testing::Test {
   // same ports serve every node.
   void start_cluster(bool in_namespaces) {
     if (in_namespaces) topology_ = std::make_unique<netns_topology>(count);
+    std::mt19937_64 ports(std::random_device{}());
     for (int i = 0; i < count; ++i) {
       dirs_.push_back(fresh_data_dir("chaos-n" + std::to_string(i + 1)));
       auto host = in_namespaces ? topology_->address(i + 1) : "127.0.0.1";
-      endpoints_.push_back({host, in_namespaces ? 8080 : free_port()});
+      endpoints_.push_back({host, in_namespaces ? 8080 : stable_port(ports)});
       members_ += (i ? "," : "") + id(i) + "=" + host + ":" +
-                  std::to_string(in_namespaces ? 4101 : free_port());
+                  std::to_string(in_namespaces ? 4101 : stable_port(ports));
     }
     nodes_.resize(count);
     for (int i = 0; i < count; ++i) start(i);
@@ -132,18 +139,22 @@ class Chaos : public ::testing::Test {
         limit);
   }
 
+  // Sleeps low..high seconds, drawn from `random`, or until `stop`.
+  static void pause_at_random(std::mt19937_64& random, const std::atomic<bool>& stop, double low,
+                              double high) {
+    auto until =
+        steady::now() + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(
+                            std::uniform_real_distribution<>(low, high)(random)));
+    while (!stop && steady::now() < until) std::this_thread::sleep_for(20ms);
+  }
+
   // Every 1.5-4 s, at random: SIGKILLs one node (four times in six) or two at once (one in six)
   // and restarts them 0.3-2.5 s later, or freezes one with SIGSTOP for 1-4 s, past the
   // connection timeout (one in six). Until `stop`; every node runs again when it returns.
   void kill_at_random(std::atomic<bool>& stop, std::vector<std::string>& log) {
     std::mt19937_64 random(seed_);
     auto began = steady::now();
-    auto pause = [&](double low, double high) {
-      auto until = steady::now() +
-                   std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(
-                       std::uniform_real_distribution<>(low, high)(random)));
-      while (!stop && steady::now() < until) std::this_thread::sleep_for(20ms);
-    };
+    auto pause = [&](double low, double high) { pause_at_random(random, stop, low, high); };
     while (true) {
       pause(1.5, 4.0);
       if (stop) return;
@@ -185,12 +196,7 @@ class Chaos : public ::testing::Test {
   void cut_at_random(std::atomic<bool>& stop, std::vector<std::string>& log) {
     std::mt19937_64 random(seed_);
     auto began = steady::now();
-    auto pause = [&](double low, double high) {
-      auto until = steady::now() +
-                   std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(
-                       std::uniform_real_distribution<>(low, high)(random)));
-      while (!stop && steady::now() < until) std::this_thread::sleep_for(20ms);
-    };
+    auto pause = [&](double low, double high) { pause_at_random(random, stop, low, high); };
     while (true) {
       pause(1.0, 3.0);
       if (stop) return;
@@ -205,13 +211,19 @@ class Chaos : public ::testing::Test {
       std::ostringstream line;
       line.precision(1);
       line << std::fixed << seconds_since(began) << " s: cut";
-      for (auto [a, b] : links) {
-        topology_->cut(a, b);
-        line << " n" << a << "-n" << b;
+      try {
+        for (auto [a, b] : links) {
+          topology_->cut(a, b);
+          line << " n" << a << "-n" << b;
+        }
+        pause(0.5, 4.0);
+        for (auto [a, b] : links) topology_->heal(a, b);
+        line << ", healed at " << seconds_since(began) << " s";
+      } catch (const std::exception& e) {
+        line << ": " << e.what();
+        log.push_back(line.str());
+        return;  // the checks find the link still cut
       }
-      pause(0.5, 4.0);
-      for (auto [a, b] : links) topology_->heal(a, b);
-      line << ", healed at " << seconds_since(began) << " s";
       log.push_back(line.str());
     }
   }
@@ -277,7 +289,7 @@ void Chaos::run_orders(
   for (const auto& [status, number] : answers)
     std::cout << " " << number << " x " << (status ? std::to_string(status) : "no answer");
   std::cout << "\n";
-  ASSERT_GE(chaos_log.size(), 3u) << "too few failures for a chaos run";
+  ASSERT_FALSE(chaos_log.empty()) << "the chaos run injected no failure";
 
   // Every node is back and sees the others; then the sagas settle (bounded).
   for (int i = 0; i < count; ++i)
