@@ -40,7 +40,8 @@ response read_any(const std::vector<http_endpoint>& nodes, std::size_t first,
 }
 
 bool reached_placed(const order_record& r, const order_seen& seen) {
-  return r.place_acked || seen.status == "confirmed" || seen.status == "rejected";
+  return r.place_acked || seen.status == "confirmed" || seen.status == "rejected" ||
+         seen.status == "shipped";
 }
 
 }  // namespace
@@ -132,6 +133,29 @@ order_record chaos_client::run_order(const std::string& id, const std::string& c
     } else if (!is_unknown(cancelled.status) && cancelled.status != 409) {
       // 409: the saga rejected it first (or the order never got items); both are fine.
       note_unexpected("cancel", cancelled);
+    }
+  } else if (random_() % 3 == 0) {
+    // Shipped once the saga has confirmed it (within a few seconds, unless it is rejected).
+    bool confirmed = false;
+    bool rejected = false;
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (!confirmed && !rejected && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      const auto& node = nodes_[random_() % nodes_.size()];
+      auto read = api_client(node.host, node.port, {}, 8).get("/v1/orders/" + id);
+      auto status = read.status == 200 ? read.json().value("status", "") : "";
+      confirmed = status == "confirmed";
+      rejected = status == "rejected" || status == "draft";
+    }
+    key = id + ":ship";
+    if (confirmed) {
+      auto shipped = send("POST", "/v1/orders/" + id + "/ship", json::object(), key);
+      if (shipped.status == 200) {
+        rec.ship_acked = true;
+        acknowledge(key, shipped);
+      } else if (!is_unknown(shipped.status)) {
+        note_unexpected("ship", shipped);  // it read confirmed, and nothing else changes it here
+      }
     }
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(random_() % 50));
@@ -239,8 +263,10 @@ std::vector<std::string> cluster_view::saga_problems(
     if (order.status == "rejected" && outcome != order.reason)
       problems.push_back(rec.id + " is rejected (" + order.reason + "), its saga's outcome is " +
                          outcome);
-    if (order.status == "confirmed" && rec.token != "tok_ok")
-      problems.push_back(rec.id + " is confirmed with payment token " + rec.token);
+    if (order.status == "shipped" && outcome != "shipped")
+      problems.push_back(rec.id + " is shipped, its saga's outcome is " + outcome);
+    if ((order.status == "confirmed" || order.status == "shipped") && rec.token != "tok_ok")
+      problems.push_back(rec.id + " is " + order.status + " with payment token " + rec.token);
   }
   return problems;
 }
@@ -250,17 +276,21 @@ std::vector<std::string> cluster_view::stock_problems(const std::vector<order_re
                                                       std::int64_t units_per_sku) const {
   std::vector<std::string> problems;
   for (const auto& sku : skus) {
-    // Nothing ships: only confirmed orders hold units, exactly their quantities (rejected and
-    // cancelled ones hold nothing).
+    // Confirmed orders hold exactly their quantities; shipped ones took theirs out of on_hand;
+    // rejected and cancelled ones hold nothing.
     std::int64_t expected_reserved = 0;
+    std::int64_t shipped = 0;
     int holders = 0;
     for (const auto& rec : records) {
       auto it = orders.find(rec.id);
-      if (it == orders.end() || it->second.status != "confirmed") continue;
-      if (auto item = it->second.items.find(sku); item != it->second.items.end()) {
+      if (it == orders.end()) continue;
+      auto item = it->second.items.find(sku);
+      if (item == it->second.items.end()) continue;
+      if (it->second.status == "confirmed") {
         expected_reserved += item->second;
         ++holders;
       }
+      if (it->second.status == "shipped") shipped += item->second;
     }
     auto found = stock.find(sku);
     if (found == stock.end()) {
@@ -269,8 +299,9 @@ std::vector<std::string> cluster_view::stock_problems(const std::vector<order_re
     }
     const auto& s = found->second;
     std::ostringstream line;
-    if (s.on_hand != units_per_sku)
-      line << " on_hand " << s.on_hand << " (restocked " << units_per_sku << ")";
+    if (s.on_hand != units_per_sku - shipped)
+      line << " on_hand " << s.on_hand << " (restocked " << units_per_sku << ", shipped " << shipped
+           << ")";
     if (s.reserved != expected_reserved)
       line << " reserved " << s.reserved << ", the " << holders << " confirmed orders with it hold "
            << expected_reserved;
@@ -316,16 +347,19 @@ std::vector<std::string> cluster_view::acknowledged_problems(
                            " that no command sent");
     }
     if (rec.place_acked && order.status != "confirmed" && order.status != "rejected" &&
-        order.status != "cancelled")
+        order.status != "cancelled" && order.status != "shipped")
       problems.push_back(rec.id + ": placed (acknowledged) but " + order.status);
     if (rec.cancel_acked && order.status != "cancelled")
       problems.push_back(rec.id + ": cancel acknowledged but " + order.status);
+    if (rec.ship_acked && order.status != "shipped")
+      problems.push_back(rec.id + ": ship acknowledged but " + order.status);
   }
   return problems;
 }
 
 std::string summarize(const std::vector<order_record>& records) {
-  std::size_t created = 0, create_unknown = 0, acked = 0, unknown = 0, placed = 0, cancels = 0;
+  std::size_t created = 0, create_unknown = 0, acked = 0, unknown = 0, placed = 0, cancels = 0,
+              ships = 0;
   for (const auto& r : records) {
     created += r.created;
     create_unknown += r.create_unknown;
@@ -333,11 +367,13 @@ std::string summarize(const std::vector<order_record>& records) {
     unknown += r.create_unknown + r.unknown_items.size() + r.place_unknown;
     placed += r.place_acked;
     cancels += r.cancel_acked;
+    ships += r.ship_acked;
   }
   std::ostringstream out;
   out << records.size() << " orders: " << created << " created (" << create_unknown
-      << " creates unknown), " << placed << " placed, " << cancels << " cancelled; " << acked
-      << " commands acknowledged, " << unknown << " left unknown after retries";
+      << " creates unknown), " << placed << " placed, " << cancels << " cancelled, " << ships
+      << " shipped; " << acked << " commands acknowledged, " << unknown
+      << " left unknown after retries";
   return out.str();
 }
 

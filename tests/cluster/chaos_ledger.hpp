@@ -38,6 +38,7 @@ struct order_record {
   bool place_acked = false;
   bool place_unknown = false;
   bool cancel_acked = false;
+  bool ship_acked = false;
   std::vector<acknowledged> acked;
   std::vector<std::string> unexpected;  // answers no correct node gives (4xx where none fits)
 };
@@ -49,8 +50,8 @@ class chaos_client {
   chaos_client(std::uint64_t seed, std::vector<http_endpoint> nodes);
   response send(const std::string& method, const std::string& path, const nlohmann::json& body,
                 const std::string& key);
-  // One order's life: create, 1-3 items, place (tok_ok, or tok_decline one time in five), and one
-  // time in four a cancel.
+  // One order's life: create, 1-3 items, place (tok_ok, or tok_decline one time in five), then
+  // one time in four a cancel, else one time in three a ship once the order reads confirmed.
   order_record run_order(const std::string& id, const std::string& customer,
                          const std::vector<std::string>& skus);
   static bool is_unknown(int status) {
@@ -97,7 +98,8 @@ struct cluster_view {
   std::map<std::string, stock_seen> stock;
   std::map<std::string, events_seen> events;
 
-  // Empty once every order is past `placed` and every saga is finished; else what is not.
+  // Empty once every order is past `placed` and every saga is finished (a shipped order's saga
+  // once it has shipped the stock); else what is not.
   std::string unsettled(const std::vector<order_record>& records) const;
   std::vector<std::string> saga_problems(const std::vector<order_record>& records) const;
   std::vector<std::string> stock_problems(const std::vector<order_record>& records,

@@ -1,12 +1,12 @@
 // The chaos runs: three `ordo serve` processes take orders from a few client threads through
-// every node (create, add items, place with tok_ok or tok_decline, some cancels) while nodes are
-// SIGKILLed, frozen and restarted at random (on loopback), or while links between them are cut
-// and healed at random (each node in its own network namespace; root only). Afterwards, with
-// every node back: every saga is finished and agrees with its order, each sku's on_hand is what
-// was restocked and its reserved the sum of its confirmed orders' quantities, and every command
-// acknowledged with a 2xx is in its owner's journal at its ETag version. A command answered
-// 429/503/504 or not at all is unknown: it is retried with its Idempotency-Key and, if still
-// unknown, either outcome is accepted.
+// every node (create, add items, place with tok_ok or tok_decline, some cancels and ships) while
+// nodes are SIGKILLed, frozen and restarted at random (on loopback), or while links between them
+// are cut and healed at random (each node in its own network namespace; root only). Afterwards,
+// with every node back: every saga is finished and agrees with its order, each sku's on_hand is
+// what was restocked less what shipped orders took and its reserved the sum of its confirmed
+// orders' quantities, and every command acknowledged with a 2xx is in its owner's journal at its
+// ETag version. A command answered 429/503/504 or not at all is unknown: it is retried with its
+// Idempotency-Key and, if still unknown, either outcome is accepted.
 //
 // "At random" is a seeded PRNG: the seed is printed; CHAOS_SEED=<n> repeats a run and
 // CHAOS_SECONDS=<s> makes it longer (bench/cluster/chaos does both).
