@@ -202,6 +202,19 @@ cluster_view read_cluster(const std::vector<order_record>& records,
       after = body["next"].get<std::string>();
     }
   }
+  // The views must have caught up with the journals before they are believed.
+  for (std::size_t node = 0; node < nodes.size(); ++node) {
+    auto r = api_client(nodes[node].host, nodes[node].port, {}, 10).get("/v1/inspect/projections");
+    auto body = r.json();
+    if (r.status != 200 || !body.contains("projections")) {
+      view.lagging.push_back("node " + std::to_string(node + 1) + " (" + std::to_string(r.status) +
+                             ")");
+      continue;
+    }
+    for (const auto& p : body["projections"])
+      if (p.value("lag_events", std::int64_t{0}) != 0 || p.value("status", "") != "live")
+        view.lagging.push_back(p.value("name", "") + " on node " + std::to_string(node + 1));
+  }
   if (!in_full) return view;
 
   for (const auto& sku : skus) {
@@ -238,12 +251,24 @@ std::string cluster_view::unsettled(const std::vector<order_record>& records) co
     if (saga.status != "finished")
       out << "saga of " << order << " on " << saga.node << " is " << saga.status << " at "
           << saga.step << "; ";
+  for (const auto& lag : lagging) out << "projection " << lag << " lags; ";
   for (const auto& rec : records) {
     auto it = orders.find(rec.id);
     if (it == orders.end() || !it->second.exists) continue;
-    if (it->second.status == "placed") out << rec.id << " still placed; ";
-    if (reached_placed(rec, it->second) && !sagas.contains(rec.id))
-      out << "no saga of " << rec.id << " (" << it->second.status << ") in any node's view; ";
+    const auto& status = it->second.status;
+    if (status == "placed") out << rec.id << " still placed; ";
+    auto saga = sagas.find(rec.id);
+    if (saga == sagas.end()) {
+      if (reached_placed(rec, it->second))
+        out << "no saga of " << rec.id << " (" << status << ") in any node's view; ";
+      continue;
+    }
+    // A finished saga whose outcome the order has left behind (a cancel after its confirmation,
+    // a ship) still has work to do: the stock follows the order a moment later.
+    const auto& outcome = saga->second.outcome;
+    if ((status == "cancelled" && outcome == "confirmed") ||
+        (status == "shipped" && outcome != "shipped"))
+      out << "saga of " << rec.id << " finished " << outcome << ", the order is " << status << "; ";
   }
   return out.str();
 }

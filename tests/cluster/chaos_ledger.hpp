@@ -95,6 +95,7 @@ struct cluster_view {
   std::map<std::string, order_seen> orders;
   std::vector<std::string> unreadable;     // orders no node answered for
   std::map<std::string, saga_seen> sagas;  // by order id, from every node's /v1/inspect/sagas
+  std::vector<std::string> lagging;        // projections with events still to apply
   std::map<std::string, stock_seen> stock;
   std::map<std::string, events_seen> events;
 
