@@ -191,8 +191,9 @@ class Chaos : public ::testing::Test {
   }
 
   // Every 1-3 s, at random: cuts the link between two nodes (two times in three) or every link
-  // of one node, and heals it 0.5-4 s later: shorter and longer than the connection timeout.
-  // Until `stop`; every link is up again when it returns.
+  // of one node, one time in four SIGKILLs and restarts that node behind the cut, and heals it
+  // 0.5-4 s later: shorter and longer than the connection timeout. Until `stop`; every link is
+  // up and every node running again when it returns.
   void cut_at_random(std::atomic<bool>& stop, std::vector<std::string>& log) {
     std::mt19937_64 random(seed_);
     auto began = steady::now();
@@ -215,6 +216,13 @@ class Chaos : public ::testing::Test {
         for (auto [a, b] : links) {
           topology_->cut(a, b);
           line << " n" << a << "-n" << b;
+        }
+        if (random() % 4 == 0) {
+          // The cut node restarts behind its cut: after the heal it must find its peers again.
+          nodes_[node - 1]->kill_hard();
+          pause(0.2, 1.0);
+          start(node - 1);
+          line << ", restarted n" << node;
         }
         pause(0.5, 4.0);
         for (auto [a, b] : links) topology_->heal(a, b);
