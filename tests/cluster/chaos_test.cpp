@@ -42,9 +42,9 @@ using namespace std::chrono_literals;
 constexpr std::uint64_t default_seed = 20261206;
 constexpr int default_seconds = 50;  // of chaos; the settling and checks after it take a few more
 constexpr int client_threads = 3;
-// Units restocked per sku and second of chaos: less than the clients order (some
-// 20 units per sku and second here), so the later orders of a run are rejected out_of_stock.
-constexpr int units_per_sku_second = 10;
+// Units restocked per sku and second of chaos: less than the clients' orders confirm (some 8 per
+// sku and second here), so the later orders of a run are rejected out_of_stock.
+constexpr int units_per_sku_second = 6;
 
 std::uint64_t env_number(const char* name, std::uint64_t fallback) {
   const char* text = std::getenv(name);
