@@ -29,8 +29,9 @@ struct spawned {
 
 // Starts ordo with its stdout (and, if asked, stderr) on pipes.
 spawned spawn_ordo(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                   bool capture_stderr) {
-  std::vector<std::string> argv_text{ORDO_BINARY};
+                   bool capture_stderr, const std::vector<std::string>& command_prefix = {}) {
+  std::vector<std::string> argv_text(command_prefix);
+  argv_text.emplace_back(ORDO_BINARY);
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_text) argv.push_back(a.data());
@@ -59,8 +60,10 @@ spawned spawn_ordo(const std::vector<std::string>& args, const std::vector<std::
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   if (capture_stderr) posix_spawn_file_actions_adddup2(&actions, err[1], 2);
   spawned child;
-  if (posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0)
-    throw std::runtime_error("cannot start " ORDO_BINARY);
+  // A prefix command is looked up on PATH like a shell would.
+  auto spawn = command_prefix.empty() ? posix_spawn : posix_spawnp;
+  if (spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0)
+    throw std::runtime_error("cannot start " + argv_text.front());
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
   if (capture_stderr) close(err[1]);
@@ -107,10 +110,11 @@ run_result run_ordo(const std::vector<std::string>& args, const std::vector<std:
 }
 
 node_process::node_process(const std::filesystem::path& data_dir,
-                           std::vector<std::string> extra_args, std::vector<std::string> env) {
+                           std::vector<std::string> extra_args, std::vector<std::string> env,
+                           std::vector<std::string> command_prefix) {
   std::vector<std::string> args{"serve", "--port", "0", "--data", data_dir.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  auto child = spawn_ordo(args, env, false);
+  auto child = spawn_ordo(args, env, false, command_prefix);
   pid_ = child.pid;
   stdout_fd_ = child.out;
 
@@ -132,6 +136,8 @@ node_process::node_process(const std::filesystem::path& data_dir,
     auto host_end = line.find(' ', marker.size());
     auto colon = line.rfind(':', host_end);
     port_ = std::stoi(line.substr(colon + 1, host_end - colon - 1));
+    auto host_start = line.find("://") + 3;
+    host_ = line.substr(host_start, colon - host_start);
     tls_ = line.find("https://") != std::string::npos;
     return;
   }
@@ -185,7 +191,10 @@ std::string raw_exchange(int port, const std::string& request) {
 }
 
 api_client::api_client(int port, std::string token, int read_timeout_s)
-    : client_("127.0.0.1", port), token_(std::move(token)) {
+    : api_client("127.0.0.1", port, std::move(token), read_timeout_s) {}
+
+api_client::api_client(const std::string& host, int port, std::string token, int read_timeout_s)
+    : client_(host, port), token_(std::move(token)) {
   client_.set_connection_timeout(5);
   client_.set_read_timeout(read_timeout_s);
   client_.set_keep_alive(true);

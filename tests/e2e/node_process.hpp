@@ -34,13 +34,17 @@ class node_process {
  public:
   // Starts `ordo serve --port 0 --data <data_dir> extra_args...` and waits (up to 30 s) for its
   // "ordo: serving http://HOST:PORT" line. Fails the test (throws) if it exits first.
+  // `command_prefix`, when given, runs ordo under another command that execs it in the same
+  // process (e.g. {"ip", "netns", "exec", "ns1"}: the node in a network namespace).
   node_process(const std::filesystem::path& data_dir, std::vector<std::string> extra_args = {},
-               std::vector<std::string> env = {});
+               std::vector<std::string> env = {}, std::vector<std::string> command_prefix = {});
   ~node_process();  // SIGKILL if still running
   node_process(const node_process&) = delete;
   node_process& operator=(const node_process&) = delete;
 
   int port() const { return port_; }
+  // The HTTP host of its start line ("127.0.0.1" unless --host says otherwise).
+  const std::string& host() const { return host_; }
   bool tls() const { return tls_; }
   pid_t pid() const { return pid_; }
   // SIGTERM and wait: the exit code (0 for a graceful stop).
@@ -53,6 +57,7 @@ class node_process {
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   int port_ = 0;
+  std::string host_;
   bool tls_ = false;
 };
 
@@ -73,6 +78,8 @@ struct response {
 class api_client {
  public:
   explicit api_client(int port, std::string token = {}, int read_timeout_s = 30);
+  // A node that listens on another address than 127.0.0.1.
+  api_client(const std::string& host, int port, std::string token = {}, int read_timeout_s = 30);
   response call(const std::string& method, const std::string& path, const std::string& body = "",
                 httplib::Headers headers = {});
   response get(const std::string& path, httplib::Headers headers = {}) {
