@@ -80,7 +80,9 @@ void api::handle(const httplib::Request& raw, httplib::Response& res) {
       matched.found ? routes_.index_of(*matched.found) : routes_.routes().size(), r.status);
   res.status = r.status;
   for (const auto& [name, value] : r.headers) res.set_header(name.c_str(), value);
-  res.set_content(std::move(r.body), r.content_type.c_str());
+  // 204 and 304 carry no body, hence no Content-Type (RFC 9110).
+  if (r.status != 204 && r.status != 304)
+    res.set_content(std::move(r.body), r.content_type.c_str());
 }
 
 void api::count_transport_answer(const httplib::Request& req, int status) {

@@ -22,6 +22,7 @@ using nlohmann::json;
 using persistence::customer_key_state;
 
 constexpr std::size_t max_orders_exported = 10'000;
+constexpr std::chrono::milliseconds view_catch_up{5000};
 constexpr std::string_view pending_prefix = "privacy/pending-erasure/";
 
 std::string_view to_string(customer_key_state state) {
@@ -47,6 +48,10 @@ checked<json> local_part(route_context& context, const std::string& customer) {
   if (!keys) return std::unexpected(problem("unavailable", "this node keeps no personal data"));
   auto key = keys->state(customer);
   if (!key) return std::unexpected(storage_problem(key.error()));
+  // The listing comes from a view: let it catch up with every order written so far.
+  auto written = context.node.db.events().last_position();
+  if (!context.node.gateway.await_position(written, view_catch_up))
+    return std::unexpected(problem("unavailable", "the views have not caught up with the journal"));
   json orders = json::array();
   readmodel::order_list_query query;
   query.customer_id = customer;

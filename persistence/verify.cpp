@@ -59,6 +59,9 @@ class verifier {
   verifier(detail::rocks& db, const verify_options& options) : db_(db), options_(options) {}
 
   result<verify_report> run() {
+    kv_store kv(db_);
+    if (options_.on_open)
+      if (auto r = options_.on_open(kv); !r) return std::unexpected(r.error());
     if (auto r = scan_markers(); !r) return std::unexpected(r.error());
     if (auto r = scan_log(); !r) return std::unexpected(r.error());
     if (auto r = scan_index(); !r) return std::unexpected(r.error());

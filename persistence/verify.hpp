@@ -76,6 +76,10 @@ struct kv_record_verdict {
 };
 
 struct verify_options {
+  // Called once the directory is open, before anything is checked, with its kv store (valid
+  // until verify_directory returns): e.g. to load what check_event needs from it. An error ends
+  // the verification with that error.
+  std::function<result<void>(kv_store& kv)> on_open;
   // Why the snapshot's bytes cannot be loaded by its aggregate, or nullopt when they can.
   // Called only for snapshots that pass their CRC32C. Empty: not asked.
   std::function<std::optional<std::string>(const snapshot&)> check_snapshot;

@@ -16,6 +16,11 @@ std::expected<config::settings, std::string> offline_settings(const parsed_args&
 
 std::expected<std::unique_ptr<persistence::personal_data_keys>, std::string> offline_keys(
     persistence::database& db, const parsed_args& args, const std::string& data_dir) {
+  return offline_keys_for(db.kv(), args, data_dir);
+}
+
+std::expected<std::unique_ptr<persistence::personal_data_keys>, std::string> offline_keys_for(
+    persistence::kv_store& kv, const parsed_args& args, const std::string& data_dir) {
   auto key_file = args.value("--master-key-file");
   auto settings = offline_settings(args, data_dir, key_file ? &*key_file : nullptr);
   if (!settings) return std::unexpected(settings.error());
@@ -24,14 +29,14 @@ std::expected<std::unique_ptr<persistence::personal_data_keys>, std::string> off
   if (!master && !key_file) {
     // No key file where the settings say, none asked for: fine for a directory that never had a
     // data key (nothing in it is sealed).
-    auto any = db.kv().scan("privacy/", {}, 1);
+    auto any = kv.scan("privacy/", {}, 1);
     if (!any) return std::unexpected(any.error().message);
     if (any->empty()) return nullptr;
   }
   if (!master)
     return std::unexpected(master.error().message +
                            " (personal data is sealed with it: give --master-key-file FILE)");
-  auto keys = std::make_unique<persistence::personal_data_keys>(db.kv(), std::move(*master));
+  auto keys = std::make_unique<persistence::personal_data_keys>(kv, std::move(*master));
   if (auto right = keys->check_master(); !right) return std::unexpected(right.error().message);
   return keys;
 }

@@ -26,5 +26,8 @@ std::expected<config::settings, std::string> offline_settings(const parsed_args&
 // not exist and the directory never had a data key: nothing in it is sealed.
 std::expected<std::unique_ptr<persistence::personal_data_keys>, std::string> offline_keys(
     persistence::database& db, const parsed_args& args, const std::string& data_dir);
+// The same over the directory's kv store (ordo verify, which opens the directory itself).
+std::expected<std::unique_ptr<persistence::personal_data_keys>, std::string> offline_keys_for(
+    persistence::kv_store& kv, const parsed_args& args, const std::string& data_dir);
 
 }  // namespace ordo::app::offline

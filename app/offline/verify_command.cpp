@@ -1,10 +1,13 @@
 // ordo verify: checks a data directory and lists every problem found.
 #include <cstdio>
+#include <memory>
 
 #include "app/offline/command_line.hpp"
 #include "app/offline/node_state.hpp"
 #include "app/offline/offline_commands.hpp"
+#include "app/offline/personal_data_access.hpp"
 #include "persistence/verify.hpp"
+#include "readmodel/personal_data_json.hpp"
 #include "readmodel/projection_verify.hpp"
 #include "readmodel/replay.hpp"
 
@@ -14,12 +17,15 @@ namespace {
 constexpr std::string_view command = "verify";
 constexpr const char* usage =
     "usage: ordo verify --data DIR [--decode-events] [--max-problems N]\n"
+    "                   [--master-key-file FILE | --config FILE]\n"
     "  checks every record's CRC32C, per-stream version contiguity, that the stream index and\n"
     "  the global log agree, the position high-water mark, that snapshots load, and that each\n"
     "  projection's checkpoint is readable and within the journal, and that the node state of\n"
     "  the kv store (saga deadlines, idempotency records) is readable, each deadline's stream\n"
     "  existing;\n"
     "  --decode-events also decodes every event with its aggregate's decider.\n"
+    "  Every sealed personal field must open with the master key (privacy.master_key_file of\n"
+    "  --config FILE or the environment, or --master-key-file FILE): a tampered one is a problem.\n"
     "  Opens the directory read-only: nothing in it changes. A write-ahead log damaged before\n"
     "  its end is reported in one line and exits 1 (see 'ordo repair').\n"
     "  exit 0: all is well; 1: problems found; 2: refused.\n";
@@ -36,7 +42,8 @@ void print_problem(const persistence::journal_problem& p) {
 }  // namespace
 
 int run_verify(int argc, char** argv) {
-  auto args = parse_args(argc, argv, {"--data", "--max-problems"}, {"--decode-events"});
+  auto args = parse_args(argc, argv, {"--data", "--max-problems", "--master-key-file", "--config"},
+                         {"--decode-events"});
   if (!args) return complain(command, args.error(), exit_refused);
   if (args->help) {
     std::fputs(usage, stdout);
@@ -55,7 +62,27 @@ int run_verify(int argc, char** argv) {
   options.check_snapshot = readmodel::snapshot_problem;
   options.check_kv = readmodel::checkpoint_problems;
   options.check_kv_record = node_state_verdict;
-  if (args->has("--decode-events")) options.check_event = readmodel::event_problem;
+  // Personal data: every sealed field must open (a tampered one is a problem), with the master
+  // key of the settings; a directory that never had a data key needs none.
+  std::unique_ptr<persistence::personal_data_keys> keys;
+  std::string key_problem;
+  auto decode = args->has("--decode-events");
+  options.on_open = [&](persistence::kv_store& kv) -> persistence::result<void> {
+    auto loaded = offline_keys_for(kv, *args, *data_dir);
+    if (!loaded)
+      return persistence::storage_failure(persistence::storage_errc::invalid_argument,
+                                          loaded.error());
+    keys = std::move(*loaded);
+    return {};
+  };
+  options.check_event = [&](const persistence::recorded_event& e) -> std::optional<std::string> {
+    if (decode)
+      if (auto problem = readmodel::event_problem(e)) return problem;
+    if (!keys) return std::nullopt;
+    if (auto opened = readmodel::open_personal_text(e.data, *keys); !opened)
+      return opened.error().message;
+    return std::nullopt;
+  };
 
   auto report = persistence::verify_directory(*data_dir, options);
   if (!report) return complain(command, report.error().message, exit_code_of(report.error()));

@@ -133,3 +133,70 @@ TEST_F(offline_keys_test, RefusesPolitely) {
 
 }  // namespace
 }  // namespace ordo::offline_cli_testing
+
+namespace ordo::offline_cli_testing {
+namespace {
+
+// A sealed value with one character of its ciphertext changed.
+std::string tampered(std::string sealed) {
+  auto& c = sealed[sealed.size() - 6];
+  c = c == 'A' ? 'B' : 'A';
+  return sealed;
+}
+
+class offline_tamper_test : public offline_keys_test {
+ protected:
+  // order-<id> created by `customer` with its shipping sealed as `name`, `email`, `address`.
+  void append_order(const std::string& id, const std::string& customer, const std::string& name,
+                    const std::string& email, const std::string& address) {
+    auto db = open_db();
+    append(
+        *db, "order-" + id,
+        order::order_created{id, customer, domain::order::shipping_details{name, email, address}},
+        t0);
+  }
+  std::string seal(const std::string& customer, const std::string& field,
+                   const std::string& plain) {
+    auto key = master_key::load(old_key_, false);
+    EXPECT_TRUE(key);
+    auto db = open_db();
+    personal_data_keys keys(db->kv(), *key);
+    auto sealed = keys.seal(customer, field, plain);
+    EXPECT_TRUE(sealed) << sealed.error().message;
+    return sealed ? *sealed : std::string();
+  }
+};
+
+TEST_F(offline_tamper_test, VerifyAndReplayReportATamperedOrMovedFieldAndNeverShowIt) {
+  append_order("pt1", "c1", tampered(seal("c1", "shipping.name", "Tamsin Tamper")),
+               seal("c1", "shipping.email", "t@t.org"), seal("c1", "shipping.address", "T Road"));
+  // c2's sealed name moved into an order of c1: the associated data does not match.
+  append_order("pt2", "c1", seal("c2", "shipping.name", "Moved Name"),
+               seal("c1", "shipping.email", "m@t.org"), seal("c1", "shipping.address", "M Road"));
+  append_order("pt3", "c1", seal("c1", "shipping.name", "Good Name"),
+               seal("c1", "shipping.email", "g@t.org"), seal("c1", "shipping.address", "G Road"));
+
+  auto verified = ordo("verify " + data());
+  EXPECT_EQ(verified.code, 1) << verified.out << verified.err;
+  EXPECT_NE(verified.out.find("order-pt1"), std::string::npos) << verified.out;
+  EXPECT_NE(verified.out.find("order-pt2"), std::string::npos) << verified.out;
+  EXPECT_EQ(verified.out.find("order-pt3"), std::string::npos) << verified.out;
+  EXPECT_NE(verified.out.find("shipping.name"), std::string::npos) << verified.out;
+  EXPECT_EQ(verified.out.find("Tamsin"), std::string::npos);
+
+  auto replayed = ordo("replay " + data() + " order-pt1");
+  EXPECT_EQ(replayed.code, 1);
+  EXPECT_NE(replayed.err.find("does not open"), std::string::npos) << replayed.err;
+  EXPECT_EQ(replayed.out.find("Tamsin"), std::string::npos);
+  auto good = ordo("replay " + data() + " order-pt3");
+  ASSERT_EQ(good.code, 0) << good.err;
+  EXPECT_EQ(nlohmann::json::parse(good.out)["shipping"]["name"], "Good Name");
+
+  // An export refuses to carry what does not open.
+  auto exported = ordo("export " + data());
+  EXPECT_EQ(exported.code, 1);
+  EXPECT_NE(exported.err.find("order-pt1"), std::string::npos) << exported.err;
+}
+
+}  // namespace
+}  // namespace ordo::offline_cli_testing

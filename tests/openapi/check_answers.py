@@ -107,7 +107,9 @@ class Checker:
         content_type = headers.get("content-type", "").split(";")[0].strip()
         content = response.get("content", {})
         documented = {key.split(";")[0].strip(): value for key, value in content.items()}
-        if status == 304:
+        if status in (204, 304):
+            if body:
+                self.problems.append(f"{where}: a {status} answer with a body")
             return
         if content_type not in documented:
             self.problems.append(f"{where}: content type {content_type!r} not documented")
