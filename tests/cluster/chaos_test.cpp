@@ -51,25 +51,6 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
   return text && *text ? std::strtoull(text, nullptr, 10) : fallback;
 }
 
-// A loopback port nothing holds now, below the kernel's ephemeral range: a node restarted on it
-// must not find it taken by some client's outgoing connection (the clients here make thousands).
-int stable_port(std::mt19937_64& random) {
-  int ephemeral_low = 32768;
-  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
-  int low = std::max(1024, ephemeral_low - 12000);
-  for (;;) {
-    int port = low + static_cast<int>(random() % static_cast<unsigned>(ephemeral_low - low));
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    close(fd);
-    if (free) return port;
-  }
-}
-
 class Chaos : public ::testing::Test {
  protected:
   static constexpr int count = 3;

@@ -17,6 +17,7 @@
 #include <optional>
 #include <thread>
 
+#include "cluster_support.hpp"
 #include "node_process.hpp"
 
 namespace ordo::e2e {
@@ -26,17 +27,10 @@ using json = nlohmann::json;
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-// A port nothing listens on now (the kernel's pick, released at once).
+// A cluster port a restarted node can take again (below the ephemeral range).
 int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  static std::mt19937_64 random{std::random_device{}()};
+  return stable_port(random);
 }
 
 // Whether process `pid` is stopped (SIGSTOP takes effect a moment after kill() returns).
@@ -47,17 +41,6 @@ bool is_stopped(pid_t pid) {
   auto end_of_name = line.rfind(')');
   return end_of_name != std::string::npos && end_of_name + 2 < line.size() &&
          line[end_of_name + 2] == 'T';
-}
-
-// Polls `condition` every 50 ms for up to `limit`.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds limit = 30s) {
-  auto until = clock_type::now() + limit;
-  while (clock_type::now() < until) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
 }
 
 class ThreeNodes : public ::testing::Test {
