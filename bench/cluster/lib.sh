@@ -77,7 +77,7 @@ measure() {
   for t in "${targets[@]}"; do
     read -r target conns ids <<<"$t"
     wrk -t "$(( conns < 2 ? 1 : 2 ))" -c "$conns" -d "${seconds}s" --timeout 10s \
-      -s bench/cluster/workload.lua "$target" -- "$ids" >"$work/wrk.$i" &
+      -s "${workload:-bench/cluster/workload.lua}" "$target" -- "$ids" >"$work/wrk.$i" &
     runs+=($!)
     i=$((i + 1))
   done
