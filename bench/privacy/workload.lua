@@ -5,7 +5,7 @@
 -- done() prints: RESULT requests=N seconds=S rps=R p50_us=A p99_us=B bad_status=N socket_errors=N
 local json = { ["Content-Type"] = "application/json" }
 local counter = 0
-local mode, customers, thread_id, run_tag
+local mode, customers, run_tag  -- thread_id: set by setup() as a global of the thread
 local sent = 0
 
 function setup(thread)
