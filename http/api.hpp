@@ -53,6 +53,9 @@ class api {
   // The answer of the member that owns the aggregate of a route only its owner can answer (its
   // events, history, view row), or nullopt when this node owns it or is no cluster member.
   std::optional<reply> read_at_owner(const route& r, const request& req);
+  // The answer of the member a read names (`?member=ID` on /v1/inspect/node), or nullopt when it
+  // names none or this node.
+  std::optional<reply> read_at_member(const route& r, const request& req);
   // The merged answer of every member to a read of the whole cluster's views (the order listing,
   // the stats), or nullopt when this node is no cluster member or the route is no such read.
   std::optional<reply> read_everywhere(const route& r, const request& req);

@@ -3,6 +3,7 @@
 // (the order listing, the stats) is run by every member on its own views and merged here.
 #include <httplib.h>
 
+#include <algorithm>
 #include <expected>
 #include <future>
 
@@ -54,9 +55,30 @@ std::expected<bool, reply> partial_wanted(const request& req) {
   return std::unexpected(invalid_field("partial", "must be true or false"));
 }
 
+// A read that names the member to run it (`?member=ID`): a node's own figures.
+bool read_of_named_member(std::string_view pattern) {
+  return pattern == "/v1/inspect/node";
+}
+
 }  // namespace
 
+std::optional<reply> api::read_at_member(const route& r, const request& req) {
+  if (!read_of_named_member(r.pattern)) return std::nullopt;
+  auto target = req.query("member");
+  const auto& own = context_.node.settings.node.id;
+  if (!target || *target == own) return std::nullopt;
+  const auto& members = context_.node.settings.cluster.nodes;
+  const auto* member = context_.node.cluster;
+  if (!member ||
+      std::none_of(members.begin(), members.end(), [&](const auto& m) { return m.id == *target; }))
+    return invalid_field("member", "names no member of this cluster");
+  auto answer = member->read_at(*target, read_for_peers(r, req));
+  if (answer.status == 0) return problem("unavailable", answer.body);
+  return reply_of_peer(std::move(answer));
+}
+
 std::optional<reply> api::read_at_owner(const route& r, const request& req) {
+  if (auto named = read_at_member(r, req)) return named;
   const auto* member = context_.node.cluster;
   if (!member || !owner_only_read(r.pattern)) return std::nullopt;
   auto aggregate = aggregate_of_reply(r.pattern, req, reply{});
@@ -72,7 +94,8 @@ cluster::owner_read_reply api::answer_owner_read(const cluster::owner_read& read
   const handler* found = nullptr;
   for (const auto& r : routes_.routes())
     if (r.method == "GET" && r.pattern == read.route &&
-        (owner_only_read(r.pattern) || read_of_every_member(r.pattern)))
+        (owner_only_read(r.pattern) || read_of_every_member(r.pattern) ||
+         read_of_named_member(r.pattern)))
       found = &r.handle;
   if (auto part = context_.member_parts.find(read.route); part != context_.member_parts.end())
     found = &part->second;

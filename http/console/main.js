@@ -54,7 +54,8 @@ async function refresh() {
   });
   await Promise.all([
     attempt(async () => renderNode(await getJson('/v1/inspect/node'), history)),
-    attempt(async () => renderCluster(await getJson('/v1/inspect/cluster'))),
+    attempt(async () => renderCluster(await getJson('/v1/inspect/cluster'),
+      (id) => getJson('/v1/inspect/node?member=' + encodeURIComponent(id)).catch(() => null))),
     attempt(async () => aggregates.updateList((await getJson('/v1/inspect/aggregates?limit=1000')).aggregates)),
     attempt(async () => sagas.update((await getJson(sagas.query())).sagas)),
     attempt(async () => renderProjections((await getJson('/v1/inspect/projections')).projections,

@@ -36,14 +36,34 @@ function ranges(shards) {
   return parts.join(', ');
 }
 
-export function renderCluster(cluster) {
+// Each member's journal position as last seen, for its write rate between two refreshes.
+const lastSeen = new Map();
+
+function writeRate(id, info) {
+  if (!info) return '—';
+  const now = Date.now();
+  const before = lastSeen.get(id);
+  lastSeen.set(id, { at: now, position: info.journal.last_position });
+  if (!before || now <= before.at) return '—';
+  return ((info.journal.last_position - before.position) * 1000 / (now - before.at)).toFixed(1) + '/s';
+}
+
+// `nodeOf(id)` answers a member's /v1/inspect/node (asked through this node), or null.
+export async function renderCluster(cluster, nodeOf) {
   const members = [{ id: cluster.node, address: '', http: location.origin, state: 'up', self: true },
     ...cluster.nodes];
+  const infos = await Promise.all(members.map((n) => (n.state === 'up' ? nodeOf(n.id) : null)));
+  members.forEach((n, i) => { n.info = infos[i]; n.rate = writeRate(n.id, infos[i]); });
+  const figure = (get) => (n) => (n.info ? get(n.info) : '—');
   show('cluster-nodes', table('Members', [
-    { key: 'id', label: 'node', value: (n) => (n.self ? `${n.id} (this node)` : n.id) },
+    { key: 'id', label: 'node', value: (n) => (n.self ? `${n.id} (this node)` : `${n.id} (${n.address})`) },
     { key: 'state', label: 'state', value: (n) => el('span', { class: 'state-' + n.state }, n.state) },
     { key: 'since', label: 'since', value: (n) => (n.self ? '—' : when(n.since)) },
-    { key: 'address', label: 'cluster address', value: (n) => n.address || '—' },
+    { key: 'uptime', label: 'up for', value: figure((i) => duration(i.uptime_seconds)) },
+    { key: 'live', label: 'live aggregates', value: figure((i) => i.aggregates_live) },
+    { key: 'mailboxes', label: 'mailbox messages', value: figure((i) => i.mailboxes.messages) },
+    { key: 'position', label: 'journal position', value: figure((i) => i.journal.last_position) },
+    { key: 'rate', label: 'journal writes', value: (n) => n.rate },
     { key: 'http', label: 'console', value: (n) => (n.http && !n.self
       ? el('a', { href: n.http.replace(/\/$/, '') + '/console' }, n.http) : '—') },
     { key: 'in_flight', label: 'forwarded, unanswered', value: (n) => n.in_flight ?? '—' },

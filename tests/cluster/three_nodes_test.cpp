@@ -146,6 +146,18 @@ TEST_F(ThreeNodes, AnyNodeServesAnyOrderAndTheOwnerAnswers) {
   }
 }
 
+TEST_F(ThreeNodes, EveryMembersOwnFiguresAreReadThroughAnyNode) {
+  for (int i = 0; i < count; ++i) {
+    auto figures = client(0).get("/v1/inspect/node?member=" + ids_[i]);
+    ASSERT_EQ(figures.status, 200) << figures.body;
+    EXPECT_EQ(figures.json()["node_id"], ids_[i]);
+  }
+  EXPECT_EQ(client(1).get("/v1/inspect/node?member=n9").status, 400);
+  nodes_[2]->kill_hard();
+  ASSERT_TRUE(eventually(
+      [&] { return client(0).get("/v1/inspect/node?member=" + ids_[2]).status == 503; }));
+}
+
 TEST_F(ThreeNodes, AnOrdersEventsHistoryAndViewReadTheSameOnEveryNode) {
   auto orders = one_order_per_node("reads-");
   for (auto& [owner, id] : orders) {
