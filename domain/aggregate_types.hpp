@@ -15,9 +15,9 @@
 namespace ordo::domain {
 
 // The type names, in the order of with_decider's list.
-inline constexpr std::array<std::string_view, 4> aggregate_type_names{
+inline constexpr std::array<std::string_view, 5> aggregate_type_names{
     order_decider::type_name, stock_decider::type_name, payment_decider::type_name,
-    saga_decider::type_name};
+    saga_decider::type_name, customer_decider::type_name};
 
 // The stream of aggregate `id` of `type`.
 inline std::string stream_name(std::string_view type, std::string_view id) {
@@ -76,6 +76,8 @@ auto with_decider(std::string_view type, Fn&& fn)
     return std::optional<R>(std::in_place, fn.template operator()<payment_decider>());
   if (type == saga_decider::type_name)
     return std::optional<R>(std::in_place, fn.template operator()<saga_decider>());
+  if (type == customer_decider::type_name)
+    return std::optional<R>(std::in_place, fn.template operator()<customer_decider>());
   return std::nullopt;
 }
 

@@ -235,6 +235,28 @@ result<stock::command> parse_command(std::type_identity<stock_decider>, std::str
                                      std::string_view aggregate_id, std::string_view json_body) {
   return scan_or_parse<stock_decider>(name, aggregate_id, json_body);
 }
+result<customer::command> parse_command_with_dom(std::type_identity<customer_decider>,
+                                                 std::string_view name,
+                                                 std::string_view aggregate_id,
+                                                 std::string_view json_body) {
+  using namespace customer;
+  if (name == erase_personal_data::name) {
+    auto c = no_fields<erase_personal_data>(json_body);
+    if (!c) return std::unexpected(c.error());
+    c->customer_id = std::string(aggregate_id);
+    return command{std::move(*c)};
+  }
+  auto e = unknown("customer", name);
+  return std::unexpected(e.error());
+}
+
+result<customer::command> parse_command(std::type_identity<customer_decider>,
+                                        std::string_view name, std::string_view aggregate_id,
+                                        std::string_view json_body) {
+  return parse_command_with_dom(std::type_identity<customer_decider>{}, name, aggregate_id,
+                                json_body);
+}
+
 result<payment::command> parse_command(std::type_identity<payment_decider>, std::string_view name,
                                        std::string_view aggregate_id, std::string_view json_body) {
   return scan_or_parse<payment_decider>(name, aggregate_id, json_body);

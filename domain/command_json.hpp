@@ -22,6 +22,14 @@ result<payment::command> parse_command(std::type_identity<payment_decider>, std:
 // The saga's commands come from the saga's own next_actions/interpret/wake_up/on_order_event.
 result<saga::command> parse_command(std::type_identity<saga_decider>, std::string_view name,
                                     std::string_view aggregate_id, std::string_view json_body);
+// Customer's one command takes no fields (its body is {} or empty): no fast path to keep.
+result<customer::command> parse_command(std::type_identity<customer_decider>,
+                                        std::string_view name, std::string_view aggregate_id,
+                                        std::string_view json_body);
+result<customer::command> parse_command_with_dom(std::type_identity<customer_decider>,
+                                                 std::string_view name,
+                                                 std::string_view aggregate_id,
+                                                 std::string_view json_body);
 
 // parse_command() without its fast path, every body through an nlohmann DOM: the reference the
 // fast path is tested against (same command, or the same error, for any body).

@@ -13,6 +13,8 @@
 #include "domain/codec.hpp"
 #include "domain/order.hpp"
 #include "domain/order_codec.hpp"
+#include "domain/customer.hpp"
+#include "domain/customer_codec.hpp"
 #include "domain/payment.hpp"
 #include "domain/payment_codec.hpp"
 #include "domain/process.hpp"
@@ -105,6 +107,30 @@ struct stock_decider {
   static std::string_view event_type(const event& e) { return stock::event_type(e); }
   // False until first restocked: GET /v1/inventory/{sku} is 404 for such a sku.
   static bool exists(const state& s) { return s.status != stock::stock_status::none; }
+};
+
+struct customer_decider {
+  using state = customer::state;
+  using command = customer::command;
+  using event = customer::event;
+  static constexpr std::string_view type_name = "customer";
+  static constexpr std::uint32_t snapshot_schema = customer::snapshot_schema;
+
+  static result<std::vector<event>> decide(const state& s, const command& c, timestamp now) {
+    return customer::decide(s, c, now);
+  }
+  static void evolve(state& s, const event& e, timestamp at) { customer::evolve(s, e, at); }
+  static encoded_event encode(const event& e) { return customer::encode(e); }
+  static result<event> decode(const encoded_event& e) { return customer::decode(e); }
+  static std::string save_state(const state& s) { return customer::save_state(s); }
+  static result<state> load_state(std::string_view bytes, std::uint32_t schema) {
+    return customer::load_state(bytes, schema);
+  }
+  static nlohmann::json to_json(const state& s) { return customer::to_json(s); }
+  static std::string_view command_name(const command& c) { return customer::command_name(c); }
+  static std::string_view event_type(const event& e) { return customer::event_type(e); }
+  // False until its first erasure was recorded.
+  static bool exists(const state& s) { return s.erasures > 0; }
 };
 
 struct payment_decider {
@@ -212,6 +238,7 @@ static_assert(decider<order_decider>);
 static_assert(decider<stock_decider>);
 static_assert(decider<payment_decider>);
 static_assert(decider<saga_decider>);
+static_assert(decider<customer_decider>);
 static_assert(schedules_wake_ups<saga_decider> && drives_others<saga_decider>);
 static_assert(renders_json<order_decider> && renders_json<stock_decider> &&
               renders_json<payment_decider> && renders_json<saga_decider>);

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "domain/order.hpp"
+#include "domain/customer.hpp"
 #include "domain/payment.hpp"
 #include "domain/saga.hpp"
 #include "domain/stock.hpp"
@@ -33,6 +34,7 @@ upcaster_registry build() {
   declare_all<order::event>(registry);
   declare_all<stock::event>(registry);
   declare_all<payment::event>(registry);
+  declare_all<customer::event>(registry);
   declare_all<saga::event>(registry);
   registry.add_step(order::item_added::type_name, 1, item_added_v1_to_v2);
   return registry;

@@ -43,7 +43,7 @@ reply cluster_view(route_context& context, const request&) {
 reply owner(route_context& context, const request& req) {
   auto type = req.query("type").value_or("");
   if (!domain::find_aggregate_type(type))
-    return invalid_field("type", "must be order, stock, payment or saga");
+    return invalid_field("type", "must be order, stock, payment, saga or customer");
   auto id = query_id(req, "id");
   if (!id) return id.error();
   auto shard = shard_of(context, type, *id);

@@ -26,7 +26,7 @@ checked<std::string> stream_of(const request& req) {
   const auto& type = req.param("type");
   if (!domain::find_aggregate_type(type))
     return std::unexpected(
-        problem("not_found", "unknown aggregate type " + type + " (order, stock, payment, saga)"));
+        problem("not_found", "unknown aggregate type " + type + " (order, stock, payment, saga, customer)"));
   auto id = path_id(req, "id");
   if (!id) return std::unexpected(id.error());
   return domain::stream_name(type, *id);

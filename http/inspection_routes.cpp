@@ -36,7 +36,7 @@ checked<std::pair<std::string, std::string>> aggregate_address(const request& re
   const auto& type = req.param("type");
   if (!is_aggregate_type(type))
     return std::unexpected(
-        problem("not_found", "unknown aggregate type " + type + " (order, stock, payment, saga)"));
+        problem("not_found", "unknown aggregate type " + type + " (order, stock, payment, saga, customer)"));
   auto id = path_id(req, "id");
   if (!id) return std::unexpected(id.error());
   return std::pair{type, *id};
@@ -86,7 +86,7 @@ reply node(route_context& context, const request&) {
 reply live_aggregates(route_context& context, const request& req) {
   auto type = req.query("type").value_or("");
   if (!type.empty() && !is_aggregate_type(type))
-    return invalid_field("type", "must be order, stock, payment or saga");
+    return invalid_field("type", "must be order, stock, payment, saga or customer");
   auto limit = query_number(req, "limit", default_inspect_limit, 1, max_inspect_limit);
   if (!limit) return limit.error();
   auto list = nlohmann::json::array();

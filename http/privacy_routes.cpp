@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
+#include "domain/deciders.hpp"
 #include "http/input.hpp"
 #include "readmodel/view_queries.hpp"
 
@@ -148,11 +150,34 @@ std::string pending_key(const std::string& customer, const std::string& member) 
   return std::string(pending_prefix) + customer + "/" + member;
 }
 
+// Appends the journal's record of this erasure (PersonalDataErased to customer-<id>, on the
+// customer's owner); why not, when it could not be written.
+std::optional<std::string> record_erasure(route_context& context, const std::string& customer,
+                                          const request& req) {
+  actors::command_envelope envelope;
+  envelope.aggregate_type = std::string(domain::customer_decider::type_name);
+  envelope.aggregate_id = customer;
+  envelope.command = std::string(domain::customer::erase_personal_data::name);
+  envelope.body = "{}";
+  envelope.correlation_id = req.request_id;
+  envelope.causation_id = req.request_id;
+  envelope.issued_at_ms = now_ms();
+  auto answer = context.node.gateway.send(std::move(envelope));
+  if (answer.ok()) return std::nullopt;
+  return std::string(actors::to_string(answer.code)) + ": " + answer.message;
+}
+
 reply delete_personal_data(route_context& context, const request& req) {
   auto customer = path_id(req, "id");
   if (!customer) return customer.error();
   auto here = erase_here(context, *customer);
-  if (here.status != 204 || !context.node.cluster) return here;
+  if (here.status != 204) return here;
+  // The key is gone here; the journal records that the erasure was asked for.
+  if (auto unrecorded = record_erasure(context, *customer, req))
+    return problem("unavailable", "the key of customer " + *customer + " is destroyed on this " +
+                                      "node, but the erasure could not be recorded (" +
+                                      *unrecorded + "); send the DELETE again");
+  if (!context.node.cluster) return here;
   auto peers = other_members(context);
   auto answers =
       context.node.cluster->read_at_each(peers, part_request(erase_part, *customer, req));

@@ -161,6 +161,13 @@ TEST_F(Privacy, PersonalDataIsSealedEverywhereAndErasedEverywhere) {
   ASSERT_EQ(replayed.status, 201) << replayed.body;
   expect_erased(replayed.json()["shipping"], "replayed create");
   EXPECT_EQ(client().get("/v1/customers/cz/personal-data").status, 404);
+  // The journal records each erasure asked for (two here), with no personal data in it.
+  auto record = client().get("/v1/inspect/aggregates/customer/cz/events");
+  ASSERT_EQ(record.status, 200) << record.body;
+  auto recorded = record.json()["events"];
+  ASSERT_EQ(recorded.size(), 2u) << record.body;
+  EXPECT_EQ(recorded[0]["type"], "PersonalDataErased");
+  EXPECT_EQ(recorded[0]["data"], json({{"customer_id", "cz"}}));
   // The other customer keeps its data.
   EXPECT_EQ(client().get("/v1/orders/po1").json()["shipping"]["name"], "Keep Me");
   // The saga of the erased customer's order finishes as for any other.
