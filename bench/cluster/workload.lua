@@ -26,11 +26,4 @@ function request()
                                   math.random(1, 5)))
 end
 
-function done(summary, latency, requests)
-  local seconds = summary.duration / 1e6
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT requests=%d seconds=%.3f rps=%.1f p50_us=%d p99_us=%d bad_status=%d socket_errors=%d\n",
-    summary.requests, seconds, summary.requests / seconds, latency:percentile(50),
-    latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
-end
+dofile("bench/wrk_result.lua")  -- done(): the RESULT line
