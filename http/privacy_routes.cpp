@@ -167,34 +167,35 @@ std::optional<std::string> record_erasure(route_context& context, const std::str
   return std::string(actors::to_string(answer.code)) + ": " + answer.message;
 }
 
+// Erases on this node, then on every other member (keeping what one cannot take now for the
+// resender), then records the erasure in the journal: 204 once all of it is done.
 reply delete_personal_data(route_context& context, const request& req) {
   auto customer = path_id(req, "id");
   if (!customer) return customer.error();
   auto here = erase_here(context, *customer);
   if (here.status != 204) return here;
-  // The key is gone here; the journal records that the erasure was asked for.
-  if (auto unrecorded = record_erasure(context, *customer, req))
-    return problem("unavailable", "the key of customer " + *customer + " is destroyed on this " +
-                                      "node, but the erasure could not be recorded (" +
-                                      *unrecorded + "); send the DELETE again");
-  if (!context.node.cluster) return here;
-  auto peers = other_members(context);
-  auto answers =
-      context.node.cluster->read_at_each(peers, part_request(erase_part, *customer, req));
   std::string waiting;
-  for (std::size_t i = 0; i < peers.size(); ++i) {
-    if (answers[i].status == 204) continue;
-    // Kept durably: the resender sends it again once that member is up.
-    if (auto kept = context.node.db.kv().put(pending_key(*customer, peers[i]), "", /*sync=*/true);
-        !kept)
-      return storage_problem(kept.error());
-    waiting += (waiting.empty() ? "" : ", ") + peers[i];
+  if (const auto* member = context.node.cluster) {
+    auto peers = other_members(context);
+    auto answers = member->read_at_each(peers, part_request(erase_part, *customer, req));
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+      if (answers[i].status == 204) continue;
+      // Kept durably: the resender sends it again once that member is up.
+      auto kept = context.node.db.kv().put(pending_key(*customer, peers[i]), "", /*sync=*/true);
+      if (!kept) return storage_problem(kept.error());
+      waiting += (waiting.empty() ? "" : ", ") + peers[i];
+    }
   }
-  if (waiting.empty()) return here;
-  return problem("unavailable", "the key of customer " + *customer + " is destroyed on " +
-                                    context.node.cluster->id() + " but not yet on " + waiting +
-                                    ", which cannot take it now; this node sends it again when " +
-                                    "they are up. Send the DELETE again to confirm");
+  auto unrecorded = record_erasure(context, *customer, req);
+  if (waiting.empty() && !unrecorded) return here;
+  std::string detail =
+      "the key of customer " + *customer + " is destroyed on " + context.node.settings.node.id;
+  if (!waiting.empty())
+    detail += " but not yet on " + waiting + ", which cannot take it now (this node sends it " +
+              "again when they are up)";
+  if (unrecorded)
+    detail += "; the erasure could not be recorded in the journal (" + *unrecorded + ")";
+  return problem("unavailable", detail + ". Send the DELETE again to confirm");
 }
 
 }  // namespace
