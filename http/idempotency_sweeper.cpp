@@ -25,16 +25,7 @@ idempotency_sweeper::idempotency_sweeper(idempotency_store& store, persistence::
       ttl_(ttl),
       every_(std::clamp<std::chrono::milliseconds>(ttl / 4, std::chrono::milliseconds(50),
                                                    std::chrono::minutes(1))),
-      thread_([this] { run(); }) {}
-
-idempotency_sweeper::~idempotency_sweeper() {
-  {
-    std::lock_guard lock(stop_lock_);
-    stopping_ = true;
-  }
-  stop_signal_.notify_all();
-  thread_.join();
-}
+      task_(every_, [this] { sweep(wall_clock_ms()); }) {}
 
 void idempotency_sweeper::sweep(std::int64_t now_ms) {
   for (;;) {
@@ -45,22 +36,10 @@ void idempotency_sweeper::sweep(std::int64_t now_ms) {
     }
     keys_expired_.fetch_add(expired->keys, std::memory_order_relaxed);
     if (expired->index_entries < records_per_batch) break;
-    std::lock_guard lock(stop_lock_);
-    if (stopping_) return;
+    if (task_.stopping()) return;
   }
   if (auto cleared = actors::expire_command_outcomes(kv_, now_ms, ttl_.count()); !cleared)
     std::fprintf(stderr, "ordo: command outcome sweep: %s\n", cleared.error().message.c_str());
-}
-
-void idempotency_sweeper::run() {
-  std::unique_lock lock(stop_lock_);
-  while (!stopping_) {
-    stop_signal_.wait_for(lock, every_, [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    sweep(wall_clock_ms());
-    lock.lock();
-  }
 }
 
 }  // namespace ordo::http

@@ -8,12 +8,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "http/idempotency.hpp"
+#include "http/periodic_task.hpp"
 #include "persistence/kv_store.hpp"
 
 namespace ordo::http {
@@ -22,7 +20,7 @@ class idempotency_sweeper {
  public:
   idempotency_sweeper(idempotency_store& store, persistence::kv_store& kv,
                       std::chrono::milliseconds ttl);
-  ~idempotency_sweeper();  // stops the sweep and joins its thread
+  ~idempotency_sweeper() = default;  // stops the sweep and joins its thread (task_)
   idempotency_sweeper(const idempotency_sweeper&) = delete;
   idempotency_sweeper& operator=(const idempotency_sweeper&) = delete;
 
@@ -32,17 +30,12 @@ class idempotency_sweeper {
   const std::atomic<std::uint64_t>& keys_expired() const { return keys_expired_; }
 
  private:
-  void run();
-
   idempotency_store& store_;
   persistence::kv_store& kv_;
   std::chrono::milliseconds ttl_;
   std::chrono::milliseconds every_;
   std::atomic<std::uint64_t> keys_expired_{0};
-  std::mutex stop_lock_;
-  std::condition_variable stop_signal_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts once everything above is ready
+  periodic_task task_;  // last: starts once everything above is ready
 };
 
 }  // namespace ordo::http

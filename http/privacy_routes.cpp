@@ -201,16 +201,7 @@ reply delete_personal_data(route_context& context, const request& req) {
 }  // namespace
 
 erasure_resender::erasure_resender(route_context& context, std::chrono::milliseconds every)
-    : context_(context), every_(every), thread_([this] { run(); }) {}
-
-erasure_resender::~erasure_resender() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
+    : context_(context), task_(every, [this] { resend_once(); }) {}
 
 std::size_t erasure_resender::resend_once() {
   const auto* member = context_.node.cluster;
@@ -234,17 +225,6 @@ std::size_t erasure_resender::resend_once() {
     if (context_.node.db.kv().erase(key, /*sync=*/true)) ++sent;
   }
   return sent;
-}
-
-void erasure_resender::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    wake_.wait_for(lock, every_, [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    resend_once();
-    lock.lock();
-  }
 }
 
 void add_privacy_routes(router& routes, route_context& context) {

@@ -3,12 +3,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
 #include <string_view>
-#include <thread>
 
+#include "http/periodic_task.hpp"
 #include "http/routes.hpp"
 
 namespace ordo::http {
@@ -25,22 +23,15 @@ void add_privacy_routes(router& routes, route_context& context);
 class erasure_resender {
  public:
   erasure_resender(route_context& context, std::chrono::milliseconds every);
-  ~erasure_resender();
   erasure_resender(const erasure_resender&) = delete;
   erasure_resender& operator=(const erasure_resender&) = delete;
 
-  // One round (the thread runs it every `every`): how many erasures members confirmed.
+  // One round (the task runs it every `every`): how many erasures members confirmed.
   std::size_t resend_once();
 
  private:
-  void run();
-
   route_context& context_;
-  std::chrono::milliseconds every_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts after the rest is set
+  periodic_task task_;  // last: starts after the rest is set
 };
 
 }  // namespace ordo::http

@@ -77,8 +77,9 @@ struct kv_record_verdict {
 
 struct verify_options {
   // Called once the directory is open, before anything is checked, with its kv store (valid
-  // until verify_directory returns): e.g. to load what check_event needs from it. An error ends
-  // the verification with that error.
+  // until verify_directory returns): e.g. to load what check_event needs from it. It may set
+  // check_event of the options verify_directory was given (read after it returns), so that events
+  // are decoded only when something needs them. An error ends the verification with that error.
   std::function<result<void>(kv_store& kv)> on_open;
   // Why the snapshot's bytes cannot be loaded by its aggregate, or nullopt when they can.
   // Called only for snapshots that pass their CRC32C. Empty: not asked.

@@ -63,9 +63,9 @@ int run_verify(int argc, char** argv) {
   options.check_kv = readmodel::checkpoint_problems;
   options.check_kv_record = node_state_verdict;
   // Personal data: every sealed field must open (a tampered one is a problem), with the master
-  // key of the settings; a directory that never had a data key needs none.
+  // key of the settings; a directory that never had a data key needs none. Events are decoded
+  // only for what asks for it: --decode-events, or data keys to check them with.
   std::unique_ptr<persistence::personal_data_keys> keys;
-  std::string key_problem;
   auto decode = args->has("--decode-events");
   options.on_open = [&](persistence::kv_store& kv) -> persistence::result<void> {
     auto loaded = offline_keys_for(kv, *args, *data_dir);
@@ -73,15 +73,16 @@ int run_verify(int argc, char** argv) {
       return persistence::storage_failure(persistence::storage_errc::invalid_argument,
                                           loaded.error());
     keys = std::move(*loaded);
+    if (!decode && !keys) return {};
+    options.check_event = [&](const persistence::recorded_event& e) -> std::optional<std::string> {
+      if (decode)
+        if (auto problem = readmodel::event_problem(e)) return problem;
+      if (!keys) return std::nullopt;
+      if (auto opened = readmodel::open_personal_text(e.data, *keys); !opened)
+        return opened.error().message;
+      return std::nullopt;
+    };
     return {};
-  };
-  options.check_event = [&](const persistence::recorded_event& e) -> std::optional<std::string> {
-    if (decode)
-      if (auto problem = readmodel::event_problem(e)) return problem;
-    if (!keys) return std::nullopt;
-    if (auto opened = readmodel::open_personal_text(e.data, *keys); !opened)
-      return opened.error().message;
-    return std::nullopt;
   };
 
   auto report = persistence::verify_directory(*data_dir, options);
