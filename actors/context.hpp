@@ -24,12 +24,16 @@ struct runtime_context {
   event_bus_actor bus;                    // the event bus
   snapshot_writer_actor snapshot_writer;  // writes snapshots off the aggregates' path
   deadline_scheduler_actor deadlines;     // the deadline scheduler: durable wake-ups of aggregates
-  std::vector<shard_actor> shards;        // this node's shards, by index (see shard_for)
-  // How many of them run here (the others stand in for shards other nodes own): they share
-  // aggregates.max_live.
+  // This node's shards, by index (see shard_for): the shard actor that hosts it, or the
+  // stand-in for the node that owns it. A host runs several shards, so one handle may appear at
+  // several indexes.
+  std::vector<shard_actor> shards;
+  // How many shards run here (the others stand in for shards other nodes own).
   std::uint32_t local_shards = 1;
-  // Per shard, by index: completes its aggregates' appends of one WriteBatch in one message
-  // (actors/write_completion.hpp).
+  // How many shard actors host them: they share aggregates.max_live.
+  std::uint32_t shard_hosts = 1;
+  // Per shard, by index: completes its aggregates' appends of one WriteBatch in one message to
+  // its host (actors/write_completion.hpp); the shards of one host share one.
   std::vector<std::shared_ptr<persistence::append_group>> write_completions;
 
   // Spawns the aggregate actor of `type` for `id` as a child of `parent` (a shard). Returns an
@@ -42,9 +46,15 @@ struct runtime_context {
 };
 
 // Exit reasons of aggregate actors, so that their shard knows why one stopped.
-inline caf::error recovery_failed() { return caf::error(1, caf::atom("ordo_agg")); }
-inline caf::error journal_failed() { return caf::error(2, caf::atom("ordo_agg")); }
-inline bool is_recovery_failure(const caf::error& e) { return e == recovery_failed(); }
+inline caf::error recovery_failed() {
+  return caf::error(1, caf::atom("ordo_agg"));
+}
+inline caf::error journal_failed() {
+  return caf::error(2, caf::atom("ordo_agg"));
+}
+inline bool is_recovery_failure(const caf::error& e) {
+  return e == recovery_failed();
+}
 
 inline std::int64_t now_ms() {
   using namespace std::chrono;

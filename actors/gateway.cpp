@@ -1,5 +1,6 @@
 #include "actors/gateway.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 #include <future>
 
@@ -41,7 +42,8 @@ command_reply make_reply(outcome code, std::string message) {
 }
 
 command_reply outcome_unknown_reply(std::string why) {
-  return make_reply(outcome::outcome_unknown, std::move(why) + "; the command may still be applied");
+  return make_reply(outcome::outcome_unknown,
+                    std::move(why) + "; the command may still be applied");
 }
 
 struct gateway::actors {
@@ -186,8 +188,13 @@ std::optional<aggregate_info> gateway::inspect(const std::string& type, const st
 
 std::vector<aggregate_info> gateway::inspect_live(const std::string& type, std::size_t limit) {
   std::vector<aggregate_info> all;
+  // A shard host appears once per shard it runs (and a stand-in once per shard it stands in for):
+  // ask each actor once.
+  std::vector<shard_actor> asked;
   for (auto& shard : actors_->shards) {
     if (all.size() >= limit) break;
+    if (std::find(asked.begin(), asked.end(), shard) != asked.end()) continue;
+    asked.push_back(shard);
     auto part = ask(shard, std::vector<aggregate_info>{}, inspect_atom::value, type,
                     static_cast<std::uint64_t>(limit - all.size()));
     for (auto& info : part) all.push_back(std::move(info));

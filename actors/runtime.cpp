@@ -38,7 +38,8 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
     : config_(std::make_unique<caf::actor_system_config>()) {
   context_.db = &db;
   context_.settings = settings;
-  auto threads = settings.threads != 0 ? settings.threads : std::max(2u, std::thread::hardware_concurrency());
+  auto threads =
+      settings.threads != 0 ? settings.threads : std::max(2u, std::thread::hardware_concurrency());
   config_->set("scheduler.max-threads", threads);
   config_->add_message_types<caf::id_block::ordo>();
   // CAF's idle worker polls its queue 100 times, then 500 times with a 50 µs sleep between polls,
@@ -67,10 +68,30 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
     stand_ins.push_back(stand_in ? stand_in(*system_, i) : shard_actor{});
   context_.local_shards = static_cast<std::uint32_t>(
       std::count_if(stand_ins.begin(), stand_ins.end(), [](const auto& s) { return !s; }));
-  for (std::uint32_t i = 0; i < stand_ins.size(); ++i)
-    shards_.push_back(stand_ins[i] ? std::move(stand_ins[i]) : spawn_shard(*system_, &context_, i));
+  // The local shards go round-robin to a few hosts, by default one per worker thread: a busy
+  // host takes each new message into a mailbox that is already scheduled, where 64 shards would
+  // each have to be scheduled (and a worker woken) for one command.
+  auto wanted_hosts = settings.shard_hosts != 0 ? settings.shard_hosts : threads;
+  context_.shard_hosts = static_cast<std::uint32_t>(
+      std::max<std::size_t>(1, std::min<std::size_t>(wanted_hosts, context_.local_shards)));
+  std::vector<shard_actor> hosts;
+  std::vector<std::shared_ptr<persistence::append_group>> host_completions;
+  for (std::uint32_t h = 0; h < context_.shard_hosts; ++h) {
+    hosts.push_back(spawn_shard(*system_, &context_, h));
+    host_completions.push_back(make_shard_completion(hosts.back()));
+  }
+  std::uint32_t next_host = 0;
+  for (auto& stand_in_or_none : stand_ins) {
+    if (stand_in_or_none) {
+      shards_.push_back(std::move(stand_in_or_none));
+      context_.write_completions.push_back(make_shard_completion(shards_.back()));
+    } else {
+      auto h = next_host++ % context_.shard_hosts;
+      shards_.push_back(hosts[h]);
+      context_.write_completions.push_back(host_completions[h]);
+    }
+  }
   context_.shards = shards_;
-  for (auto& shard : shards_) context_.write_completions.push_back(make_shard_completion(shard));
   deadlines_ = context_.deadlines = spawn_deadline_scheduler(*system_, &context_);
   gateway_ = std::make_unique<class gateway>(*system_, shards_, std::vector{projector_}, settings);
   if (settings.run_sagas) {
@@ -78,7 +99,8 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
       return deliver_in_order(*gateway, std::move(commands));
     };
     saga_trigger_ = spawn_projection(
-        *system_, &context_, std::make_unique<saga_trigger>(deliver, settings.saga_step_timeout_ms, db.kv()));
+        *system_, &context_,
+        std::make_unique<saga_trigger>(deliver, settings.saga_step_timeout_ms, db.kv()));
   }
 }
 

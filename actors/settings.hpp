@@ -25,7 +25,11 @@ struct runtime_settings {
   // http.idempotency_ttl_hours (or _seconds): how long a client command id ("idem/<key>") keeps
   // its command from running again; its outcome is stored durably for as long.
   std::int64_t client_command_ttl_ms = 24 * 3600 * 1000;
-  std::uint32_t shards = 64;                 // cluster.shards
+  std::uint32_t shards = 64;  // cluster.shards
+  // Shard actors that run this node's shards, each several of them (its "host"): fewer actors
+  // to schedule and one completion per host and WriteBatch instead of one per shard. 0: one per
+  // CAF worker thread; never more than the shards that run here.
+  std::size_t shard_hosts = 0;
   std::int64_t command_timeout_ms = 5'000;   // gateway: how long a caller waits for a reply
   std::size_t max_in_flight = 4096;          // gateway: commands in flight before `overloaded`
   std::size_t gateway_actors = 4;            // gateway: actors that carry reads and inspection

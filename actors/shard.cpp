@@ -58,7 +58,7 @@ struct shard_state {
   };
 
   runtime_context* context = nullptr;
-  std::uint32_t index = 0;
+  std::uint32_t host = 0;  // which of the node's shard hosts
   std::size_t max_live = 0;
   std::unordered_map<std::string, entry> live;
   std::unordered_map<caf::actor_addr, std::string> key_by_addr;
@@ -297,14 +297,14 @@ std::uint32_t shard_of(std::string_view type, std::string_view id, std::uint32_t
 namespace {
 
 shard_actor::behavior_type shard_behavior(shard_ptr self, runtime_context* context,
-                                          std::uint32_t index) {
+                                          std::uint32_t host) {
   auto& st = self->state;
   st.context = context;
-  st.index = index;
-  // The node's max_live shared by the shards that run here: a cluster member's others stand in
-  // for shards other nodes own and run no aggregate.
-  auto shards = std::max<std::uint32_t>(1, context->local_shards);
-  st.max_live = std::max<std::size_t>(1, (context->settings.max_live + shards - 1) / shards);
+  st.host = host;
+  // The node's max_live shared by the hosts of the shards that run here: a cluster member's
+  // other shards are stand-ins for those other nodes own and run no aggregate.
+  auto hosts = std::max<std::uint32_t>(1, context->shard_hosts);
+  st.max_live = std::max<std::size_t>(1, (context->settings.max_live + hosts - 1) / hosts);
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   self->delayed_send(self, sweep_interval, tick_atom::value);
 
@@ -409,8 +409,8 @@ shard_actor::behavior_type shard_behavior(shard_ptr self, runtime_context* conte
 
 }  // namespace
 
-shard_actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index) {
-  return system.spawn(shard_behavior, context, index);
+shard_actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t host) {
+  return system.spawn(shard_behavior, context, host);
 }
 
 }  // namespace ordo::actors

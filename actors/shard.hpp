@@ -1,4 +1,5 @@
-// A shard: owns the aggregates whose hash(type, id) falls into it. It spawns them on demand,
+// A shard host: owns the aggregates whose hash(type, id) falls into one of the shards it runs (a
+// node runs its shards on a few hosts, runtime_settings::shard_hosts). It spawns them on demand,
 // forwards their messages, passivates idle and least recently used ones (but none that awaits
 // answers to commands it sent), buffers messages for an aggregate that is stopping, backs off
 // from aggregates that keep failing to recover, answers reads of aggregates that were never
@@ -10,9 +11,9 @@
 //   (inspect_atom, type, id)              -> aggregate_info with the state
 //   (inspect_atom, type filter, limit)    -> std::vector<aggregate_info> of live aggregates
 //   (snapshot_atom, type, id)             -> command_reply
-//   tracked_command                       -> completes its call (a gateway call, see command_call.hpp)
-//   tracked_query                         -> completes its call with the state (the same for a read)
-//   (passivate_atom, type, id)            -> bool (whether it was live)
+//   tracked_command                       -> completes its call (a gateway call, see
+//   command_call.hpp) tracked_query                         -> completes its call with the state
+//   (the same for a read) (passivate_atom, type, id)            -> bool (whether it was live)
 //   (busy_atom, bool)                     from an aggregate: it awaits answers (or no more)
 //   stop_atom                             stops its aggregates, and itself once they are all gone
 #pragma once
@@ -24,7 +25,8 @@
 
 namespace ordo::actors {
 
-shard_actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t index);
+// The shard actor that hosts some of the node's shards; `host` numbers it among the node's hosts.
+shard_actor spawn_shard(caf::actor_system& system, runtime_context* context, std::uint32_t host);
 
 // Which shard owns (type, id): a stable hash of its placement key (domain::placement_key), the
 // same on every node and across restarts. A saga and a payment share their order's shard.

@@ -16,6 +16,8 @@ namespace {
 
 // Bytes asked of the socket at once when the buffered ones run out.
 constexpr std::size_t read_chunk = 16384;
+// Bytes of an answer kept back to leave in one send; a larger answer goes out as it is written.
+constexpr std::size_t unsent_limit = 16384;
 
 int remaining_ms(connection::clock::time_point deadline) {
   auto left =
@@ -64,11 +66,19 @@ io_result read_some(connection& c, char* into, std::size_t size) {
 bool read_available(connection& c) {
   while (c.buffered.size() <= max_head_bytes) {
     auto old_size = c.buffered.size();
-    c.buffered.resize(std::min(old_size + read_chunk, max_head_bytes + 1));
-    auto r = read_some(c, c.buffered.data() + old_size, c.buffered.size() - old_size);
-    c.buffered.resize(old_size + r.bytes);
+    auto room = std::min(read_chunk, max_head_bytes + 1 - old_size);
+    io_result r{};
+    // Grown without zero-filling the chunk that recv overwrites (a 16 KiB memset per read).
+    c.buffered.resize_and_overwrite(old_size + room, [&](char* data, std::size_t) {
+      r = read_some(c, data + old_size, room);
+      return old_size + r.bytes;
+    });
     if (r.state == io_state::want_read || r.state == io_state::want_write) return true;
     if (r.state != io_state::done) return false;
+    // A short read emptied the socket's queue: asking again would only say so. (Not for TLS,
+    // whose reads end at record boundaries.) What arrives later wakes the level-triggered epoll
+    // or the worker's poll.
+    if (c.ssl == nullptr && r.bytes < room) return true;
   }
   return true;
 }
@@ -111,8 +121,9 @@ bool connection_stream::wait_for(io_state state, connection::clock::time_point d
 }
 
 bool connection_stream::is_readable() const {
-  return consumed_ < c_.buffered.size() || (c_.ssl != nullptr && SSL_pending(c_.ssl) > 0) ||
-         wait_for(io_state::want_read, read_deadline_);
+  if (consumed_ < c_.buffered.size() || (c_.ssl != nullptr && SSL_pending(c_.ssl) > 0)) return true;
+  if (!const_cast<connection_stream*>(this)->flush()) return false;
+  return wait_for(io_state::want_read, read_deadline_);
 }
 
 bool connection_stream::is_writable() const {
@@ -121,11 +132,14 @@ bool connection_stream::is_writable() const {
 
 ssize_t connection_stream::read(char* ptr, size_t size) {
   if (consumed_ == c_.buffered.size()) {
+    if (!flush()) return -1;
     consumed_ = 0;
     for (;;) {
-      c_.buffered.resize(read_chunk);
-      auto r = read_some(c_, c_.buffered.data(), read_chunk);
-      c_.buffered.resize(r.bytes);
+      io_result r{};
+      c_.buffered.resize_and_overwrite(read_chunk, [&](char* data, std::size_t) {
+        r = read_some(c_, data, read_chunk);
+        return r.bytes;
+      });
       if (r.state == io_state::done) break;
       if (r.state == io_state::closed) return 0;
       if (r.state == io_state::failed || !wait_for(r.state, read_deadline_)) return -1;
@@ -138,6 +152,22 @@ ssize_t connection_stream::read(char* ptr, size_t size) {
 }
 
 ssize_t connection_stream::write(const char* ptr, size_t size) {
+  if (unsent_.size() + size <= unsent_limit) {
+    unsent_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  if (!flush() || !send_all(ptr, size)) return -1;
+  return static_cast<ssize_t>(size);
+}
+
+bool connection_stream::flush() {
+  if (unsent_.empty()) return true;
+  bool sent = send_all(unsent_.data(), unsent_.size());
+  unsent_.clear();
+  return sent;
+}
+
+bool connection_stream::send_all(const char* ptr, std::size_t size) {
   if (write_deadline_ == connection::clock::time_point{})
     write_deadline_ = connection::clock::now() + timeout_;
   std::size_t sent = 0;
@@ -147,9 +177,9 @@ ssize_t connection_stream::write(const char* ptr, size_t size) {
     if (r.state == io_state::done) continue;
     if (r.state == io_state::failed || r.state == io_state::closed ||
         !wait_for(r.state, write_deadline_))
-      return -1;
+      return false;
   }
-  return static_cast<ssize_t>(sent);
+  return true;
 }
 
 void connection_stream::get_remote_ip_and_port(std::string& ip, int& port) const {

@@ -66,7 +66,14 @@ class connection_stream final : public httplib::Stream {
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   socket_t socket() const override { return c_.fd; }
 
+  // Sends what write() kept back; false when the connection failed or timed out. Called once the
+  // answer is complete, and before every read (an interim "100 Continue" must reach the client
+  // before its body can arrive).
+  bool flush();
+
  private:
+  // Sends all of [ptr, ptr + size) within the write deadline.
+  bool send_all(const char* ptr, std::size_t size);
   // Waits until the socket is ready for what `state` wants, or `deadline` passes.
   bool wait_for(io_state state, connection::clock::time_point deadline) const;
 
@@ -75,6 +82,9 @@ class connection_stream final : public httplib::Stream {
   connection::clock::time_point read_deadline_;
   connection::clock::time_point write_deadline_{};  // set by the first write
   std::size_t consumed_ = 0;                        // of c_.buffered
+  // An answer's head and body, written by httplib in several calls, leave in one send: one
+  // segment to the client instead of two (TCP_NODELAY sends each write at once).
+  std::string unsent_;
 };
 
 }  // namespace ordo::http

@@ -206,7 +206,10 @@ void server::configure() {
                                               " requests in flight; retry later"));
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (has_no_body(req) && req.method != "GET" && req.method != "HEAD") {
+    // A request without a body is answered here rather than after httplib's routing, which
+    // matches the path against each registered pattern with std::regex. (HEAD goes on: httplib
+    // drops the body of its answer.)
+    if (has_no_body(req) && req.method != "HEAD") {
       counted(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -333,7 +336,8 @@ void server::answer_on(std::unique_ptr<connection> c) {
       connection_stream stream(*c, std::chrono::milliseconds(options_.read_timeout_ms));
       bool last = ++c->requests >= max_requests_per_connection || stopping_;
       bool closed = false;
-      keep_alive = runner_->answer_one(stream, last, closed) && !closed && !last;
+      bool answered = runner_->answer_one(stream, last, closed);
+      keep_alive = stream.flush() && answered && !closed && !last;
     }
     auto next = keep_alive ? await_next_head(*c) : next_head::closed;
     if (next != next_head::ready) return front_->give_back(std::move(c), next == next_head::later);

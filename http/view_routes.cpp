@@ -103,10 +103,12 @@ reply order_summary(route_context& context, token_waits& waits, const request& r
   auto id = path_id(req, "id");
   if (!id) return id.error();
   if (auto waited = await_token(context, waits, req)) return *waited;
-  auto summary = readmodel::get_order_summary(context.node.db.kv(), *id);
+  auto summary = readmodel::get_order_summary_text(context.node.db.kv(), *id);
   if (!summary) return query_problem(summary.error());
   if (!*summary) return problem("not_found", "the view has no order " + *id);
-  return json_reply(200, **summary);
+  reply r;
+  r.body = std::move(**summary);
+  return r;
 }
 
 reply stats(route_context& context, token_waits& waits, const request& req) {

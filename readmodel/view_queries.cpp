@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/json_text.hpp"
 #include "domain/order.hpp"
 #include "domain/validation.hpp"
 #include "readmodel/projections/order_stats.hpp"
@@ -32,6 +33,22 @@ persistence::result<json> summary_of(std::string_view key, std::string_view byte
   }
   return persistence::storage_failure(persistence::storage_errc::corrupt,
                                       "unreadable view row " + std::string(key));
+}
+
+// The summary's text inside a row written by encode_order_view: the row's last member, written
+// in the compact form a DOM dumps to (row_encoding_test), holding only ids, names, numbers and a
+// time, so no quote or brace of its own. nullopt for a row of any other form.
+std::optional<std::string_view> stored_summary_text(std::string_view row) {
+  static constexpr std::string_view member = ",\"summary\":";
+  auto at = row.rfind(member);
+  if (at == std::string_view::npos || row.size() < at + member.size() + 3 || row.back() != '}')
+    return std::nullopt;
+  auto text = row.substr(at + member.size(), row.size() - 1 - (at + member.size()));
+  if (text.front() != '{' || text.back() != '}' ||
+      text.substr(1, text.size() - 2).find_first_of("{}[]") != std::string_view::npos ||
+      !domain::is_plain_json_object(text))
+    return std::nullopt;
+  return text;
 }
 
 // The summary of a listed order: the row itself when listing order_summary; the order's
@@ -117,6 +134,19 @@ persistence::result<std::optional<json>> get_order_summary(const persistence::kv
   auto summary = summary_of(key, **row);
   if (!summary) return std::unexpected(std::move(summary.error()));
   return std::optional<json>(std::move(*summary));
+}
+
+persistence::result<std::optional<std::string>> get_order_summary_text(
+    const persistence::kv_store& kv, std::string_view order_id) {
+  if (!domain::is_valid_id(order_id)) return std::nullopt;
+  auto key = order_summary::row_key(order_id);
+  auto row = kv.get(key);
+  if (!row) return std::unexpected(std::move(row.error()));
+  if (!*row) return std::nullopt;
+  if (auto text = stored_summary_text(**row)) return std::optional<std::string>(*text);
+  auto summary = summary_of(key, **row);
+  if (!summary) return std::unexpected(std::move(summary.error()));
+  return std::optional<std::string>(summary->dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 persistence::result<json> get_stats(const persistence::kv_store& kv) {

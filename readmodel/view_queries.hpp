@@ -52,6 +52,12 @@ persistence::result<order_page> list_orders(const persistence::kv_store& kv,
 persistence::result<std::optional<nlohmann::json>> get_order_summary(
     const persistence::kv_store& kv, std::string_view order_id);
 
+// The same summary as compact JSON text, the bytes get_order_summary's value dumps to: taken from
+// the stored row as it is when the row holds it in that form (rows written by encode_order_view
+// do), without building a DOM; else through the DOM.
+persistence::result<std::optional<std::string>> get_order_summary_text(
+    const persistence::kv_store& kv, std::string_view order_id);
+
 // {"orders_by_status": {"draft": n, ...}, "confirmed_revenue_cents", "position"}
 persistence::result<nlohmann::json> get_stats(const persistence::kv_store& kv);
 

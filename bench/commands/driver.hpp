@@ -34,11 +34,13 @@ struct options {
   std::string command;    // the command line, for the JSON report
   // --caf NAME=VALUE: CAF settings over ordo's, e.g. work-stealing.moderate-poll-attempts=0
   std::vector<std::pair<std::string, std::string>> caf_settings;
+  std::size_t shard_hosts = 0;  // --shard-hosts N: runtime_settings::shard_hosts (0: its default)
 
-  // The runtime's default settings with the --caf ones.
+  // The runtime's default settings with the --caf and --shard-hosts ones.
   actors::runtime_settings runtime_settings() const {
     actors::runtime_settings settings;
     settings.caf_settings = caf_settings;
+    settings.shard_hosts = shard_hosts;
     return settings;
   }
 };

@@ -31,7 +31,8 @@ void usage(const char* self) {
                "          [--skip-throughput] [--skip-memory] [--skip-recovery] [--skip-lag] "
                "[--json FILE]\n"
                "          [--caf NAME=VALUE]... (CAF settings, e.g. "
-               "work-stealing.moderate-poll-attempts=0)\n",
+               "work-stealing.moderate-poll-attempts=0)\n"
+               "          [--shard-hosts N] (actors that run the shards; 0: one per worker)\n",
                self);
   std::exit(2);
 }
@@ -92,6 +93,8 @@ options parse(int argc, char** argv) {
       auto equals = setting.find('=');
       if (equals == std::string::npos || equals == 0) usage(argv[0]);
       o.caf_settings.emplace_back(setting.substr(0, equals), setting.substr(equals + 1));
+    } else if (a == "--shard-hosts") {
+      o.shard_hosts = std::stoul(value());
     } else {
       usage(argv[0]);
     }

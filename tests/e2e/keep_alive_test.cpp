@@ -87,5 +87,23 @@ TEST_F(KeptAlive, ClientsThatCloseRightAfterAnAnswerLeaveEveryThreadFree) {
   EXPECT_TRUE(answered(fresh));
 }
 
+// An answer leaves in one send (http/connection.hpp, connection_stream): an interim answer must
+// still go out before the node waits for the body it invites.
+TEST_F(KeptAlive, AnAcceptedExpectContinueGetsItsInterimAnswerBeforeTheBodyIsSent) {
+  raw_connection connection(port());
+  std::string body = R"({"sku":"sku-c","quantity":1,"unit_price_cents":5})";
+  ASSERT_TRUE(
+      connection.send("POST /v1/orders/victim-continue/items HTTP/1.1\r\nHost: localhost\r\n"
+                      "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                      "Content-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n"));
+  auto interim = connection.read_answer(answer_limit);
+  ASSERT_EQ(interim.status, 100) << interim.bytes.substr(0, 300);
+  ASSERT_TRUE(connection.send(body));
+  auto answer = connection.read_answer(answer_limit);
+  EXPECT_EQ(answer.status, 404) << answer.bytes.substr(0, 300);  // no such order: a whole answer
+  EXPECT_TRUE(answered(connection));
+}
+
 }  // namespace
 }  // namespace ordo::e2e

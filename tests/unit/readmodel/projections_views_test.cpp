@@ -8,6 +8,7 @@
 #include "projections_support.hpp"
 #include "readmodel/projections/order_stats.hpp"
 #include "readmodel/projections/order_summary.hpp"
+#include "readmodel/projections/order_view.hpp"
 #include "readmodel/projections/orders_by_customer.hpp"
 #include "readmodel/view_queries.hpp"
 
@@ -367,6 +368,48 @@ TEST_F(ProjectionViews, ManyEventsOfOneOrderInOneBatchReadTheirOwnWrites) {
   EXPECT_EQ(stats()["orders_by_status"]["confirmed"], 1);
   EXPECT_EQ(stats()["orders_by_status"]["draft"], 0);
   EXPECT_EQ(stats()["confirmed_revenue_cents"], 200);
+}
+
+// GET /v1/views/orders/{id} answers the summary's text straight from the row; it must be the
+// bytes the DOM path dumps, for every row the projection writes and for rows of another form.
+TEST_F(ProjectionViews, TheSummaryTextIsWhatTheSummaryDumpsTo) {
+  projections::order_view placed;
+  placed.state.order_id = "o1";
+  placed.state.customer_id = "c-7";
+  placed.state.status = order_status::placed;
+  placed.state.items = {{"apple", 2, 150}};
+  placed.state.created_at = 1'700'000'000'000;
+  placed.state.updated_at = 1'700'000'004'321;
+  placed.version = 3;
+  auto tricky = placed;  // a reason that looks like the row's own summary member
+  tricky.state.order_id = "o2";
+  tricky.state.status = order_status::cancelled;
+  tricky.state.reason = R"(x","summary":{"order_id":"forged"}})";
+  auto empty = placed;
+  empty.state.order_id = "o3";
+  empty.state.items.clear();
+  for (auto& view : {placed, tricky, empty})
+    ASSERT_TRUE(kv().put(projections::order_summary::row_key(view.state.order_id),
+                         projections::encode_order_view(view)));
+  // Rows of other forms: summary first, whitespace, a nested value inside the summary.
+  auto row = json::parse(projections::encode_order_view(placed));
+  ASSERT_TRUE(kv().put(
+      projections::order_summary::row_key("o4"),
+      R"({"summary":)" + row["summary"].dump() + R"(,"order":)" + row["order"].dump() + "}"));
+  ASSERT_TRUE(kv().put(projections::order_summary::row_key("o5"), row.dump(2)));
+  row["summary"]["extra"] = json::array({1, 2});
+  ASSERT_TRUE(kv().put(projections::order_summary::row_key("o6"), row.dump()));
+
+  for (std::string id : {"o1", "o2", "o3", "o4", "o5", "o6"}) {
+    auto text = get_order_summary_text(kv(), id);
+    ASSERT_TRUE(text && *text) << id;
+    EXPECT_EQ(**text, summary(id).dump()) << id;
+  }
+  EXPECT_EQ(json::parse(**get_order_summary_text(kv(), "o2"))["order_id"], "o2");
+  EXPECT_EQ(*get_order_summary_text(kv(), "nope"), std::nullopt);
+  EXPECT_EQ(*get_order_summary_text(kv(), "../etc"), std::nullopt);
+  ASSERT_TRUE(kv().put(projections::order_summary::row_key("o7"), "{\"order\":1,\"summary\":{"));
+  EXPECT_FALSE(get_order_summary_text(kv(), "o7"));
 }
 
 }  // namespace
