@@ -18,9 +18,9 @@
 #include <atomic>
 #include <caf/all.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <condition_variable>
 #include <mutex>
 
 #include "actors/protocol.hpp"
@@ -33,9 +33,14 @@ namespace ordo::actors {
 // under add_item load); a condition variable sleeps at once.
 class reply_signal {
  public:
+  // Notified after the lock is released, so that the woken caller does not wake only to wait
+  // for the mutex. The signal outlives the notification: whoever raises it holds a reference to
+  // its call (a reply_ticket, or the deadline sweeper's locked weak_ptr).
   void raise() {
-    std::lock_guard lock(mutex_);  // notified under the lock: the waiter cannot leave before
-    raised_ = true;
+    {
+      std::lock_guard lock(mutex_);
+      raised_ = true;
+    }
     raised_changed_.notify_one();
   }
   // False when `deadline` passed first.

@@ -13,8 +13,11 @@ namespace {
 std::string new_request_id() {
   thread_local std::mt19937_64 random{std::random_device{}()};
   static constexpr char hex[] = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 32; ++i) id += hex[random() % 16];
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    auto bits = random();  // 16 hex digits of it
+    for (int i = 0; i < 16; ++i, bits >>= 4) id[half * 16 + i] = hex[bits & 0xf];
+  }
   return id;
 }
 

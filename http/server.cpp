@@ -250,7 +250,9 @@ void server::configure() {
             : read([&](const char* data, std::size_t length) { return keep(data, length, true); });
     if (over_limit) return answer_itself(req, res, too_large(max_body));
     if (!complete) return answer_itself(req, res, problem_for_status(400));  // cut short or stalled
-    auto with_content = req;
+    // The body goes into the request itself rather than into a copy of it (its headers are a
+    // multimap of strings): httplib hands its own, non-const request to the handler as const.
+    auto& with_content = const_cast<httplib::Request&>(req);
     with_content.body = std::move(body);
     counted(with_content, res);
   };
