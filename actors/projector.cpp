@@ -59,6 +59,7 @@ struct projector_state {
   // Bumped whenever the group's position is set anew: a fetch reply from before is ignored.
   std::uint64_t epoch = 0;
   bool fetch_pending = false;
+  bool gathering = false;  // the next fetch waits for options.gather (see projector_options)
   bool group_reads_journal = false;  // the bus's buffer does not reach back to the group
   std::uint32_t group_failures = 0;
   std::int64_t group_retry_at_ms = 0;
@@ -74,6 +75,11 @@ struct projector_state {
 
 using projector_ptr = projector_actor::stateful_pointer<projector_state>;
 
+// What a (tick_atom, kind) message is for.
+constexpr std::uint64_t soon = 0;      // continue_soon
+constexpr std::uint64_t retry = 1;     // a failed step's backoff passed
+constexpr std::uint64_t gathered = 2;  // the gathering after a batch ended
+
 void work(projector_ptr self);
 
 std::chrono::milliseconds backoff(std::uint32_t failures) {
@@ -84,11 +90,11 @@ std::chrono::milliseconds backoff(std::uint32_t failures) {
 void continue_soon(projector_ptr self) {
   if (self->state.tick_pending) return;
   self->state.tick_pending = true;
-  self->send(self, tick_atom::value, std::uint64_t{0});
+  self->send(self, tick_atom::value, soon);
 }
 
 void retry_later(projector_ptr self, std::chrono::milliseconds delay) {
-  self->delayed_send(self, delay, tick_atom::value, std::uint64_t{1});
+  self->delayed_send(self, delay, tick_atom::value, retry);
 }
 
 void failed(projector_ptr self, view_slot& slot, std::string why) {
@@ -222,13 +228,20 @@ void on_fetched(projector_ptr self, std::uint64_t epoch, const event_batch& batc
     st.group_reads_journal = true;  // the bus's buffer does not reach back to the group
     return continue_soon(self);
   }
-  if (commit_group(self, events, /*live=*/true)) fetch(self);
+  if (!commit_group(self, events, /*live=*/true)) return;
+  if (st.options.gather.count() > 0 && events.size() < fetch_max_events && st.awaits.empty()) {
+    st.gathering = true;
+    self->delayed_send(self, st.options.gather, tick_atom::value, gathered);
+    return;
+  }
+  fetch(self);
 }
 
 void fetch(projector_ptr self) {
   auto& st = self->state;
   bool any_joined = std::ranges::any_of(st.views, [](auto& s) { return s.at == phase::joined; });
-  if (!any_joined || st.fetch_pending || st.group_reads_journal || now_ms() < st.group_retry_at_ms)
+  if (!any_joined || st.fetch_pending || st.gathering || st.group_reads_journal ||
+      now_ms() < st.group_retry_at_ms)
     return;
   st.fetch_pending = true;
   auto epoch = st.epoch;
@@ -382,6 +395,10 @@ void park_await(projector_ptr self, std::uint64_t target,
                 caf::typed_response_promise<bool> promise) {
   auto& st = self->state;
   st.awaits.park(target, std::move(promise), now_ms());
+  if (st.gathering) {  // someone waits for the views: no more gathering
+    st.gathering = false;
+    fetch(self);
+  }
   if (!st.sweep_armed) {
     st.sweep_armed = true;
     self->delayed_send(self, await_sweep_interval, tick_atom::value);
@@ -449,8 +466,9 @@ projector_actor::behavior_type projector_behavior(projector_ptr self, runtime_co
   self->set_down_handler([self](caf::down_msg&) { stop(self); });
   continue_soon(self);  // load the checkpoints from inside the actor
   return {
-      [self](tick_atom, std::uint64_t immediate) {
-        if (immediate == 0) self->state.tick_pending = false;
+      [self](tick_atom, std::uint64_t kind) {
+        if (kind == soon) self->state.tick_pending = false;
+        if (kind == gathered) self->state.gathering = false;
         work(self);
       },
       [self](tick_atom) { sweep_awaits(self); },
@@ -483,7 +501,9 @@ projector_actor spawn_projector(caf::actor_system& system, runtime_context* cont
   std::vector<std::unique_ptr<readmodel::projection>> views;
   for (auto name : readmodel::projection_names()) views.push_back(readmodel::make_projection(name));
   return spawn_projector(system, context, std::move(views),
-                         {.logging = readmodel::view_logging::no_wal, .background = true});
+                         {.logging = readmodel::view_logging::no_wal,
+                          .background = true,
+                          .gather = std::chrono::microseconds(context->settings.views_gather_us)});
 }
 
 projector_actor spawn_projection(caf::actor_system& system, runtime_context* context,

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <caf/all.hpp>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -50,6 +51,11 @@ struct projector_options {
   // the node is saturated the views fall behind rather than slow commands down, and catch up in
   // larger batches when it is not.
   bool background = false;
+  // After a batch that left the bus with nothing more to give, how long the next fetch waits for
+  // events to gather (0: it asks at once). A projector that follows a trickle of commands then
+  // wakes, fetches and commits once per interval instead of once per journal batch; an await
+  // (a read with a consistency token) fetches at once.
+  std::chrono::microseconds gather{0};
 };
 
 // REQUIRES: context->db and context->bus are set and outlive the actor; `views` is not empty and
@@ -60,7 +66,8 @@ projector_actor spawn_projector(caf::actor_system& system, runtime_context* cont
                                 projector_options options);
 
 // One projector for the node's read models (readmodel::projection_names(): order_summary,
-// orders_by_customer, stats, sagas), without the WAL and in the background.
+// orders_by_customer, stats, sagas), without the WAL, in the background, gathering events for
+// context->settings.views_gather_us.
 projector_actor spawn_projector(caf::actor_system& system, runtime_context* context);
 
 // A projector of one view whose rows keep the WAL (the saga trigger).

@@ -35,12 +35,14 @@ struct options {
   // --caf NAME=VALUE: CAF settings over ordo's, e.g. work-stealing.moderate-poll-attempts=0
   std::vector<std::pair<std::string, std::string>> caf_settings;
   std::size_t shard_hosts = 0;  // --shard-hosts N: runtime_settings::shard_hosts (0: its default)
+  std::int64_t views_gather_us = -1;  // --views-gather-us N: runtime_settings's (-1: its default)
 
   // The runtime's default settings with the --caf and --shard-hosts ones.
   actors::runtime_settings runtime_settings() const {
     actors::runtime_settings settings;
     settings.caf_settings = caf_settings;
     settings.shard_hosts = shard_hosts;
+    if (views_gather_us >= 0) settings.views_gather_us = views_gather_us;
     return settings;
   }
 };

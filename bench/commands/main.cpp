@@ -32,7 +32,8 @@ void usage(const char* self) {
                "[--json FILE]\n"
                "          [--caf NAME=VALUE]... (CAF settings, e.g. "
                "work-stealing.moderate-poll-attempts=0)\n"
-               "          [--shard-hosts N] (actors that run the shards; 0: one per worker)\n",
+               "          [--shard-hosts N] (actors that run the shards; 0: one per worker)\n"
+               "          [--views-gather-us N] (the projector's gathering; 0: none)\n",
                self);
   std::exit(2);
 }
@@ -95,6 +96,8 @@ options parse(int argc, char** argv) {
       o.caf_settings.emplace_back(setting.substr(0, equals), setting.substr(equals + 1));
     } else if (a == "--shard-hosts") {
       o.shard_hosts = std::stoul(value());
+    } else if (a == "--views-gather-us") {
+      o.views_gather_us = std::stoll(value());
     } else {
       usage(argv[0]);
     }

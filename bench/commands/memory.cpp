@@ -44,8 +44,9 @@ memory_result run_memory(const options& o) {
     e.command = "create";
     e.body = R"({"customer_id":"c-1"})";
     e.issued_at_ms = now_ms();
-    gate.send_async(std::move(e),
-                    [done](actors::command_reply r) { done(r.code == actors::outcome::already_exists); });
+    gate.send_async(std::move(e), [done](actors::command_reply r) {
+      done(r.code == actors::outcome::already_exists);
+    });
   });
   if (woken.failed > 0)
     fail(std::to_string(woken.failed) + " orders did not answer already_exists");

@@ -19,7 +19,8 @@ double first_answer_ms(const std::string& path, actors::runtime_settings setting
   auto reply = n.gate().query("order", big);
   auto elapsed = std::chrono::duration<double, std::milli>(clock_type::now() - started).count();
   if (!reply.ok() || reply.version != expected_version)
-    fail("recovered order: " + std::string(actors::to_string(reply.code)) + " at version " + std::to_string(reply.version));
+    fail("recovered order: " + std::string(actors::to_string(reply.code)) + " at version " +
+         std::to_string(reply.version));
   return elapsed;
 }
 

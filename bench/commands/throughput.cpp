@@ -67,7 +67,8 @@ throughput_result run_throughput(const options& o, sync_mode sync) {
   std::mt19937_64 rng(42);
   std::uint64_t counter = 0;
   auto first = gate.send(add_item(ids[0], counter++));
-  if (!first.ok()) fail("add_item: " + std::string(actors::to_string(first.code)) + " " + first.message);
+  if (!first.ok())
+    fail("add_item: " + std::string(actors::to_string(first.code)) + " " + first.message);
   const auto sample = sample_event(*n.db, ids[0]);
   result.event_bytes = sample.type.size() + sample.command_id.size() +
                        sample.correlation_id.size() + sample.causation_id.size() +

@@ -261,6 +261,18 @@ TEST_F(ProjectionActors, AwaitAnswersOnceThePositionIsApplied) {
   EXPECT_TRUE(answer.get());
 }
 
+// After a batch that caught up, the projector lets events gather before it fetches again
+// (runtime_settings::views_gather_us); a read that waits for the views ends the gathering.
+TEST_F(ProjectionActors, AnAwaitEndsTheGatheringAtOnce) {
+  start({.views_gather_us = 600'000'000});  // ten minutes: only an await can end it
+  spawn();
+  write_orders(0, 1);
+  await_all(last());
+  write_orders(1, 2);  // appended while the projector gathers
+  await_all(last());   // at once, not after ten minutes (nor the await's 15 s)
+  EXPECT_EQ(views(db().kv()), reference_views());
+}
+
 TEST_F(ProjectionActors, TooManyWaitersAreAnsweredFalse) {
   start();
   spawn();
