@@ -511,7 +511,9 @@ projector_actor spawn_projection(caf::actor_system& system, runtime_context* con
   std::vector<std::unique_ptr<readmodel::projection>> views;
   views.push_back(std::move(view));
   return spawn_projector(system, context, std::move(views),
-                         {.logging = readmodel::view_logging::wal, .background = false});
+                         {.logging = readmodel::view_logging::wal,
+                          .background = false,
+                          .gather = std::chrono::microseconds(context->settings.views_gather_us)});
 }
 
 }  // namespace ordo::actors

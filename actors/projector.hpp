@@ -70,7 +70,8 @@ projector_actor spawn_projector(caf::actor_system& system, runtime_context* cont
 // context->settings.views_gather_us.
 projector_actor spawn_projector(caf::actor_system& system, runtime_context* context);
 
-// A projector of one view whose rows keep the WAL (the saga trigger).
+// A projector of one view whose rows keep the WAL (the saga trigger), gathering like the
+// read models' projector.
 projector_actor spawn_projection(caf::actor_system& system, runtime_context* context,
                                  std::unique_ptr<readmodel::projection> view);
 

@@ -36,8 +36,8 @@ struct runtime_settings {
   std::int64_t recovery_backoff_ms = 1'000;  // first wait after a failed recovery; doubles
   std::int64_t recovery_backoff_max_ms = 30'000;
   std::size_t bus_buffer_events = 65'536;  // live events the bus keeps for followers
-  // How long the read models' projector lets events gather after a batch that caught up with
-  // the journal, before it fetches again (actors/projector.hpp); 0: at once.
+  // How long the read models' projector and the saga trigger let events gather after a batch
+  // that caught up with the journal, before they fetch again (actors/projector.hpp); 0: at once.
   std::int64_t views_gather_us = 1000;
   // false: OrderPlaced starts no saga (for tests of other parts that move orders by hand).
   bool run_sagas = true;
