@@ -33,15 +33,12 @@ void set_caf_option(caf::actor_system_config& config, const std::string& name,
 
 }  // namespace
 
-runtime::runtime(persistence::database& db, runtime_settings settings,
-                 std::function<void(caf::actor_system_config&)> configure, shard_stand_in stand_in)
-    : config_(std::make_unique<caf::actor_system_config>()) {
-  context_.db = &db;
-  context_.settings = settings;
-  auto threads =
-      settings.threads != 0 ? settings.threads : std::max(2u, std::thread::hardware_concurrency());
-  config_->set("scheduler.max-threads", threads);
-  config_->add_message_types<caf::id_block::ordo>();
+std::size_t configure_scheduler(caf::actor_system_config& config,
+                                const runtime_settings& settings) {
+  auto threads = settings.threads != 0
+                     ? settings.threads
+                     : std::max<std::size_t>(2, std::thread::hardware_concurrency());
+  config.set("scheduler.max-threads", threads);
   // CAF's idle worker polls its queue 100 times, then 500 times with a 50 µs sleep between polls,
   // and only then waits on its condition variable. An enqueue from outside CAF (the journal's
   // writer, HTTP threads, callers of the gateway) wakes only a worker in that wait: one in the
@@ -49,8 +46,18 @@ runtime::runtime(persistence::database& db, runtime_settings settings,
   // (each a sleep and a wake-up). Without them a worker waits on the condition variable right
   // after its busy polls: measured (docs/benchmarks.md, 2026-12-05) CPU per command at 1 in
   // flight fell from ~500 µs to ~310-470 µs, with no change at 64 and 256 in flight.
-  config_->set("work-stealing.moderate-poll-attempts", 0);
-  for (auto& [name, value] : settings.caf_settings) set_caf_option(*config_, name, value);
+  config.set("work-stealing.moderate-poll-attempts", 0);
+  for (auto& [name, value] : settings.caf_settings) set_caf_option(config, name, value);
+  return threads;
+}
+
+runtime::runtime(persistence::database& db, runtime_settings settings,
+                 std::function<void(caf::actor_system_config&)> configure, shard_stand_in stand_in)
+    : config_(std::make_unique<caf::actor_system_config>()) {
+  context_.db = &db;
+  context_.settings = settings;
+  auto threads = configure_scheduler(*config_, settings);
+  config_->add_message_types<caf::id_block::ordo>();
   if (configure) configure(*config_);
   system_ = std::make_unique<caf::actor_system>(*config_);
 

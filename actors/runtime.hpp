@@ -3,7 +3,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <functional>
 #include <memory>
 #include <vector>
@@ -14,6 +13,11 @@
 #include "persistence/database.hpp"
 
 namespace ordo::actors {
+
+// Sets CAF's scheduler as the runtime runs it (worker threads, idle polling, the settings' own
+// CAF settings) and returns the number of worker threads. Throws std::invalid_argument for a
+// CAF setting CAF does not take.
+std::size_t configure_scheduler(caf::actor_system_config& config, const runtime_settings& settings);
 
 class runtime {
  public:
@@ -32,7 +36,9 @@ class runtime {
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
-  class gateway& gateway() { return *gateway_; }
+  class gateway& gateway() {
+    return *gateway_;
+  }
   caf::actor_system& system() { return *system_; }
   runtime_context& context() { return context_; }
   const std::vector<shard_actor>& shards() const { return shards_; }
