@@ -68,8 +68,10 @@ class row_batch {
   std::vector<persistence::kv_write> take_writes() {
     std::vector<persistence::kv_write> writes;
     writes.reserve(pending_.size());
-    for (auto& [key, value] : pending_) writes.push_back({key, std::move(value)});
-    pending_.clear();
+    while (!pending_.empty()) {
+      auto node = pending_.extract(pending_.begin());  // the key moves out instead of a copy
+      writes.push_back({std::move(node.key()), std::move(node.mapped())});
+    }
     return writes;
   }
 
@@ -96,6 +98,12 @@ class projection {
   // are shared with the other views of the batch: each is decoded once for all of them.
   virtual persistence::result<void> apply(std::span<const decoded_event> events,
                                           row_batch& rows) = 0;
+
+  // Whether apply() asks for this event's order_event() (REQUIRES: the event is of an order
+  // stream). A rebuild decodes those ahead on its reading thread; the others stay undecoded
+  // unless apply() asks after all (the answer only moves work, it changes no row). Called on
+  // another thread than apply(): it must depend on the event alone.
+  virtual bool decodes_order_event(const persistence::recorded_event&) const { return false; }
 
   // True when the rows stored under row_prefix() are in a format this code no longer writes
   // (a data directory of an earlier version): the projector rebuilds the view on start.
