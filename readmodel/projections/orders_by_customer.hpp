@@ -16,7 +16,6 @@
 #include <string>
 #include <string_view>
 
-#include "domain/order.hpp"
 #include "readmodel/projection.hpp"
 
 namespace ordo::readmodel::projections {
@@ -40,10 +39,6 @@ class orders_by_customer final : public projection {
   std::string_view row_prefix() const override { return prefix; }
   // Events of streams other than "order-<id>" are ignored.
   persistence::result<void> apply(std::span<const decoded_event> events, row_batch& rows) override;
-  // Only OrderCreated names the customer.
-  bool decodes_order_event(const persistence::recorded_event& e) const override {
-    return e.type == domain::order::order_created::type_name;
-  }
   persistence::result<bool> needs_rebuild(const persistence::kv_store& kv) const override;
 };
 
