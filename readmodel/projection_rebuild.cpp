@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <future>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,9 +37,9 @@ persistence::result<journal_step> apply_journal_step(const persistence::journal&
 namespace {
 
 // The last write of each row of a step, in key order, with the step's checkpoint in its place.
-std::vector<persistence::kv_write> step_writes(row_batch& rows, std::string_view view_name,
+std::vector<persistence::kv_write> step_writes(const row_batch& rows, std::string_view view_name,
                                                std::uint64_t position) {
-  auto writes = rows.take_writes();
+  auto writes = rows.copy_writes();
   auto checkpoint = checkpoint_write(view_name, position);
   auto at = std::ranges::lower_bound(
       writes, checkpoint.key, std::less<>{},
@@ -67,7 +68,8 @@ persistence::result<rebuild_progress> rebuild_projection(
   journal_prefetch journal(
       db.events(), 1, piece_events,
       [&view](const persistence::recorded_event& e) { return view.decodes_order_event(e); });
-  std::vector<persistence::kv_write> ingesting;    // the last step's rows and checkpoint
+  // The step being ingested: only read, by the step being applied and by the ingest.
+  std::unique_ptr<row_batch> ingesting;
   std::future<persistence::result<void>> writing;  // valid while `ingesting` is being ingested
   std::uint64_t ingesting_events = 0;
   std::uint64_t ingesting_position = 0;
@@ -88,14 +90,14 @@ persistence::result<rebuild_progress> rebuild_projection(
     (void)finish_write();
     return std::unexpected(std::move(error));
   };
-  std::optional<row_batch> rows;  // the step being applied
+  std::unique_ptr<row_batch> rows;  // the step being applied
   std::uint64_t step_events = 0;
   std::uint64_t applied = 0;  // the last position applied, written or not
   for (;;) {
     auto events = journal.next();
     if (!events) return failed(std::move(events.error()));
     if (!events->empty()) {
-      if (!rows) rows.emplace(kv, view.row_prefix(), ingesting);
+      if (!rows) rows = std::make_unique<row_batch>(kv, view.row_prefix(), ingesting.get());
       if (auto folded = view.apply(*events, *rows); !folded) return failed(folded.error());
       applied = events->back().recorded().position;
       step_events += events->size();
@@ -106,17 +108,18 @@ persistence::result<rebuild_progress> rebuild_projection(
     bool before_last =
         applied < progress.last_position && progress.last_position - applied <= piece_events;
     if (rows && (step_events >= batch_events || last || before_last)) {
-      auto writes = step_writes(*rows, view.name(), applied);
-      rows.reset();
       if (auto written = finish_write(); !written) return std::unexpected(written.error());
-      // The step ingested before is released on the writing thread, out of the way of applying.
-      auto ingested = std::exchange(ingesting, std::move(writes));
+      // The step ingested before is in the store now; no step reads it any more. It is released,
+      // and this step's rows are copied out and ingested, on the writing thread, out of the way
+      // of applying the next step (which reads this one's rows in place meanwhile).
+      auto ingested = std::exchange(ingesting, std::move(rows));
       ingesting_events = std::exchange(step_events, 0);
       ingesting_position = applied;
       writing = std::async(std::launch::async,
-                           [&kv, &ingesting, ingested = std::move(ingested)]() mutable {
-                             ingested = {};
-                             return kv.ingest_sorted(ingesting);
+                           [&kv, step = ingesting.get(), name = view.name(), position = applied,
+                            ingested = std::move(ingested)]() mutable {
+                             ingested.reset();
+                             return kv.ingest_sorted(step_writes(*step, name, position));
                            });
     }
     if (last) {
