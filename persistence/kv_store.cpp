@@ -28,6 +28,10 @@ std::string prefix_end(std::string_view prefix) {
   return end;
 }
 
+// The files ingest_sorted writes before it ingests them: kv-ingest-<n>.sst.tmp.
+constexpr std::string_view ingest_file_prefix = "kv-ingest-";
+constexpr std::string_view ingest_file_suffix = ".sst.tmp";
+
 // Erases the keys under `prefix` (none when empty), then applies `writes`, in one WriteBatch.
 enum class logging { wal, sync_wal, no_wal };
 
@@ -104,9 +108,20 @@ result<void> kv_store::ingest_sorted(std::span<const kv_write> writes) {
     return storage_failure(storage_errc::invalid_argument, "empty kv key");
   // In the data directory, so that ingesting moves (links) the file instead of copying it. Not a
   // name RocksDB would give a table file of its own: a crash between writing and ingesting leaves
-  // it aside, never mistaken for one of the database's files.
+  // it aside, never mistaken for one of the database's files, until the next open's first ingest
+  // removes it (before any file of its own exists: no other process writes in the directory, which
+  // the open locked).
+  std::call_once(ingest_leftovers_removed_, [&] {
+    std::error_code ignored;
+    for (auto& entry : std::filesystem::directory_iterator(db_.path, ignored)) {
+      auto name = entry.path().filename().string();
+      if (name.starts_with(ingest_file_prefix) && name.ends_with(ingest_file_suffix))
+        std::filesystem::remove(entry.path(), ignored);
+    }
+  });
   auto path = (std::filesystem::path(db_.path) /
-               ("kv-ingest-" + std::to_string(ingest_files_.fetch_add(1)) + ".sst.tmp"))
+               (std::string(ingest_file_prefix) + std::to_string(ingest_files_.fetch_add(1)) +
+                std::string(ingest_file_suffix)))
                   .string();
   auto failed = [&](const rocksdb::Status& status, const char* what) {
     std::error_code ignored;

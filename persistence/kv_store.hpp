@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -50,7 +51,8 @@ class kv_store {
   // runs (an offline rebuild's batches: no skip list insert, no later flush), but each call adds a
   // file, usually to level 0, and a memtable holding keys of its range is flushed first: not for
   // small or frequent writes. Nothing is written for an empty `writes`. On failure nothing was
-  // added and the file is removed.
+  // added and the file is removed. The first call of an open store removes the files that calls
+  // interrupted by a crash left in the data directory (none belongs to the database).
   result<void> ingest_sorted(std::span<const kv_write> writes);
   result<void> put(std::string_view key, std::string_view value, bool sync = false);
   result<void> erase(std::string_view key, bool sync = false);
@@ -72,6 +74,7 @@ class kv_store {
  private:
   detail::rocks& db_;
   std::atomic<std::uint64_t> ingest_files_{0};  // names the files of ingest_sorted
+  std::once_flag ingest_leftovers_removed_;     // see ingest_sorted
 };
 
 }  // namespace ordo::persistence

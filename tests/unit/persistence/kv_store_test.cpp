@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -256,6 +257,17 @@ TEST_F(KvStore, IngestedRowsAreVisibleAfterAPrefixEraseAndSurviveAReopen) {
   reopen();
   EXPECT_EQ(scan("p/"), (rows{{"p/b", "new"}, {"p/z", "new"}}));
   EXPECT_EQ(get("p."), "v:p.");
+}
+
+TEST_F(KvStore, TheFirstIngestRemovesTheFilesAnInterruptedOneLeft) {
+  close();
+  for (auto name : {"kv-ingest-0.sst.tmp", "kv-ingest-7.sst.tmp"})
+    std::ofstream(dir_ / name) << "half a table file";
+  open();
+  ASSERT_EQ(ingest_leftovers(dir_).size(), 2u);
+  ASSERT_TRUE(kv().ingest_sorted(std::vector<kv_write>{{"p/a", "1"}}));
+  EXPECT_TRUE(ingest_leftovers(dir_).empty());
+  EXPECT_EQ(get("p/a"), "1");
 }
 
 TEST_F(KvStore, IngestOfKeysOutOfOrderAddsNothingAndLeavesNoFile) {
