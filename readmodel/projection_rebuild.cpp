@@ -48,6 +48,15 @@ std::vector<persistence::kv_write> step_writes(const row_batch& rows, std::strin
   return writes;
 }
 
+// A step's writes as one atomic write: its rows and checkpoint as a file ingested, a checkpoint
+// alone (a step whose events changed no row) as a WriteBatch without the WAL, where a file's
+// syncs would cost far more than the memtable. A crash loses such a checkpoint, never gets it
+// ahead of the rows: the next ingest holds the same key, so RocksDB flushes it before.
+persistence::result<void> write_step(persistence::kv_store& kv,
+                                     std::span<const persistence::kv_write> writes) {
+  return writes.size() == 1 ? kv.write_without_wal(writes) : kv.ingest_sorted(writes);
+}
+
 }  // namespace
 
 persistence::result<rebuild_progress> rebuild_projection(
@@ -119,7 +128,7 @@ persistence::result<rebuild_progress> rebuild_projection(
                            [&kv, step = ingesting.get(), name = view.name(), position = applied,
                             ingested = std::move(ingested)]() mutable {
                              ingested.reset();
-                             return kv.ingest_sorted(step_writes(*step, name, position));
+                             return write_step(kv, step_writes(*step, name, position));
                            });
     }
     if (last) {
