@@ -1,8 +1,11 @@
 #include "persistence/kv_store.hpp"
 
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
 
 #include "persistence/detail/encoding.hpp"
@@ -24,6 +27,10 @@ std::string prefix_end(std::string_view prefix) {
   if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
   return end;
 }
+
+// The files ingest_sorted writes before it ingests them: kv-ingest-<n>.sst.tmp.
+constexpr std::string_view ingest_file_prefix = "kv-ingest-";
+constexpr std::string_view ingest_file_suffix = ".sst.tmp";
 
 // Erases the keys under `prefix` (none when empty), then applies `writes`, in one WriteBatch.
 enum class logging { wal, sync_wal, no_wal };
@@ -93,6 +100,66 @@ result<void> kv_store::erase_prefix_then_write(std::string_view prefix,
   if (prefix.empty())
     return storage_failure(storage_errc::invalid_argument, "empty kv prefix to erase");
   return commit(db_, prefix, writes, wal(sync));
+}
+
+result<void> kv_store::ingest_sorted(std::span<const kv_write> writes) {
+  if (writes.empty()) return {};
+  if (std::ranges::any_of(writes, [](const kv_write& w) { return w.key.empty(); }))
+    return storage_failure(storage_errc::invalid_argument, "empty kv key");
+  // In the data directory, so that ingesting moves (links) the file instead of copying it. Not a
+  // name RocksDB would give a table file of its own: a crash between writing and ingesting leaves
+  // it aside, never mistaken for one of the database's files, until the next open's first ingest
+  // removes it (before any file of its own exists: no other process writes in the directory, which
+  // the open locked).
+  std::call_once(ingest_leftovers_removed_, [&] {
+    std::error_code ignored;
+    for (auto& entry : std::filesystem::directory_iterator(db_.path, ignored)) {
+      auto name = entry.path().filename().string();
+      if (name.starts_with(ingest_file_prefix) && name.ends_with(ingest_file_suffix))
+        std::filesystem::remove(entry.path(), ignored);
+    }
+  });
+  auto path = (std::filesystem::path(db_.path) /
+               (std::string(ingest_file_prefix) + std::to_string(ingest_files_.fetch_add(1)) +
+                std::string(ingest_file_suffix)))
+                  .string();
+  auto failed = [&](const rocksdb::Status& status, const char* what) {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    return std::unexpected(detail::from_status(status, what));
+  };
+  // The column family's own options (table format, bloom filter, compression), so that the file
+  // is what a flush of the same rows would have written. Its pages stay in the page cache: they
+  // are read back as soon as the rows are.
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_.db->GetOptions(db_.kv), db_.kv,
+                                /*invalidate_page_cache=*/false);
+  if (auto status = writer.Open(path); !status.ok())
+    return failed(status, "opening a kv file to ingest");
+  std::string sealed;
+  for (auto& w : writes) {
+    rocksdb::Status status;
+    if (w.value) {
+      auto header = detail::seal_header(*w.value);
+      sealed.assign(header.data(), header.size());
+      sealed.append(*w.value);
+      status = writer.Put(w.key, sealed);
+    } else {
+      status = writer.Delete(w.key);
+    }
+    if (!status.ok()) return failed(status, "writing a kv file to ingest");
+  }
+  if (auto status = writer.Finish(); !status.ok())
+    return failed(status, "finishing a kv file to ingest");
+  rocksdb::IngestExternalFileOptions ingest;
+  ingest.move_files = true;
+  // The sequence number lives in the manifest only: no write into the file after it was synced.
+  ingest.write_global_seqno = false;
+  if (auto status = db_.db->IngestExternalFile(db_.kv, {path}, ingest); !status.ok())
+    return failed(status, "ingesting a kv file");
+  // Moved: the database holds its own link to the file now; ours is removed (if still there).
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  return {};
 }
 
 result<void> kv_store::put(std::string_view key, std::string_view value, bool sync) {

@@ -40,11 +40,21 @@ class row_batch {
   row_batch(const persistence::kv_store& kv, std::string_view prefix,
             std::span<const persistence::kv_write> being_written = {})
       : kv_(kv), prefix_(prefix), being_written_(being_written) {}
+  // The same with an earlier batch as a whole being written (copy_writes), its pending writes
+  // read in place. REQUIRES: `being_written` outlives this batch's reads and does not change
+  // meanwhile (it is only read, so other threads may read it too).
+  row_batch(const persistence::kv_store& kv, std::string_view prefix,
+            const row_batch* being_written)
+      : kv_(kv), prefix_(prefix), earlier_batch_(being_written) {}
 
   // The row as this batch leaves it: the pending write if there is one, else the one being
   // written, else the stored row.
   persistence::result<std::optional<std::string>> get(std::string_view key) const {
     if (auto it = pending_.find(key); it != pending_.end()) return it->second;
+    if (earlier_batch_) {
+      if (auto it = earlier_batch_->pending_.find(key); it != earlier_batch_->pending_.end())
+        return it->second;
+    }
     auto earlier = std::ranges::lower_bound(
         being_written_, key, std::less<>{},
         [](const persistence::kv_write& w) -> std::string_view { return w.key; });
@@ -68,8 +78,19 @@ class row_batch {
   std::vector<persistence::kv_write> take_writes() {
     std::vector<persistence::kv_write> writes;
     writes.reserve(pending_.size());
-    for (auto& [key, value] : pending_) writes.push_back({key, std::move(value)});
-    pending_.clear();
+    while (!pending_.empty()) {
+      auto node = pending_.extract(pending_.begin());  // the key moves out instead of a copy
+      writes.push_back({std::move(node.key()), std::move(node.mapped())});
+    }
+    return writes;
+  }
+
+  // The last write of each key, in key order, copied: the batch is left as it is (and may be
+  // read meanwhile, see the constructor).
+  std::vector<persistence::kv_write> copy_writes() const {
+    std::vector<persistence::kv_write> writes;
+    writes.reserve(pending_.size());
+    for (auto& [key, value] : pending_) writes.push_back({key, value});
     return writes;
   }
 
@@ -78,6 +99,7 @@ class row_batch {
   std::string prefix_;
   std::map<std::string, std::optional<std::string>, std::less<>> pending_;
   std::span<const persistence::kv_write> being_written_;
+  const row_batch* earlier_batch_ = nullptr;
 };
 
 class projection {
@@ -96,6 +118,12 @@ class projection {
   // are shared with the other views of the batch: each is decoded once for all of them.
   virtual persistence::result<void> apply(std::span<const decoded_event> events,
                                           row_batch& rows) = 0;
+
+  // Whether apply() asks for this event's order_event() (REQUIRES: the event is of an order
+  // stream). A rebuild decodes those ahead on its reading thread; the others stay undecoded
+  // unless apply() asks after all (the answer only moves work, it changes no row). Called on
+  // another thread than apply(): it must depend on the event alone.
+  virtual bool decodes_order_event(const persistence::recorded_event&) const { return false; }
 
   // True when the rows stored under row_prefix() are in a format this code no longer writes
   // (a data directory of an earlier version): the projector rebuilds the view on start.

@@ -1,9 +1,14 @@
 #include "readmodel/projection_rebuild.hpp"
 
+#include <algorithm>
+#include <functional>
 #include <future>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "readmodel/journal_prefetch.hpp"
@@ -29,21 +34,54 @@ persistence::result<journal_step> apply_journal_step(const persistence::journal&
   return step;
 }
 
+namespace {
+
+// The last write of each row of a step, in key order, with the step's checkpoint in its place.
+std::vector<persistence::kv_write> step_writes(const row_batch& rows, std::string_view view_name,
+                                               std::uint64_t position) {
+  auto writes = rows.copy_writes();
+  auto checkpoint = checkpoint_write(view_name, position);
+  auto at = std::ranges::lower_bound(
+      writes, checkpoint.key, std::less<>{},
+      [](const persistence::kv_write& w) -> std::string_view { return w.key; });
+  writes.insert(at, std::move(checkpoint));
+  return writes;
+}
+
+// A step's writes as one atomic write: its rows and checkpoint as a file ingested, a checkpoint
+// alone (a step whose events changed no row) as a WriteBatch without the WAL, where a file's
+// syncs would cost far more than the memtable. A crash loses such a checkpoint, never gets it
+// ahead of the rows: the next ingest holds the same key, so RocksDB flushes it before.
+persistence::result<void> write_step(persistence::kv_store& kv,
+                                     std::span<const persistence::kv_write> writes) {
+  return writes.size() == 1 ? kv.write_without_wal(writes) : kv.ingest_sorted(writes);
+}
+
+}  // namespace
+
 persistence::result<rebuild_progress> rebuild_projection(
     persistence::database& db, projection& view,
     const std::function<void(const rebuild_progress&)>& on_progress, std::size_t batch_events) {
-  if (auto cleared = clear_projection(db.kv(), view); !cleared)
+  auto& kv = db.kv();
+  if (auto cleared = clear_projection(kv, view); !cleared)
     return std::unexpected(std::move(cleared.error()));
   rebuild_progress progress;
   progress.last_position = db.events().last_position();
-  // Three stages: the journal is read one batch ahead (journal_prefetch), and each batch's rows
-  // are written while the next batch is applied. One write at a time, in batch order, so the
-  // checkpoints reach the store in order; the batch being applied reads the rows of the one
-  // being written through row_batch, not from the store, which may not have them yet.
-  journal_prefetch journal(db.events(), 1, batch_events);
-  applied_batch writing_batch;
-  std::future<persistence::result<void>> writing;  // valid while writing_batch is being written
-  std::uint64_t writing_events = 0;
+  // Three stages: the journal is read (and decoded) a piece ahead by journal_prefetch; the
+  // pieces are applied into one row_batch per step; and each step's rows are ingested as one
+  // sorted file (kv_store::ingest_sorted) while the next step is applied. One ingest at a time, in
+  // step order, so the checkpoints reach the store in order; the step being applied reads the
+  // rows of the one being ingested through row_batch, not from the store, which may not have
+  // them yet.
+  auto piece_events = std::min(batch_events, rebuild_read_events);
+  journal_prefetch journal(
+      db.events(), 1, piece_events,
+      [&view](const persistence::recorded_event& e) { return view.decodes_order_event(e); });
+  // The step being ingested: only read, by the step being applied and by the ingest.
+  std::unique_ptr<row_batch> ingesting;
+  std::future<persistence::result<void>> writing;  // valid while `ingesting` is being ingested
+  std::uint64_t ingesting_events = 0;
+  std::uint64_t ingesting_position = 0;
   auto finish_write = [&]() -> persistence::result<void> {
     if (!writing.valid()) return {};
     auto written = writing.get();
@@ -51,35 +89,49 @@ persistence::result<rebuild_progress> rebuild_projection(
       view.forget();  // it holds rows that never reached the store
       return written;
     }
-    progress.events += writing_events;
-    progress.position = writing_batch.positions.front();
+    progress.events += ingesting_events;
+    progress.position = ingesting_position;
     if (on_progress) on_progress(progress);
     return {};
   };
+  auto failed = [&](persistence::storage_error error) -> persistence::result<rebuild_progress> {
+    view.forget();  // it holds rows of a step that is not written
+    (void)finish_write();
+    return std::unexpected(std::move(error));
+  };
+  std::unique_ptr<row_batch> rows;  // the step being applied
+  std::uint64_t step_events = 0;
   std::uint64_t applied = 0;  // the last position applied, written or not
   for (;;) {
     auto events = journal.next();
-    if (!events) {
-      (void)finish_write();
-      return std::unexpected(std::move(events.error()));
-    }
+    if (!events) return failed(std::move(events.error()));
     if (!events->empty()) {
-      auto batch = apply_batch(view, db.kv(), *events, applied, writing_batch.rows());
-      if (!batch) {
-        (void)finish_write();
-        return std::unexpected(std::move(batch.error()));
-      }
-      if (auto written = finish_write(); !written) return std::unexpected(written.error());
-      applied = batch->positions.front();
-      if (!batch->writes.empty()) {
-        writing_batch = std::move(*batch);
-        writing_events = events->size();
-        writing = std::async(std::launch::async, [&kv = db.kv(), &writing_batch] {
-          return commit_batch(kv, writing_batch, view_logging::no_wal);
-        });
-      }
+      if (!rows) rows = std::make_unique<row_batch>(kv, view.row_prefix(), ingesting.get());
+      if (auto folded = view.apply(*events, *rows); !folded) return failed(folded.error());
+      applied = events->back().recorded().position;
+      step_events += events->size();
     }
-    if (events->size() < batch_events) {
+    bool last = events->size() < piece_events;
+    // The last piece as of the start is a step of its own: nothing is applied while the last
+    // step is ingested, so a short one keeps that wait short.
+    bool before_last =
+        applied < progress.last_position && progress.last_position - applied <= piece_events;
+    if (rows && (step_events >= batch_events || last || before_last)) {
+      if (auto written = finish_write(); !written) return std::unexpected(written.error());
+      // The step ingested before is in the store now; no step reads it any more. It is released,
+      // and this step's rows are copied out and ingested, on the writing thread, out of the way
+      // of applying the next step (which reads this one's rows in place meanwhile).
+      auto ingested = std::exchange(ingesting, std::move(rows));
+      ingesting_events = std::exchange(step_events, 0);
+      ingesting_position = applied;
+      writing = std::async(std::launch::async,
+                           [&kv, step = ingesting.get(), name = view.name(), position = applied,
+                            ingested = std::move(ingested)]() mutable {
+                             ingested.reset();
+                             return write_step(kv, step_writes(*step, name, position));
+                           });
+    }
+    if (last) {
       if (auto written = finish_write(); !written) return std::unexpected(written.error());
       return progress;
     }

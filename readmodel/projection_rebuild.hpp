@@ -39,15 +39,20 @@ struct rebuild_progress {
   std::uint64_t last_position = 0;  // the journal's last position when the rebuild started
 };
 
-// The events per step of an offline rebuild: large batches mean few writes of each row (rows
-// are encoded once per batch), at the cost of memory for the batch's events and rows.
-inline constexpr std::size_t rebuild_batch_events = 1 << 15;
+// The events per step of an offline rebuild: each step's rows and checkpoint are ingested as one
+// sorted file, so large steps mean few files (each costs a sync and a manifest write) and few
+// writes of each row, at the cost of memory for one step's rows being applied and one step's
+// being ingested.
+inline constexpr std::size_t rebuild_batch_events = 1 << 19;
+// The most events read (and decoded) ahead of the step being applied.
+inline constexpr std::size_t rebuild_read_events = 1 << 15;
 
 // Rebuilds the projection from position 0: clears its rows, then applies the whole journal in
-// steps of `batch_events`, each committing rows and checkpoint together (a node that starts
-// after an interrupted rebuild goes on from that checkpoint). The journal is read a batch ahead
-// and each batch's rows are written while the next batch is applied, on two more threads.
-// `on_progress` is called after each step's write.
+// steps of `batch_events`, each committing rows and checkpoint together as one ingested file
+// (kv_store::ingest_sorted: durable, and never a checkpoint without its rows; a node that starts
+// after an interrupted rebuild goes on from that checkpoint). The journal is read and decoded
+// ahead in pieces of at most rebuild_read_events, and each step's rows are ingested while the
+// next step is applied, on two more threads. `on_progress` is called after each step's write.
 persistence::result<rebuild_progress> rebuild_projection(
     persistence::database& db, projection& view,
     const std::function<void(const rebuild_progress&)>& on_progress = {},

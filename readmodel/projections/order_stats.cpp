@@ -188,6 +188,10 @@ json totals_row(const totals& t) {
 
 order_stats::order_stats() : tallies_(order_key(""), decode_tally) {}
 
+bool order_stats::decodes_order_event(const persistence::recorded_event& e) const {
+  return !moves_no_figure(e.type);
+}
+
 void order_stats::forget() {
   tallies_.forget();
   totals_.reset();

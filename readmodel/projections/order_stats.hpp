@@ -60,6 +60,7 @@ class order_stats final : public projection {
   // ItemAdded and ItemRemoved are not decoded (they move no figure): a damaged payload of one
   // stops the order views, not the stats.
   persistence::result<void> apply(std::span<const decoded_event> events, row_batch& rows) override;
+  bool decodes_order_event(const persistence::recorded_event& e) const override;
   void forget() override;
 
  private:

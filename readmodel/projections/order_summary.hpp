@@ -27,6 +27,7 @@ class order_summary final : public projection {
   std::string_view row_prefix() const override { return prefix; }
   // Events of streams other than "order-<id>" are ignored.
   persistence::result<void> apply(std::span<const decoded_event> events, row_batch& rows) override;
+  bool decodes_order_event(const persistence::recorded_event&) const override { return true; }
   void forget() override { views_.forget(); }
 
  private:

@@ -1,7 +1,10 @@
-// The kv store: point reads and writes, atomic multi-writes, and prefix scans with paging.
+// The kv store: point reads and writes, atomic multi-writes, prefix scans with paging, and sorted
+// runs ingested as table files.
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -219,6 +222,63 @@ TEST_F(KvStore, KvKeysAreSeparateFromJournalStreams) {
   EXPECT_TRUE(scan("").empty());
   ASSERT_TRUE(kv().put("order-1", "kv"));
   EXPECT_EQ(read_ok("order-1").size(), 1u);
+}
+
+// What ingest_sorted leaves beside the database's own files when it is done (it must be nothing).
+std::vector<std::string> ingest_leftovers(const std::filesystem::path& dir) {
+  std::vector<std::string> found;
+  for (auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().filename().string().starts_with("kv-ingest-"))
+      found.push_back(entry.path().filename().string());
+  return found;
+}
+
+TEST_F(KvStore, IngestedRowsReadLikeWrittenOnesAndAreNewerThanEverythingBefore) {
+  put_scan_keys();
+  std::vector<kv_write> run{{"p/a", "ingested"}, {"p/b", std::nullopt}, {"p/bb", ""}, {"p0", "0"}};
+  ASSERT_TRUE(kv().ingest_sorted(run));
+  EXPECT_EQ(scan("p/"),
+            (rows{{"p/a", "ingested"}, {"p/bb", ""}, {"p/c", "v:p/c"}, {"p/d", "v:p/d"}}));
+  EXPECT_EQ(get("p0"), "0");
+  EXPECT_EQ(get("o"), "v:o");
+  // Later writes, through the memtable or ingested, shadow the ingested rows in turn.
+  ASSERT_TRUE(kv().put("p/a", "written"));
+  ASSERT_TRUE(kv().ingest_sorted(std::vector<kv_write>{{"p/bb", "again"}}));
+  EXPECT_EQ(get("p/a"), "written");
+  EXPECT_EQ(get("p/bb"), "again");
+  EXPECT_TRUE(ingest_leftovers(dir_).empty());
+}
+
+TEST_F(KvStore, IngestedRowsAreVisibleAfterAPrefixEraseAndSurviveAReopen) {
+  put_scan_keys();
+  ASSERT_TRUE(kv().erase_prefix_then_write("p/", {}));
+  ASSERT_TRUE(kv().ingest_sorted(std::vector<kv_write>{{"p/b", "new"}, {"p/z", "new"}}));
+  EXPECT_EQ(scan("p/"), (rows{{"p/b", "new"}, {"p/z", "new"}}));
+  reopen();
+  EXPECT_EQ(scan("p/"), (rows{{"p/b", "new"}, {"p/z", "new"}}));
+  EXPECT_EQ(get("p."), "v:p.");
+}
+
+TEST_F(KvStore, TheFirstIngestRemovesTheFilesAnInterruptedOneLeft) {
+  close();
+  for (auto name : {"kv-ingest-0.sst.tmp", "kv-ingest-7.sst.tmp"})
+    std::ofstream(dir_ / name) << "half a table file";
+  open();
+  ASSERT_EQ(ingest_leftovers(dir_).size(), 2u);
+  ASSERT_TRUE(kv().ingest_sorted(std::vector<kv_write>{{"p/a", "1"}}));
+  EXPECT_TRUE(ingest_leftovers(dir_).empty());
+  EXPECT_EQ(get("p/a"), "1");
+}
+
+TEST_F(KvStore, IngestOfKeysOutOfOrderAddsNothingAndLeavesNoFile) {
+  put_scan_keys();
+  EXPECT_FALSE(kv().ingest_sorted(std::vector<kv_write>{{"p/x", "1"}, {"p/a", "2"}}));
+  EXPECT_FALSE(kv().ingest_sorted(std::vector<kv_write>{{"p/x", "1"}, {"p/x", "2"}}));
+  EXPECT_FALSE(kv().ingest_sorted(std::vector<kv_write>{{"", "1"}}));
+  EXPECT_EQ(get("p/x"), std::nullopt);
+  EXPECT_EQ(get("p/a"), "v:p/a");
+  EXPECT_TRUE(kv().ingest_sorted({}));
+  EXPECT_TRUE(ingest_leftovers(dir_).empty());
 }
 
 }  // namespace
