@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
 #include <string>
 
+#include "actors/apply_delays.hpp"
 #include "actors/messages.hpp"
 #include "actors/parked_awaits.hpp"
 #include "readmodel/projection_rebuild.hpp"
@@ -26,7 +26,6 @@ constexpr std::chrono::milliseconds max_retry_delay{5000};
 // Longer than the API's longest wait (wait_ms <= 10 000): a caller has given up before this.
 constexpr std::int64_t max_await_ms = 15'000;
 constexpr std::chrono::seconds await_sweep_interval{1};
-constexpr std::size_t delay_samples = 1000;
 constexpr int background_nice = 10;
 
 // Where one view stands.
@@ -45,8 +44,7 @@ struct view_slot {
   std::uint32_t failures = 0;
   std::int64_t retry_at_ms = 0;  // a failed step is not tried again before this
   std::string last_error;
-  std::vector<std::int64_t> delays;  // ring of apply delays of live batches, ms
-  std::size_t next_delay = 0;
+  apply_delays delays;  // of live batches
 };
 
 struct projector_state {
@@ -135,14 +133,6 @@ void refresh_rebuilding(projector_ptr self) {
       slot.rebuilding = false;
 }
 
-void record_delay(view_slot& slot, std::int64_t delay) {
-  if (slot.delays.size() < delay_samples)
-    slot.delays.push_back(delay);
-  else
-    slot.delays[slot.next_delay] = delay;
-  slot.next_delay = (slot.next_delay + 1) % delay_samples;
-}
-
 // With no view in the group, the views furthest ahead form it anew. A view whose last step
 // failed waits for its retry first: rejoining at once would fetch and fail again without pause.
 void regroup(projector_ptr self) {
@@ -206,7 +196,7 @@ bool commit_group(projector_ptr self, std::span<const persistence::recorded_even
     if (live && batch->positions[i] > slot.position) {
       auto first = std::ranges::find_if(
           events, [&](const persistence::recorded_event& e) { return e.position > slot.position; });
-      record_delay(slot, std::max<std::int64_t>(0, now_ms() - first->timestamp_ms));
+      slot.delays.record(std::max<std::int64_t>(0, now_ms() - first->timestamp_ms));
     }
     slot.position = batch->positions[i];
     succeeded(slot);
@@ -383,9 +373,7 @@ bool start_rebuild(projector_ptr self, const std::string& name) {
   slot->at = phase::clear;
   slot->rebuilding = true;
   slot->position = 0;
-  slot->failures = 0;
-  slot->retry_at_ms = 0;
-  slot->last_error.clear();
+  succeeded(*slot);  // a failure before starts no backoff for the rebuild
   regroup(self);
   continue_soon(self);
   return true;
@@ -413,13 +401,6 @@ void sweep_awaits(projector_ptr self) {
   if (st.sweep_armed) self->delayed_send(self, await_sweep_interval, tick_atom::value);
 }
 
-std::int64_t p99(std::vector<std::int64_t> samples) {
-  if (samples.empty()) return 0;
-  auto rank = (samples.size() * 99 + 99) / 100 - 1;  // nearest rank
-  std::nth_element(samples.begin(), samples.begin() + rank, samples.end());
-  return samples[rank];
-}
-
 projection_info describe(projector_ptr self, const std::string& name) {
   auto& st = self->state;
   auto* slot = find_view(self, name);
@@ -434,7 +415,7 @@ projection_info describe(projector_ptr self, const std::string& name) {
     if (auto oldest = st.journal().read_all(slot->position + 1, 1); oldest && !oldest->empty())
       info.lag_ms = std::max<std::int64_t>(0, now_ms() - oldest->front().timestamp_ms);
   }
-  info.apply_delay_p99_ms = p99(slot->delays);
+  info.apply_delay_p99_ms = slot->delays.p99();
   if (slot->rebuilding)
     info.status = "rebuilding";
   else if (slot->at == phase::joined && !st.group_reads_journal)
